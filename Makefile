@@ -1,0 +1,64 @@
+# scratchlearn: every target bootstraps .venv itself (Python 3.11 and make are all a
+# fresh machine needs). `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Reinstall when the pins change.
+INSTALLED := $(VENV)/.installed
+NB ?= exercises
+JOBS ?= 2
+
+.PHONY: help venv book test lint unit notebooks lab serve exercises grade bench clean
+
+help:
+	@echo "make book       build the site into _build/html (fails on any warning or cell error)"
+	@echo "make test       every test: lint, units, notebooks, exercises, grading, the site"
+	@echo "make lab        JupyterLab on the repository"
+	@echo "make serve      serve _build/html on http://localhost:8000"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make grade      grade every notebook in exercises/ (or NB=path/to/notebook.ipynb)"
+	@echo "make bench      time scratchlearn against the reference libraries"
+	@echo "make notebooks  re-execute the notebooks in book/ and solutions/, storing outputs"
+
+$(INSTALLED): pyproject.toml .ci/constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==25.3"
+	$(PY) -m pip install --quiet -c .ci/constraints.txt -e ".[all]"
+	@touch $@
+
+venv: $(INSTALLED)
+
+book: $(INSTALLED)
+	$(PY) .ci/build_book.py
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks .ci
+	$(BIN)/ruff format --check src tests benchmarks .ci
+
+# The site tests read the site that `make book` has just built.
+test: lint book
+	bash .ci/ensure-chromium
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
+
+notebooks: $(INSTALLED)
+	$(PY) .ci/execute_notebooks.py $(NOTEBOOKS)
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab
+
+serve:
+	@test -d _build/html || $(MAKE) book
+	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+exercises: $(INSTALLED)
+	$(PY) -m scratchlearn.grading assign
+
+grade: $(INSTALLED)
+	$(PY) -m scratchlearn.grading grade $(NB)
+
+bench: $(INSTALLED)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,78 @@
+"""Time every from-scratch estimator against its reference library: ``make bench``.
+
+Writes ``benchmarks/results.json`` and ``book/appendix/benchmark_table.md`` (shown by
+the book's appendix page). Each ``bench_*.py`` module beside this file contributes its
+``CASES``; ``python benchmarks/run.py knn`` runs only the modules whose name contains
+``knn``.
+"""
+
+import importlib
+import json
+import pathlib
+import platform
+import sys
+
+import numpy as np
+import sklearn
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import measure  # noqa: E402
+
+TABLE = HERE.parent / "book" / "appendix" / "benchmark_table.md"
+
+
+def main(selection=()):
+    rows = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        if selection and not any(word in path.stem for word in selection):
+            continue
+        module = importlib.import_module(path.stem)
+        for case in module.CASES:
+            row = measure(case)
+            rows.append(row)
+            print(
+                f"{row['name']:<42} fit x{row['fit_ratio']:6.2f}   "
+                f"predict x{row['predict_ratio']:6.2f}   "
+                f"score {row['ours_score']:.4f} vs {row['reference_score']:.4f}",
+                flush=True,
+            )
+    results = {
+        "machine": {"python": platform.python_version(), "numpy": np.__version__,
+                    "scikit-learn": sklearn.__version__, "cpus": _cpus()},
+        "cases": rows,
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    TABLE.parent.mkdir(parents=True, exist_ok=True)
+    TABLE.write_text(markdown_table(rows))
+    print(f"wrote {HERE / 'results.json'} and {TABLE}")
+
+
+def _cpus():
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+
+
+def markdown_table(rows):
+    """The results as a Markdown table: times in milliseconds, ratios ours/reference."""
+    lines = [
+        "| chapter | case | fit ms (ours / ref) | fit ratio | predict ms (ours / ref)"
+        " | predict ratio | test score (ours / ref) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['chapter']} | {r['name']} "
+            f"| {1e3 * r['ours_fit_s']:.2f} / {1e3 * r['reference_fit_s']:.2f} "
+            f"| {r['fit_ratio']:.2f} "
+            f"| {1e3 * r['ours_predict_s']:.2f} / {1e3 * r['reference_predict_s']:.2f} "
+            f"| {r['predict_ratio']:.2f} "
+            f"| {r['ours_score']:.4f} / {r['reference_score']:.4f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main(tuple(sys.argv[1:]))

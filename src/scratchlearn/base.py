@@ -1,0 +1,152 @@
+"""Conventions shared by every estimator (Chapter 1 introduces them).
+
+The rules, borrowed from scikit-learn so that habits transfer:
+
+* ``__init__`` stores each hyperparameter unchanged under its own name and does
+  nothing else: no validation, no computation.
+* ``fit(X, y)`` validates its input and the hyperparameters, learns attributes whose
+  names end in ``_`` (``coef_``, ``classes_``, ``n_features_in_``) and returns ``self``.
+* ``predict``/``transform``/``score`` first check that ``fit`` has been called.
+* ``get_params``/``set_params`` read and write the hyperparameters, so the same
+  object can be refitted with other settings.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import numpy as np
+
+from scratchlearn.exceptions import NotFittedError
+
+
+class BaseEstimator:
+    """Base class giving ``get_params``, ``set_params`` and a readable ``repr``."""
+
+    @classmethod
+    def _parameter_names(cls):
+        """Names of the hyperparameters: the arguments of ``__init__``."""
+        signature = inspect.signature(cls.__init__)
+        named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        return sorted(
+            name
+            for name, parameter in signature.parameters.items()
+            if name != "self" and parameter.kind in named
+        )
+
+    def get_params(self, deep=False):
+        """Return the hyperparameters as a dict ``{name: value}``.
+
+        ``deep`` is accepted for compatibility with scikit-learn and ignored: no
+        scratchlearn estimator nests another one's parameters.
+        """
+        return {name: getattr(self, name) for name in self._parameter_names()}
+
+    def set_params(self, **params):
+        """Set hyperparameters by name and return ``self``.
+
+        Learned attributes are left as they are; the next ``fit`` replaces them.
+        """
+        valid = self._parameter_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"{type(self).__name__} has no parameter {name!r}; "
+                    f"its parameters are {valid}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
+        }
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(value, defaults.get(name))
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+
+def _same(a, b):
+    try:
+        return bool(a == b) if not isinstance(a, np.ndarray) else False
+    except (TypeError, ValueError):
+        return False
+
+
+class ClassifierMixin:
+    """Adds ``score`` as the accuracy of ``predict``."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X, y):
+        """Fraction of samples of ``X`` whose predicted class equals ``y``."""
+        from scratchlearn.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X))
+
+
+class RegressorMixin:
+    """Adds ``score`` as the coefficient of determination R² of ``predict``."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X, y):
+        """R² of the predictions for ``X`` against ``y`` (1 is perfect)."""
+        from scratchlearn.metrics import r2_score
+
+        return r2_score(y, self.predict(X))
+
+
+class TransformerMixin:
+    """Adds ``fit_transform``."""
+
+    def fit_transform(self, X, y=None):
+        """Fit to ``X`` and return it transformed."""
+        return self.fit(X, y).transform(X)
+
+
+def is_fitted(estimator):
+    """True once ``fit`` has set at least one learned attribute (name ending in ``_``)."""
+    return any(
+        name.endswith("_") and not name.startswith("__") for name in vars(estimator)
+    )
+
+
+def check_is_fitted(estimator):
+    """Raise :class:`NotFittedError` if ``estimator`` has not been fitted yet."""
+    if not is_fitted(estimator):
+        raise NotFittedError(
+            f"This {type(estimator).__name__} is not fitted yet. Call fit(X, y) "
+            "before using it to predict, transform or score."
+        )
+
+
+def all_estimators():
+    """Every public estimator class of the package, sorted by name.
+
+    The conventions and bad-input tests run over this list, so a new estimator is
+    tested as soon as it exists.
+    """
+    import scratchlearn
+
+    found = {}
+    for module_info in pkgutil.walk_packages(scratchlearn.__path__, "scratchlearn."):
+        if any(part.startswith("_") for part in module_info.name.split(".")):
+            continue
+        if module_info.name.startswith(("scratchlearn.viz", "scratchlearn.grading")):
+            continue  # plotting and grading helpers, not estimators
+        module = importlib.import_module(module_info.name)
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and obj.__module__ == module.__name__
+                and not name.startswith("_")
+                and hasattr(obj, "fit")
+            ):
+                found[name] = obj
+    return [found[name] for name in sorted(found)]

@@ -1,0 +1,174 @@
+"""k-nearest neighbours for classification and regression (Chapter 1).
+
+A k-nearest-neighbours model learns nothing at ``fit`` time: it remembers the
+training set. To predict for a query point it finds the ``k`` training points closest
+to it and lets them vote (classification) or averages their targets (regression),
+optionally weighting each neighbour by the inverse of its distance.
+
+Ties, broken deterministically and the same way as scikit-learn's brute-force search:
+
+* neighbours at equal distance: the one that comes first in the training set is
+  nearer (a stable sort of the distances);
+* classes with equal votes: the smallest class label wins (``np.argmax`` returns the
+  first maximum, and ``classes_`` is sorted).
+"""
+
+import numpy as np
+
+from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from scratchlearn.distances import METRICS, pairwise_distances
+from scratchlearn.utils.validation import (
+    check_option,
+    check_predict_input,
+    check_scalar,
+    check_X_y,
+)
+
+
+class _KNeighborsBase(BaseEstimator):
+    """What the classifier and the regressor share: storing data, finding neighbours."""
+
+    def __init__(self, n_neighbors=5, *, weights="uniform", metric="euclidean", p=2):
+        self.n_neighbors = n_neighbors
+        self.weights = weights
+        self.metric = metric
+        self.p = p
+
+    def _fit(self, X, y, *, y_numeric):
+        check_scalar(self.n_neighbors, "n_neighbors", int, low=1)
+        check_option(self.weights, "weights", {"uniform", "distance"})
+        check_option(self.metric, "metric", set(METRICS))
+        check_scalar(self.p, "p", float, low=1)
+        X, y = check_X_y(X, y, y_numeric=y_numeric)
+        if self.n_neighbors > X.shape[0]:
+            raise ValueError(
+                f"n_neighbors={self.n_neighbors} is more than the {X.shape[0]} "
+                "training samples."
+            )
+        # "Training" is remembering the data.
+        self.X_fit_ = X  # (n_train, n_features)
+        self.n_features_in_ = X.shape[1]
+        return y
+
+    def kneighbors(self, X):
+        """Find the ``n_neighbors`` nearest training points of each row of ``X``.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_queries, n_neighbors)
+            Sorted from nearest to farthest.
+        indices : ndarray of shape (n_queries, n_neighbors)
+            Row numbers of the neighbours in the training set.
+        """
+        X = check_predict_input(self, X)
+        distances = pairwise_distances(X, self.X_fit_, self.metric, self.p)  # (n_queries, n_train)
+        # A stable sort keeps training order among equal distances (the tie rule above).
+        indices = np.argsort(distances, axis=1, kind="stable")[:, : self.n_neighbors]
+        return np.take_along_axis(distances, indices, axis=1), indices
+
+    def _neighbour_weights(self, distances):
+        """Weight of each neighbour, shape (n_queries, n_neighbors).
+
+        ``"distance"`` weighs a neighbour by 1 / distance. A query that coincides
+        with training points (distance 0) takes its answer from those points alone.
+        """
+        if self.weights == "uniform":
+            return np.ones_like(distances)
+        exact = distances == 0  # (n_queries, n_neighbors)
+        with np.errstate(divide="ignore"):
+            weights = 1.0 / distances
+        has_exact = exact.any(axis=1)
+        weights[has_exact] = exact[has_exact]
+        return weights
+
+
+class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
+    """Classify a point by the (weighted) vote of its ``k`` nearest training points.
+
+    Parameters
+    ----------
+    n_neighbors : int >= 1, default 5
+        How many neighbours vote.
+    weights : {"uniform", "distance"}, default "uniform"
+        ``"uniform"``: one vote each. ``"distance"``: a vote of 1 / distance, so that
+        nearer neighbours count more.
+    metric : {"euclidean", "manhattan", "minkowski"}, default "euclidean"
+        How distance is measured; see :func:`scratchlearn.distances.pairwise_distances`.
+    p : float >= 1, default 2
+        Order of the Minkowski distance (used only when ``metric="minkowski"``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``, sorted.
+    X_fit_ : ndarray of shape (n_train, n_features)
+        The remembered training points.
+    y_fit_ : ndarray of shape (n_train,)
+        Each training point's class, as an index into ``classes_``.
+    n_features_in_ : int
+
+    Notes
+    -----
+    With neighbour set :math:`N_k(x)` and weights :math:`w_i`, the predicted class is
+    :math:`\\arg\\max_c \\sum_{i \\in N_k(x)} w_i [y_i = c]`, ties going to the smallest
+    label. See the module docstring for the tie rules and Chapter 1 for the idea.
+
+    References
+    ----------
+    Cover, T. and Hart, P. (1967). Nearest neighbor pattern classification. IEEE
+    Transactions on Information Theory 13(1), 21-27.
+    """
+
+    def fit(self, X, y):
+        """Remember the training set ``X`` (n_samples, n_features) and labels ``y``."""
+        y = self._fit(X, y, y_numeric=False)
+        self.classes_, self.y_fit_ = np.unique(y, return_inverse=True)
+        return self
+
+    def predict_proba(self, X):
+        """Share of the (weighted) vote of each class, shape (n_queries, n_classes)."""
+        distances, indices = self.kneighbors(X)  # (n_queries, k) each
+        weights = self._neighbour_weights(distances)  # (n_queries, k)
+        labels = self.y_fit_[indices]  # (n_queries, k)
+        one_hot = labels[:, :, np.newaxis] == np.arange(len(self.classes_))  # (n_queries, k, n_classes)
+        votes = (weights[:, :, np.newaxis] * one_hot).sum(axis=1)  # (n_queries, n_classes)
+        return votes / votes.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most voted class of each row of ``X``; ties go to the smallest label."""
+        probabilities = self.predict_proba(X)  # (n_queries, n_classes)
+        return self.classes_[np.argmax(probabilities, axis=1)]
+
+
+class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
+    """Predict the (weighted) mean target of the ``k`` nearest training points.
+
+    Parameters
+    ----------
+    n_neighbors : int >= 1, default 5
+    weights : {"uniform", "distance"}, default "uniform"
+    metric : {"euclidean", "manhattan", "minkowski"}, default "euclidean"
+    p : float >= 1, default 2
+        As for :class:`KNeighborsClassifier`.
+
+    Attributes
+    ----------
+    X_fit_ : ndarray of shape (n_train, n_features)
+    y_fit_ : ndarray of shape (n_train,)
+    n_features_in_ : int
+
+    Notes
+    -----
+    :math:`\\hat y(x) = \\sum_{i \\in N_k(x)} w_i y_i / \\sum_{i \\in N_k(x)} w_i`.
+    """
+
+    def fit(self, X, y):
+        """Remember the training set ``X`` (n_samples, n_features) and targets ``y``."""
+        self.y_fit_ = self._fit(X, y, y_numeric=True)
+        return self
+
+    def predict(self, X):
+        """Weighted mean of the neighbours' targets, shape (n_queries,)."""
+        distances, indices = self.kneighbors(X)  # (n_queries, k) each
+        weights = self._neighbour_weights(distances)  # (n_queries, k)
+        return np.sum(weights * self.y_fit_[indices], axis=1) / np.sum(weights, axis=1)

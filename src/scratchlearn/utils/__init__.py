@@ -1,0 +1,1 @@
+"""Helpers shared by the estimators: input validation lives in :mod:`.validation`."""

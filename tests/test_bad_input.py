@@ -1,0 +1,118 @@
+"""Bad input gets a clear error naming the problem, for every estimator, and loses
+nothing: a failed call leaves a fitted estimator as it was."""
+
+import numpy as np
+import pytest
+
+from scratchlearn import NotFittedError, all_estimators
+from tests.conftest import output_method, toy_data
+
+ESTIMATORS = all_estimators()
+IDS = [cls.__name__ for cls in ESTIMATORS]
+
+# Invalid hyperparameters of each estimator. Every estimator must have an entry, so
+# that adding one to the package without saying how it rejects bad settings fails.
+INVALID_PARAMS = {
+    "KNeighborsClassifier": [
+        {"n_neighbors": 0},
+        {"n_neighbors": -3},
+        {"n_neighbors": 2.5},
+        {"metric": "cosine"},
+        {"weights": "gaussian"},
+        {"p": 0.5},
+    ],
+    "KNeighborsRegressor": [
+        {"n_neighbors": 0},
+        {"n_neighbors": 1000},  # more neighbours than training samples
+        {"metric": "chebyshev"},
+        {"weights": None},
+    ],
+}
+
+
+def _bad_training_sets(estimator):
+    X, y = toy_data(estimator)
+    X_nan = X.copy()
+    X_nan[3, 1] = np.nan
+    X_inf = X.copy()
+    X_inf[0, 0] = np.inf
+    y_nan = y.astype(float)
+    y_nan[5] = np.nan
+    return {
+        "NaN in X": (X_nan, y, "NaN or infinity"),
+        "inf in X": (X_inf, y, "NaN or infinity"),
+        "NaN in y": (X, y_nan, "NaN or infinity"),
+        "empty X": (X[:0], y[:0], "empty"),
+        "1-D X": (X[:, 0], y, "2-D"),
+        "X and y of different lengths": (X, y[:-1], "different numbers of samples"),
+    }
+
+
+CASES = ["NaN in X", "inf in X", "NaN in y", "empty X", "1-D X",
+         "X and y of different lengths"]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_fit_rejects_bad_data_clearly(cls, case):
+    estimator = cls()
+    X, y, message = _bad_training_sets(estimator)[case]
+    if case == "NaN in y" and getattr(estimator, "_estimator_type", None) is None:
+        pytest.skip("a transformer ignores y")
+    with pytest.raises(ValueError, match=message):
+        estimator.fit(X, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_a_failed_fit_loses_nothing(cls):
+    estimator = cls()
+    X, y = toy_data(estimator)
+    before = output_method(estimator.fit(X, y))(X)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError):
+        estimator.fit(X_nan, y)
+    np.testing.assert_array_equal(output_method(estimator)(X), before)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_using_before_fit_raises_not_fitted(cls):
+    estimator = cls()
+    X, _ = toy_data(estimator)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        output_method(estimator)(X)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_other_number_of_features_after_fit(cls):
+    estimator = cls()
+    X, y = toy_data(estimator, n_features=3)
+    estimator.fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 features, but .* with 3 features"):
+        output_method(estimator)(X[:, :2])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        output_method(estimator)(np.full_like(X, np.nan))
+    with pytest.raises(ValueError, match="2-D"):
+        output_method(estimator)(X[0])
+
+
+def test_every_estimator_lists_its_invalid_hyperparameters():
+    missing = [cls.__name__ for cls in ESTIMATORS if cls.__name__ not in INVALID_PARAMS]
+    assert not missing, f"add invalid hyperparameters for {missing} to INVALID_PARAMS"
+
+
+@pytest.mark.parametrize(
+    ("cls", "params"),
+    [
+        (cls, params)
+        for cls in ESTIMATORS
+        for params in INVALID_PARAMS.get(cls.__name__, [])
+    ],
+    ids=lambda value: value.__name__ if isinstance(value, type) else repr(value),
+)
+def test_invalid_hyperparameter_is_named_in_the_error(cls, params):
+    estimator = cls(**params)
+    X, y = toy_data(estimator)
+    (name,) = params
+    with pytest.raises((ValueError, TypeError), match=name):
+        estimator.fit(X, y)

@@ -1,0 +1,107 @@
+"""Every estimator follows the conventions of scratchlearn.base (and scikit-learn).
+
+The tests run over ``scratchlearn.all_estimators()``, so a new estimator is held to
+them the moment it is added to the package.
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+
+from scratchlearn import all_estimators
+from scratchlearn.base import is_fitted
+from tests.conftest import output_method, toy_data
+
+ESTIMATORS = all_estimators()
+IDS = [cls.__name__ for cls in ESTIMATORS]
+
+
+def test_the_package_has_estimators():
+    assert len(ESTIMATORS) >= 2
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_constructor_stores_hyperparameters_unchanged(cls):
+    signature = inspect.signature(cls.__init__)
+    defaults = {
+        name: p.default for name, p in signature.parameters.items() if name != "self"
+    }
+    assert all(d is not inspect.Parameter.empty for d in defaults.values()), (
+        "every hyperparameter needs a default"
+    )
+    estimator = cls()
+    assert estimator.get_params() == defaults
+    # Unusual values are stored as given: the constructor neither validates nor converts.
+    odd = {name: ("stored-as-is", name) for name in defaults}
+    assert cls(**odd).get_params() == odd
+    assert not is_fitted(cls())
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_fit_returns_self_and_learns_only_underscore_attributes(cls):
+    estimator = cls()
+    before = set(vars(estimator))
+    params_before = estimator.get_params()
+    X, y = toy_data(estimator)
+    assert estimator.fit(X, y) is estimator
+    learned = set(vars(estimator)) - before
+    assert learned, "fit must learn something"
+    public = [name for name in learned if not name.startswith("_")]
+    assert all(name.endswith("_") for name in public), public
+    assert estimator.n_features_in_ == X.shape[1]
+    assert estimator.get_params() == params_before, "fit must not change hyperparameters"
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_get_params_set_params_round_trip(cls):
+    estimator = cls()
+    params = estimator.get_params()
+    assert estimator.set_params(**params) is estimator
+    assert estimator.get_params() == params
+    with pytest.raises(ValueError, match="no parameter"):
+        estimator.set_params(not_a_parameter=1)
+    assert cls.__name__ in repr(estimator)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_fit_does_not_modify_its_input(cls):
+    estimator = cls()
+    X, y = toy_data(estimator)
+    X_copy, y_copy = X.copy(), y.copy()
+    estimator.fit(X, y)
+    output_method(estimator)(X)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_refitting_on_other_data_replaces_what_was_learned(cls):
+    estimator = cls()
+    X3, y3 = toy_data(estimator, n_features=3, seed=1)
+    X2, y2 = toy_data(estimator, n_features=2, seed=2)
+    fresh = cls().fit(X2, y2)
+    estimator.fit(X3, y3).fit(X2, y2)
+    assert estimator.n_features_in_ == 2
+    np.testing.assert_allclose(output_method(estimator)(X2), output_method(fresh)(X2))
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_score_is_a_float(cls):
+    estimator = cls()
+    if not hasattr(estimator, "score"):
+        pytest.skip(f"{cls.__name__} is a transformer: it has no score")
+    X, y = toy_data(estimator)
+    score = estimator.fit(X, y).score(X, y)
+    assert isinstance(score, float)
+    assert score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "cls", [c for c in ESTIMATORS if "random_state" in c().get_params()]
+)
+def test_random_state_makes_fit_reproducible(cls):
+    X, y = toy_data(cls())
+    first = output_method(cls(random_state=3).fit(X, y))(X)
+    second = output_method(cls(random_state=3).fit(X, y))(X)
+    np.testing.assert_array_equal(first, second)
