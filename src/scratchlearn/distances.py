@@ -40,7 +40,8 @@ def pairwise_distances(X, Y, metric="euclidean", p=2):
     Chapter 1 (k-nearest neighbours) explains this code.
     """
     if metric == "euclidean" or (metric == "minkowski" and p == 2):
-        return _euclidean(X, Y)
+        # Rounding can make the expansion slightly negative for (near-)identical points.
+        return np.sqrt(np.maximum(squared_euclidean(X, Y), 0.0))
     if metric == "manhattan" or (metric == "minkowski" and p == 1):
         return _blockwise(X, Y, lambda diff: np.abs(diff).sum(axis=2))
     if metric == "minkowski":
@@ -48,14 +49,19 @@ def pairwise_distances(X, Y, metric="euclidean", p=2):
     raise ValueError(f"metric must be one of {list(METRICS)}, got {metric!r}.")
 
 
-def _euclidean(X, Y):
-    squared = (
-        np.sum(X**2, axis=1)[:, np.newaxis]  # (n_queries, 1)
-        + np.sum(Y**2, axis=1)[np.newaxis, :]  # (1, n_train)
-        - 2.0 * X @ Y.T  # (n_queries, n_train)
-    )
-    # Rounding can make the expansion slightly negative for (near-)identical points.
-    return np.sqrt(np.maximum(squared, 0.0))
+def squared_euclidean(X, Y):
+    """Squared Euclidean distances, shape (n_queries, n_train), by one matrix product.
+
+    Ranking points by squared distance gives the same order as by distance, without
+    a square root per pair: k-nearest neighbours takes roots of the k winners only.
+    Values can be slightly negative (down to about -1e-12 times the norms) through
+    rounding when two points (nearly) coincide.
+    """
+    squared = X @ Y.T  # (n_queries, n_train)
+    squared *= -2.0
+    squared += np.sum(X**2, axis=1)[:, np.newaxis]  # (n_queries, 1) broadcast
+    squared += np.sum(Y**2, axis=1)[np.newaxis, :]  # (1, n_train) broadcast
+    return squared
 
 
 def _blockwise(X, Y, reduce):

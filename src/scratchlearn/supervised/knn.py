@@ -8,7 +8,7 @@ optionally weighting each neighbour by the inverse of its distance.
 Ties, broken deterministically and the same way as scikit-learn's brute-force search:
 
 * neighbours at equal distance: the one that comes first in the training set is
-  nearer (a stable sort of the distances);
+  nearer (see :func:`k_smallest`);
 * classes with equal votes: the smallest class label wins (``np.argmax`` returns the
   first maximum, and ``classes_`` is sorted).
 """
@@ -16,13 +16,45 @@ Ties, broken deterministically and the same way as scikit-learn's brute-force se
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from scratchlearn.distances import METRICS, pairwise_distances
+from scratchlearn.distances import METRICS, pairwise_distances, squared_euclidean
 from scratchlearn.utils.validation import (
     check_option,
     check_predict_input,
     check_scalar,
     check_X_y,
 )
+
+
+def k_smallest(scores, k):
+    """Column indices of the ``k`` smallest values of each row, smallest first.
+
+    Equal values are ordered by column index, so that among training points at the
+    same distance the one seen first in training wins.
+
+    Sorting whole rows would cost O(n_train log n_train) per query; a partial sort
+    (``np.argpartition``, linear time) finds the k smallest instead, in no particular
+    order. Where the k-th smallest value is shared by more points than there are
+    places left, the partition chose among them arbitrarily: only those rows are
+    sorted in full, stably. The k winners are then ordered by value, then index.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_queries, n_train)
+    k : int, 1 <= k <= n_train
+
+    Returns
+    -------
+    indices : ndarray of shape (n_queries, k)
+    """
+    indices = np.argpartition(scores, k - 1, axis=1)[:, :k]  # (n_queries, k)
+    values = np.take_along_axis(scores, indices, axis=1)  # (n_queries, k)
+    kth = values.max(axis=1, keepdims=True)  # (n_queries, 1)
+    crowded = np.count_nonzero(scores <= kth, axis=1) > k  # (n_queries,)
+    if crowded.any():
+        indices[crowded] = np.argsort(scores[crowded], axis=1, kind="stable")[:, :k]
+        values = np.take_along_axis(scores, indices, axis=1)
+    order = np.lexsort((indices, values), axis=1)  # by value, then by index
+    return np.take_along_axis(indices, order, axis=1)
 
 
 class _KNeighborsBase(BaseEstimator):
@@ -61,10 +93,18 @@ class _KNeighborsBase(BaseEstimator):
             Row numbers of the neighbours in the training set.
         """
         X = check_predict_input(self, X)
-        distances = pairwise_distances(X, self.X_fit_, self.metric, self.p)  # (n_queries, n_train)
-        # A stable sort keeps training order among equal distances (the tie rule above).
-        indices = np.argsort(distances, axis=1, kind="stable")[:, : self.n_neighbors]
-        return np.take_along_axis(distances, indices, axis=1), indices
+        euclidean = self.metric == "euclidean" or (
+            self.metric == "minkowski" and self.p == 2
+        )
+        if euclidean:  # rank by squared distance: same order, no square roots
+            scores = squared_euclidean(X, self.X_fit_)  # (n_queries, n_train)
+        else:
+            scores = pairwise_distances(X, self.X_fit_, self.metric, self.p)
+        indices = k_smallest(scores, self.n_neighbors)  # (n_queries, k)
+        distances = np.take_along_axis(scores, indices, axis=1)
+        if euclidean:
+            distances = np.sqrt(np.maximum(distances, 0.0))
+        return distances, indices
 
     def _neighbour_weights(self, distances):
         """Weight of each neighbour, shape (n_queries, n_neighbors).

@@ -1,0 +1,65 @@
+"""Which notebooks the book is made of, and checks of their stored outputs.
+
+Shared by the book build (.ci/build_book.py), the notebook runner
+(.ci/execute_notebooks.py) and the tests.
+"""
+
+import json
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def toc_files():
+    """Every file listed in _toc.yml, as repository-relative paths with suffix."""
+    entries = re.findall(r"(?:file|root):\s*([^\s#]+)", (ROOT / "_toc.yml").read_text())
+    paths = []
+    for entry in entries:
+        matches = [p for p in ROOT.glob(entry + ".*") if p.suffix in (".ipynb", ".md")]
+        if not matches:
+            raise SystemExit(f"_toc.yml lists {entry}, but no such page exists")
+        paths.append(matches[0].relative_to(ROOT))
+    return paths
+
+
+def stored_notebooks():
+    """Notebooks whose outputs are stored and regression-tested: book/ and solutions/."""
+    return sorted(
+        p.relative_to(ROOT)
+        for folder in ("book", "solutions")
+        for p in (ROOT / folder).rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+# What the site can show (myst-nb's priority list for HTML).
+SHOWABLE = {
+    "application/vnd.jupyter.widget-view+json", "application/javascript", "text/html",
+    "image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/markdown",
+    "text/latex", "text/plain",
+}
+
+
+def problems(path):
+    """What is wrong with a stored notebook's outputs: unexecuted cells, errors, and
+    outputs the site could not show."""
+    notebook = json.loads((ROOT / path).read_text())
+    found = []
+    for number, cell in enumerate(notebook["cells"], start=1):
+        if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
+            continue
+        if cell.get("execution_count") is None:
+            found.append(f"{path}: code cell {number} was never executed")
+        for output in cell.get("outputs", []):
+            if "data" in output and not SHOWABLE & set(output["data"]):
+                found.append(
+                    f"{path}: code cell {number} has an output the site cannot show: "
+                    f"{sorted(output['data'])}"
+                )
+            if output["output_type"] == "error":
+                found.append(
+                    f"{path}: code cell {number} stored an error: "
+                    f"{output['ename']}: {output['evalue']}"
+                )
+    return found
