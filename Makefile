@@ -33,13 +33,16 @@ book: $(INSTALLED)
 	$(PY) .ci/build_book.py
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests benchmarks .ci
-	$(BIN)/ruff format --check src tests benchmarks .ci
+	$(BIN)/ruff check src tests benchmarks .ci book/_ext
+	$(BIN)/ruff format --check src tests benchmarks .ci book/_ext
 
 # The site tests read the site that `make book` has just built.
+# nbval (strict: every stored output compared) runs the notebooks of book/ and solutions/.
 test: lint book
 	bash .ci/ensure-chromium
-	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-cell-timeout 300 tests book solutions
 
 notebooks: $(INSTALLED)
 	$(PY) .ci/execute_notebooks.py $(NOTEBOOKS)

@@ -42,8 +42,13 @@ def main():
         print("Run `make notebooks` to re-execute the notebooks.", file=sys.stderr)
         return 1
     command = [
-        str(pathlib.Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
-        "--builder", "html", "--warningiserror", "--keep-going",
+        str(pathlib.Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--builder",
+        "html",
+        "--warningiserror",
+        "--keep-going",
     ]
     if os.environ.get("EXECUTE") == "1":
         config = ROOT / "_build" / "_config_execute.yml"

@@ -1,10 +1,11 @@
 """Execute notebooks in place, storing their outputs: `make notebooks`.
 
-    python .ci/execute_notebooks.py                      # every notebook in book/, solutions/
+    python .ci/execute_notebooks.py          # every notebook in book/ and solutions/
     python .ci/execute_notebooks.py book/supervised/knn.ipynb
 
 Each notebook runs in its own folder with this environment's python3 kernel. Widget
-state is dropped after the run: the site would otherwise load the widget manager from a CDN, and
+state is dropped after the run: the site would otherwise load the widget manager
+from a CDN, and
 the live explorers need a kernel anyway. Per-cell timing metadata is dropped so that a
 re-run changes only what really changed.
 """
@@ -21,8 +22,12 @@ from notebooks import ROOT, problems, stored_notebooks
 def execute(path):
     notebook = nbformat.read(ROOT / path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3", allow_errors=False,
-        store_widget_state=True, record_timing=False,
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=False,
+        store_widget_state=True,
+        record_timing=False,
         resources={"metadata": {"path": str((ROOT / path).parent)}},
     )
     start = time.perf_counter()
@@ -33,7 +38,9 @@ def execute(path):
 
 
 def main(paths):
-    paths = [pathlib.Path(p).resolve().relative_to(ROOT) for p in paths] or stored_notebooks()
+    paths = [
+        pathlib.Path(p).resolve().relative_to(ROOT) for p in paths
+    ] or stored_notebooks()
     for path in paths:
         seconds = execute(path)
         print(f"{seconds:6.1f} s  {path}", flush=True)

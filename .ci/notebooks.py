@@ -24,7 +24,7 @@ def toc_files():
 
 
 def stored_notebooks():
-    """Notebooks whose outputs are stored and regression-tested: book/ and solutions/."""
+    """Notebooks whose outputs are stored and regression-tested (book/, solutions/)."""
     return sorted(
         p.relative_to(ROOT)
         for folder in ("book", "solutions")
@@ -35,9 +35,16 @@ def stored_notebooks():
 
 # What the site can show (myst-nb's priority list for HTML).
 SHOWABLE = {
-    "application/vnd.jupyter.widget-view+json", "application/javascript", "text/html",
-    "image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/markdown",
-    "text/latex", "text/plain",
+    "application/vnd.jupyter.widget-view+json",
+    "application/javascript",
+    "text/html",
+    "image/svg+xml",
+    "image/png",
+    "image/gif",
+    "image/jpeg",
+    "text/markdown",
+    "text/latex",
+    "text/plain",
 }
 
 

@@ -44,8 +44,14 @@ def median_time(function, repeats):
 def measure(case):
     """Fit and predict times and test scores of both estimators of ``case``."""
     X_train, X_test, y_train, y_test = case.data()
-    row = {"name": case.name, "chapter": case.chapter, "n_train": len(X_train),
-           "n_test": len(X_test), "n_features": X_train.shape[1], "notes": case.notes}
+    row = {
+        "name": case.name,
+        "chapter": case.chapter,
+        "n_train": len(X_train),
+        "n_test": len(X_test),
+        "n_features": X_train.shape[1],
+        "notes": case.notes,
+    }
     for side, make in (("ours", case.ours), ("reference", case.reference)):
         fitted = make().fit(X_train, y_train)
         row[f"{side}_fit_s"] = median_time(

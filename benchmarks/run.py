@@ -39,8 +39,12 @@ def main(selection=()):
                 flush=True,
             )
     results = {
-        "machine": {"python": platform.python_version(), "numpy": np.__version__,
-                    "scikit-learn": sklearn.__version__, "cpus": _cpus()},
+        "machine": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+            "cpus": _cpus(),
+        },
         "cases": rows,
     }
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -27,6 +27,46 @@ INVALID_PARAMS = {
         {"metric": "chebyshev"},
         {"weights": None},
     ],
+    "Ridge": [
+        {"alpha": -1.0},
+        {"alpha": "strong"},
+        {"fit_intercept": "yes"},
+    ],
+    "Lasso": [
+        {"alpha": -1.0},
+        {"max_iter": 0},
+        {"max_iter": 2.5},
+        {"tol": -1.0},
+        {"tol": 0.0},
+        {"fit_intercept": None},
+    ],
+    "ElasticNet": [
+        {"alpha": -0.5},
+        {"l1_ratio": 1.5},
+        {"l1_ratio": -0.1},
+        {"max_iter": 0},
+        {"tol": -1.0},
+        {"fit_intercept": "no"},
+    ],
+    "LinearRegression": [
+        {"solver": "newton"},
+        {"fit_intercept": "yes"},
+        {"lr": 0},
+        {"lr": -0.1},
+        {"lr": "fast"},
+        {"n_epochs": 0},
+        {"n_epochs": 2.5},
+        {"batch_size": 0},
+        {"batch_size": 1.5},
+        {"random_state": "seed"},
+    ],
+    "PolynomialFeatures": [
+        {"degree": -1},
+        {"degree": 2.5},
+        {"degree": 0},  # with include_bias=False: no output column at all
+        {"include_bias": "yes"},
+    ],
+    "StandardScaler": [],
 }
 
 
@@ -48,8 +88,14 @@ def _bad_training_sets(estimator):
     }
 
 
-CASES = ["NaN in X", "inf in X", "NaN in y", "empty X", "1-D X",
-         "X and y of different lengths"]
+CASES = [
+    "NaN in X",
+    "inf in X",
+    "NaN in y",
+    "empty X",
+    "1-D X",
+    "X and y of different lengths",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -88,7 +134,7 @@ def test_other_number_of_features_after_fit(cls):
     estimator = cls()
     X, y = toy_data(estimator, n_features=3)
     estimator.fit(X, y)
-    with pytest.raises(ValueError, match="X has 2 features, but .* with 3 features"):
+    with pytest.raises(ValueError, match=r"X has 2 features, but .* with 3 features"):
         output_method(estimator)(X[:, :2])
     with pytest.raises(ValueError, match="NaN or infinity"):
         output_method(estimator)(np.full_like(X, np.nan))

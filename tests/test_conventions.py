@@ -32,7 +32,7 @@ def test_constructor_stores_hyperparameters_unchanged(cls):
     )
     estimator = cls()
     assert estimator.get_params() == defaults
-    # Unusual values are stored as given: the constructor neither validates nor converts.
+    # Odd values are stored as given: the constructor neither validates nor converts.
     odd = {name: ("stored-as-is", name) for name in defaults}
     assert cls(**odd).get_params() == odd
     assert not is_fitted(cls())
@@ -50,7 +50,9 @@ def test_fit_returns_self_and_learns_only_underscore_attributes(cls):
     public = [name for name in learned if not name.startswith("_")]
     assert all(name.endswith("_") for name in public), public
     assert estimator.n_features_in_ == X.shape[1]
-    assert estimator.get_params() == params_before, "fit must not change hyperparameters"
+    assert estimator.get_params() == params_before, (
+        "fit must not change hyperparameters"
+    )
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)

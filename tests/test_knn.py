@@ -31,13 +31,15 @@ def reference(cls, settings, n_neighbors):
 
 # --- hand-computed cases -------------------------------------------------------------
 
+
 def test_distances_by_hand():
     a = np.array([[0.0, 0.0], [1.0, 1.0]])
     b = np.array([[3.0, 4.0]])
     np.testing.assert_allclose(pairwise_distances(a, b), [[5.0], [np.sqrt(13)]])
     np.testing.assert_allclose(pairwise_distances(a, b, "manhattan"), [[7.0], [5.0]])
     np.testing.assert_allclose(
-        pairwise_distances(a, b, "minkowski", p=3), [[(27 + 64) ** (1 / 3)], [35 ** (1 / 3)]]
+        pairwise_distances(a, b, "minkowski", p=3),
+        [[(27 + 64) ** (1 / 3)], [35 ** (1 / 3)]],
     )
     np.testing.assert_allclose(squared_euclidean(a, b), [[25.0], [13.0]])
 
@@ -77,6 +79,7 @@ def test_query_on_a_training_point_takes_its_answer_under_distance_weights():
 
 # --- tie rules -----------------------------------------------------------------------
 
+
 def test_neighbours_at_equal_distance_keep_training_order():
     X = np.array([[2.0], [-1.0], [1.0], [-2.0], [0.5]])
     model = KNeighborsClassifier(n_neighbors=3).fit(X, [0, 1, 0, 1, 0])
@@ -104,6 +107,7 @@ def test_k_smallest_equals_a_stable_full_sort(seed):
 
 # --- against scikit-learn ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("metric", ["euclidean", "manhattan", "minkowski"])
 def test_distances_match_scipy(metric):
     rng = np.random.default_rng(1)
@@ -112,7 +116,9 @@ def test_distances_match_scipy(metric):
     expected = (
         cdist(A, B, scipy_metric) if scipy_metric else cdist(A, B, "minkowski", p=3.5)
     )
-    np.testing.assert_allclose(pairwise_distances(A, B, metric, p=3.5), expected, atol=1e-10)
+    np.testing.assert_allclose(
+        pairwise_distances(A, B, metric, p=3.5), expected, atol=1e-10
+    )
 
 
 def _jittered(X, y, seed=0):
@@ -160,7 +166,9 @@ def test_regressor_matches_scikit_learn(settings, n_neighbors):
     ours = KNeighborsRegressor(n_neighbors, **settings).fit(X[:300], y[:300])
     theirs = reference(neighbors.KNeighborsRegressor, settings, n_neighbors)
     theirs.fit(X[:300], y[:300])
-    np.testing.assert_allclose(ours.predict(X[300:]), theirs.predict(X[300:]), rtol=1e-10)
+    np.testing.assert_allclose(
+        ours.predict(X[300:]), theirs.predict(X[300:]), rtol=1e-10
+    )
     assert ours.score(X[300:], y[300:]) == pytest.approx(theirs.score(X[300:], y[300:]))
 
 
@@ -175,7 +183,9 @@ def test_on_data_with_ties_we_follow_our_rule_and_agree_elsewhere(loader, settin
     train, test = slice(0, None, 2), slice(1, None, 2)
     k = 5
     ours = KNeighborsClassifier(k, **settings).fit(X[train], y[train])
-    theirs = reference(neighbors.KNeighborsClassifier, settings, k).fit(X[train], y[train])
+    theirs = reference(neighbors.KNeighborsClassifier, settings, k).fit(
+        X[train], y[train]
+    )
     full = pairwise_distances(X[test], X[train], settings["metric"])
     np.testing.assert_array_equal(
         ours.kneighbors(X[test])[1], np.argsort(full, axis=1, kind="stable")[:, :k]

@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / ".ci"))
-from notebooks import toc_files  # noqa: E402
+from notebooks import toc_files
 
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -59,13 +59,21 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run .ci/ensure-chromium (apt-get install chromium).")
+        pytest.fail(
+            "Chromium is missing: run .ci/ensure-chromium (apt-get install chromium)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -78,9 +86,11 @@ def open_page(browser, url):
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and message.text not in THEME_NOISE
-        and problems.append(f"console error: {message.text}"),
+        lambda message: (
+            message.type == "error"
+            and message.text not in THEME_NOISE
+            and problems.append(f"console error: {message.text}")
+        ),
     )
 
     def outside(route):
@@ -100,7 +110,9 @@ def test_page_loads_cleanly_offline_and_draws_its_figures(browser, site_url, pat
         for index in range(figures.count()):
             figure = figures.nth(index)
             figure.scroll_into_view_if_needed()
-            figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15000)
+            figure.locator("svg.main-svg").first.wait_for(
+                state="attached", timeout=15000
+            )
         if figures.count():
             # The static explorer's controls: the slider and the menu exist and respond.
             page.locator("div.plotly-graph-div g.slider-container").first.wait_for(
@@ -112,7 +124,9 @@ def test_page_loads_cleanly_offline_and_draws_its_figures(browser, site_url, pat
                 "document.querySelectorAll('mjx-container').length > 0", timeout=15000
             )
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / (path.replace("/", "__") + ".png")), full_page=True)
+        page.screenshot(
+            path=str(SHOTS / (path.replace("/", "__") + ".png")), full_page=True
+        )
     finally:
         page.close()
     assert not problems, "\n".join(problems)
@@ -139,7 +153,10 @@ def test_chapters_link_to_their_exercise_and_solution():
         if not path.startswith("book/") or path.endswith(("intro.html", "index.html")):
             continue
         text = (SITE / path).read_text()
-        part, name = pathlib.PurePosixPath(path).parts[1], pathlib.PurePosixPath(path).stem
+        part, name = (
+            pathlib.PurePosixPath(path).parts[1],
+            pathlib.PurePosixPath(path).stem,
+        )
         assert f"exercises/{part}/{name}.html" in text, f"{path}: no exercise link"
         assert f"solutions/{part}/{name}.html" in text, f"{path}: no solution link"
 
@@ -171,14 +188,24 @@ def test_no_internal_link_is_broken():
     for page in pages:
         for href in _parse(page).links:
             parts = urllib.parse.urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+            if (
+                parts.scheme
+                or parts.netloc
+                or href.startswith(("mailto:", "javascript:"))
+            ):
                 continue
-            target = (page.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else page
+            target = (
+                (page.parent / urllib.parse.unquote(parts.path)).resolve()
+                if parts.path
+                else page
+            )
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(SITE)} -> {href}")
             elif parts.fragment and target.suffix == ".html":
                 if parts.fragment not in _parse(target).ids:
-                    broken.append(f"{page.relative_to(SITE)} -> {href} (no such anchor)")
+                    broken.append(
+                        f"{page.relative_to(SITE)} -> {href} (no such anchor)"
+                    )
     assert not broken, "\n".join(broken[:50])

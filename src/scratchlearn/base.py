@@ -27,7 +27,10 @@ class BaseEstimator:
     def _parameter_names(cls):
         """Names of the hyperparameters: the arguments of ``__init__``."""
         signature = inspect.signature(cls.__init__)
-        named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        named = (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
         return sorted(
             name
             for name, parameter in signature.parameters.items()
@@ -60,7 +63,9 @@ class BaseEstimator:
     def __repr__(self):
         defaults = {
             name: parameter.default
-            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
+            for name, parameter in inspect.signature(
+                type(self).__init__
+            ).parameters.items()
         }
         changed = [
             f"{name}={value!r}"
@@ -110,7 +115,7 @@ class TransformerMixin:
 
 
 def is_fitted(estimator):
-    """True once ``fit`` has set at least one learned attribute (name ending in ``_``)."""
+    """True once ``fit`` has set a learned attribute (a name ending in ``_``)."""
     return any(
         name.endswith("_") and not name.startswith("__") for name in vars(estimator)
     )

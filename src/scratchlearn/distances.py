@@ -70,6 +70,8 @@ def _blockwise(X, Y, reduce):
     distances = np.empty((n_queries, n_train))
     for start in range(0, n_queries, block):
         stop = start + block
-        diff = X[start:stop, np.newaxis, :] - Y[np.newaxis, :, :]  # (block, n_train, n_features)
+        diff = (
+            X[start:stop, np.newaxis, :] - Y[np.newaxis, :, :]
+        )  # (block, n_train, n_features)
         distances[start:stop] = reduce(diff)
     return distances

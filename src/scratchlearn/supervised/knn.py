@@ -170,8 +170,12 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
         distances, indices = self.kneighbors(X)  # (n_queries, k) each
         weights = self._neighbour_weights(distances)  # (n_queries, k)
         labels = self.y_fit_[indices]  # (n_queries, k)
-        one_hot = labels[:, :, np.newaxis] == np.arange(len(self.classes_))  # (n_queries, k, n_classes)
-        votes = (weights[:, :, np.newaxis] * one_hot).sum(axis=1)  # (n_queries, n_classes)
+        one_hot = labels[:, :, np.newaxis] == np.arange(
+            len(self.classes_)
+        )  # (n_queries, k, n_classes)
+        votes = (weights[:, :, np.newaxis] * one_hot).sum(
+            axis=1
+        )  # (n_queries, n_classes)
         return votes / votes.sum(axis=1, keepdims=True)
 
     def predict(self, X):

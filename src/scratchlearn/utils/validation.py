@@ -72,7 +72,9 @@ def check_X_y(X, y, *, y_numeric=True):
     ``y_numeric=False`` keeps the labels' own type (class labels may be strings).
     """
     X = check_array(X, name="X")
-    y = check_array(y, name="y", ensure_2d=False, dtype=np.float64 if y_numeric else None)
+    y = check_array(
+        y, name="y", ensure_2d=False, dtype=np.float64 if y_numeric else None
+    )
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y have different numbers of samples: X has {X.shape[0]}, "
@@ -82,7 +84,7 @@ def check_X_y(X, y, *, y_numeric=True):
 
 
 def check_predict_input(estimator, X):
-    """Check that ``estimator`` is fitted and that ``X`` matches what it was fitted on."""
+    """Check that ``estimator`` is fitted and ``X`` matches what it was fitted on."""
     check_is_fitted(estimator)
     X = check_array(X, name="X")
     if X.shape[1] != estimator.n_features_in_:
@@ -118,9 +120,7 @@ def check_scalar(value, name, kind, *, low=None, high=None, low_inclusive=True):
 def check_option(value, name, options):
     """Check that a string hyperparameter is one of ``options``; return it."""
     if value not in options:
-        raise ValueError(
-            f"{name} must be one of {sorted(options)}, got {value!r}."
-        )
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}.")
     return value
 
 

@@ -52,9 +52,10 @@ class PlotlyFigure:
             f"Plotly.newPlot({json.dumps(div_id)}, {json.dumps(spec['data'])}, "
             f"{json.dumps(spec['layout'])}, {json.dumps(config)});"
         )
+        height = spec["layout"].get("height", 450)
         page = (
             f'<div id="{div_id}" class="plotly-graph-div" '
-            f'style="height:{spec["layout"].get("height", 450)}px; width:100%;"></div>\n'
+            f'style="height:{height}px; width:100%;"></div>\n'
             f'<script type="text/javascript">\n'
             f"if (window.Plotly) {{ {script} }} else {{ "
             f"document.getElementById({json.dumps(div_id)}).textContent = "
@@ -108,3 +109,25 @@ def side_by_side(results, columns, decimals=4):
         cells = "".join(f"{results[name][column]:>16.{decimals}f}" for name in names)
         lines.append(f"{column:<{width}}{cells}")
     return "\n".join(lines)
+
+
+def show_figure_in(output, figure):
+    """Replace what the ipywidgets ``Output`` widget ``output`` shows by ``figure``.
+
+    Explorers redraw this way instead of ``with output: plt.show()``: the figure goes
+    into the widget's state in one update (no flicker, no half-drawn frame), and no
+    display message is sent from the cell, so the notebook's stored outputs are the
+    same whether it runs in JupyterLab, nbclient or the nbval regression test.
+    """
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:  # not in a kernel: nothing can show the figure
+        plt.close(figure)
+        return
+    data, metadata = shell.display_formatter.format(figure)
+    output.outputs = (
+        {"output_type": "display_data", "data": data, "metadata": metadata},
+    )
+    plt.close(figure)

@@ -1,0 +1,90 @@
+"""The project's own consistency: pinned versions agree, every chapter has its exercise
+and solution, stored notebooks are clean, and the book's table of contents is whole."""
+
+import re
+import sys
+import tomllib
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / ".ci"))
+from notebooks import problems, stored_notebooks, toc_files
+
+PIN = re.compile(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s;]+)\s*$")
+
+
+def _pins(lines):
+    pins = {}
+    for line in lines:
+        match = PIN.match(line)
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_environment_yml_pins_the_same_versions_as_pyproject():
+    project = _pyproject()
+    binder_groups = ["book", "grade", "lab"]
+    wanted = _pins(project["dependencies"])
+    for group in binder_groups:
+        wanted.update(_pins(project["optional-dependencies"][group]))
+    environment = _pins((ROOT / "environment.yml").read_text().splitlines())
+    assert environment == wanted
+    assert "python=3.11" in (ROOT / "environment.yml").read_text()
+
+
+def test_every_dependency_is_pinned_and_matches_the_constraints():
+    project = _pyproject()
+    requirements = list(project["dependencies"])
+    for group, items in project["optional-dependencies"].items():
+        if group != "all":
+            requirements += items
+    unpinned = [r for r in requirements if not PIN.match(r)]
+    assert not unpinned, f"pin these exactly: {unpinned}"
+    constraints = _pins((ROOT / ".ci" / "constraints.txt").read_text().splitlines())
+    mismatched = {
+        name: (version, constraints.get(name))
+        for name, version in _pins(requirements).items()
+        if constraints.get(name) != version
+    }
+    assert not mismatched, f"pyproject vs .ci/constraints.txt: {mismatched}"
+
+
+CHAPTERS = [p for p in toc_files() if p.parts[0] == "book" and p.suffix == ".ipynb"]
+
+
+def test_the_book_has_chapters():
+    assert CHAPTERS
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=str)
+def test_every_chapter_has_an_exercise_and_a_solution_in_the_book(chapter):
+    toc = set(toc_files())
+    relative = chapter.relative_to("book")
+    assert ("solutions" / relative) in toc, f"no solutions/{relative}"
+    assert ("exercises" / relative) in toc, f"no exercises/{relative}"
+    text = (ROOT / chapter).read_text()
+    assert f"exercises/{relative.as_posix()}" in text, (
+        "the chapter does not link its exercise"
+    )
+    assert f"solutions/{relative.as_posix()}" in text, (
+        "the chapter does not link its solution"
+    )
+    assert (
+        "ipywidgets"
+        in (ROOT / "src")
+        .joinpath("scratchlearn", "viz", f"{chapter.stem}.py")
+        .read_text()
+    ), "the chapter needs a live explorer"
+    assert "PlotlyFigure" in text or "static_explorer" in text, "no static explorer"
+
+
+@pytest.mark.parametrize("notebook", stored_notebooks(), ids=str)
+def test_stored_notebooks_are_fully_executed_without_errors(notebook):
+    assert not problems(notebook)
