@@ -38,6 +38,13 @@ def main(selection=()):
                 f"score {row['ours_score']:.4f} vs {row['reference_score']:.4f}",
                 flush=True,
             )
+    if selection:  # a partial run keeps the other cases of the last full run
+        previous = HERE / "results.json"
+        if previous.exists():
+            fresh = {row["name"] for row in rows}
+            old = json.loads(previous.read_text())["cases"]
+            rows = [row for row in old if row["name"] not in fresh] + rows
+            rows.sort(key=lambda row: (int(row["chapter"]), row["name"]))
     results = {
         "machine": {
             "python": platform.python_version(),

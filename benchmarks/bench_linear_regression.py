@@ -1,0 +1,62 @@
+"""Chapter 2: LinearRegression (least squares and gradient descent) against
+scikit-learn."""
+
+import numpy as np
+from harness import Case
+from sklearn import linear_model
+from sklearn.datasets import load_diabetes
+from sklearn.model_selection import train_test_split
+
+from scratchlearn.preprocessing import StandardScaler
+from scratchlearn.supervised import LinearRegression
+
+
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, random_state=0)
+
+
+def standardised_diabetes():
+    """Diabetes scaled with the training set's statistics, as gradient descent needs."""
+    X_train, X_test, y_train, y_test = diabetes()
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def large_random():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(25_000, 50))
+    y = X @ rng.normal(size=50) + 2.0 + rng.normal(size=25_000)
+    return X[:20_000], X[20_000:], y[:20_000], y[20_000:]
+
+
+CASES = [
+    Case(
+        name="LinearRegression lstsq, diabetes",
+        chapter="2",
+        data=diabetes,
+        ours=LinearRegression,
+        reference=linear_model.LinearRegression,
+        repeats=21,
+        notes="reference: sklearn LinearRegression; same solution (normal equation, "
+        "SVD-based lstsq on centred data)",
+    ),
+    Case(
+        name="LinearRegression lstsq, 20000 x 50",
+        chapter="2",
+        data=large_random,
+        ours=LinearRegression,
+        reference=linear_model.LinearRegression,
+        notes="reference: sklearn LinearRegression; seeded Gaussian data",
+    ),
+    Case(
+        name="LinearRegression gd, diabetes (std.)",
+        chapter="2",
+        data=standardised_diabetes,
+        ours=lambda: LinearRegression(solver="gd", lr=0.1, n_epochs=500),
+        reference=lambda: linear_model.SGDRegressor(penalty=None, random_state=0),
+        notes="reference: sklearn SGDRegressor (no penalty, its default stopping "
+        "rule); ours: full-batch gradient descent, lr 0.1, 500 epochs; standardised "
+        "features",
+    ),
+]
