@@ -58,7 +58,7 @@ exercises: $(INSTALLED)
 	$(PY) -m scratchlearn.grading assign
 
 grade: $(INSTALLED)
-	$(PY) -m scratchlearn.grading grade $(NB)
+	$(PY) -m scratchlearn.grading grade --jobs $(JOBS) $(NB)
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py

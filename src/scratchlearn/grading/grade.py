@@ -1,0 +1,442 @@
+"""Grade learners' notebooks without Docker: ``make grade``.
+
+Each notebook is graded by ``otter run`` (otter-grader's non-containerised mode) with
+the autograder built from its master, in a separate worker process. Three limits
+keep a faulty notebook from hanging the grader, from the innermost out:
+
+1. **Each call of a learner's function** in a test runs under
+   :func:`scratchlearn.grading.time_limit` (a ``SIGALRM`` timer in the kernel): an
+   endless loop costs that test its points, with a message, and the next tests run.
+2. **Each cell of the learner's notebook** gets ``cell_timeout`` seconds. otter runs
+   the notebook with nbclient and sets no timeout of its own; the worker makes
+   nbclient interrupt a cell that runs too long (``interrupt_on_timeout``) and go on
+   with the next, so an endless loop at top level loses only what depends on it.
+   otter's own last cell, which runs every test, is exempt: limit 1 bounds it.
+3. **The whole worker** gets ``timeout`` seconds. If it is still running then (a loop
+   that swallows interrupts, a kernel stuck in C code), it is killed with its kernel,
+   and every question not graded scores zero with a message.
+"""
+
+import concurrent.futures
+import dataclasses
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+from scratchlearn.grading.assign import cached_build, find_root
+
+TIMEOUT = 300
+CELL_TIMEOUT = 60
+
+# otter's own cells in the graded notebook: the first starts grading mode, the last
+# runs every test not yet run and saves the results.
+_OTTER_CELL = re.compile(r"init_grading_mode|Checker\.check_if_not_already_checked")
+
+
+@dataclasses.dataclass
+class Question:
+    """The result of one question: points, and why points were lost."""
+
+    name: str
+    score: float
+    possible: float
+    failures: list = dataclasses.field(default_factory=list)
+    """``(test, message)`` pairs, one per failed test."""
+
+
+@dataclasses.dataclass
+class Result:
+    """The result of grading one notebook."""
+
+    notebook: str
+    questions: list
+    notes: list = dataclasses.field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(question.score for question in self.questions)
+
+    @property
+    def possible(self):
+        return sum(question.possible for question in self.questions)
+
+
+def find_master(notebook, root=None):
+    """The master notebook that ``notebook`` was generated from.
+
+    A notebook in ``solutions/`` is a master itself. Otherwise the assignment name
+    that ``make exercises`` stores in the notebook's metadata says which master it is
+    (so a renamed or moved copy is still found), and failing that, the notebook's
+    path below ``exercises/``.
+    """
+    notebook = pathlib.Path(notebook).resolve()
+    root = find_root(notebook) if root is None else pathlib.Path(root).resolve()
+    solutions = root / "solutions"
+    if notebook.is_relative_to(solutions):
+        return notebook
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]
+        name = metadata["otter"]["assignment_name"]
+        master = solutions / f"{name}.ipynb"
+        if master.is_file():
+            return master
+    except (KeyError, TypeError, ValueError):
+        pass
+    for folder in notebook.parents:
+        if folder.name == "exercises":
+            master = solutions / notebook.relative_to(folder)
+            if master.is_file():
+                return master
+    raise FileNotFoundError(
+        f"{notebook} does not belong to any exercise: no master notebook for it in "
+        f"{solutions}."
+    )
+
+
+def notebooks_in(path):
+    """The notebooks to grade for ``path``: itself, or every notebook below it."""
+    path = pathlib.Path(path)
+    if path.is_dir():
+        return sorted(
+            found
+            for found in path.rglob("*.ipynb")
+            if ".ipynb_checkpoints" not in found.parts
+        )
+    return [path]
+
+
+def grade_notebook(notebook, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root=None):
+    """Grade one learner notebook (or, given a master, its solution).
+
+    Parameters
+    ----------
+    notebook : path
+        A learner's notebook, or a master in ``solutions/`` to grade its solution.
+    timeout : float
+        Seconds the whole grading may take.
+    cell_timeout : float
+        Seconds one cell of the notebook may run before it is interrupted.
+    root : path, optional
+        The repository root; found from ``notebook`` by default.
+
+    Returns
+    -------
+    Result
+    """
+    notebook = pathlib.Path(notebook)
+    master = find_master(notebook.resolve(), root)
+    built = cached_build(master, root)
+    submission = built.solution if notebook.resolve() == master else notebook.resolve()
+    with tempfile.TemporaryDirectory() as temporary:
+        temporary = pathlib.Path(temporary)
+        # The set-up cell opens the notebook under its master's name.
+        copy = temporary / master.name
+        shutil.copyfile(submission, copy)
+        report_path = temporary / "result.json"
+        log_path = temporary / "worker.log"
+        command = [
+            sys.executable,
+            "-m",
+            "scratchlearn.grading",
+            "_worker",
+            str(built.autograder),
+            str(copy),
+            str(report_path),
+            "--cell-timeout",
+            str(cell_timeout),
+        ]
+        with open(log_path, "wb") as log:
+            worker = subprocess.Popen(
+                command,
+                cwd=temporary,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                worker.wait(timeout)
+                problem = None
+            except subprocess.TimeoutExpired:
+                problem = (
+                    f"Grading stopped after {timeout:g} s: the notebook did not "
+                    "finish. A cell probably loops forever (and ignores "
+                    "interruptions). Questions not graded by then score 0."
+                )
+            finally:
+                _kill_process_tree(worker)
+        if problem is None and not report_path.is_file():
+            log = log_path.read_text(errors="replace").strip().splitlines()
+            problem = "The grader failed:\n" + "\n".join(log[-15:])
+        report = json.loads(report_path.read_text()) if report_path.is_file() else {}
+    return _result(str(notebook), built.questions, report, problem)
+
+
+def _result(notebook, possible, report, problem):
+    """Combine the worker's report with the questions the autograder should grade."""
+    graded = report.get("questions", {})
+    notes = list(report.get("notes", []))
+    if problem:
+        notes.append(problem)
+    if report.get("error"):
+        notes.append(report["error"])
+    questions = []
+    for name, points in possible.items():
+        if name in graded:
+            question = graded[name]
+            failures = [tuple(failure) for failure in question["failures"]]
+            questions.append(Question(name, question["score"], points, failures))
+        else:
+            questions.append(
+                Question(name, 0.0, points, [("all checks", "not graded (see below)")])
+            )
+    return Result(notebook, questions, notes)
+
+
+def _kill_process_tree(process):
+    """Kill a worker and everything it started (its kernel runs in its own session)."""
+    try:
+        import psutil
+
+        try:
+            family = psutil.Process(process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            family = []
+        for member in family:
+            try:
+                member.kill()
+            except psutil.NoSuchProcess:
+                pass
+    except ImportError:  # psutil comes with ipykernel; without it, the group kill
+        pass  # below still ends the worker, and the kernel notices its parent is gone
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def grade(paths, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, jobs=1, out=None):
+    """Grade notebooks and print points per question, ending with ``TOTAL: x/y``.
+
+    Parameters
+    ----------
+    paths : list of path
+        Notebooks, or folders of notebooks.
+    timeout, cell_timeout : float
+        See :func:`grade_notebook`.
+    jobs : int
+        How many notebooks to grade at the same time. The report keeps their order.
+    out : file, optional
+        Where to print (standard output by default).
+
+    Returns
+    -------
+    results : list of Result
+        One per notebook graded.
+    skipped : list of str
+        Notebooks that could not be graded: no master notebook for them.
+    """
+    out = sys.stdout if out is None else out
+    notebooks = [found for path in paths for found in notebooks_in(path)]
+    results, skipped = [], []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+
+        def submit(notebook):
+            # Paths and the repository are resolved here, before any thread starts:
+            # building an autograder changes the working directory for a while.
+            try:
+                root = find_root(notebook.resolve())
+            except FileNotFoundError as error:
+                failed = concurrent.futures.Future()
+                failed.set_exception(error)
+                return failed
+            return pool.submit(
+                grade_notebook,
+                notebook.resolve(),
+                timeout=timeout,
+                cell_timeout=cell_timeout,
+                root=root,
+            )
+
+        futures = [submit(notebook) for notebook in notebooks]
+        for notebook, future in zip(notebooks, futures, strict=True):
+            print(f"{notebook}", file=out, flush=True)
+            try:
+                result = future.result()
+            except FileNotFoundError as error:
+                print(f"  skipped: {error}", file=out, flush=True)
+                skipped.append(str(notebook))
+                continue
+            _print_result(result, out)
+            results.append(result)
+    score = sum(result.score for result in results)
+    possible = sum(result.possible for result in results)
+    print(f"TOTAL: {_points(score)}/{_points(possible)}", file=out, flush=True)
+    return results, skipped
+
+
+def _print_result(result, out):
+    for question in result.questions:
+        print(
+            f"  {question.name:<4} {_points(question.score):>5} / "
+            f"{_points(question.possible)}",
+            file=out,
+        )
+        for tests, message in _group_failures(question.failures):
+            names = [_check_name(test, question.name) for test in tests]
+            text = f"{names[0]}: {message}"
+            if len(names) > 1:
+                text += f" (Same in {', '.join(names[1:])}.)"
+            print(_indent(text, "         - ", "           "), file=out)
+    for note in result.notes:
+        print(_indent(note, "  note: ", "        "), file=out)
+    print(
+        f"  score: {_points(result.score)} / {_points(result.possible)}",
+        file=out,
+        flush=True,
+    )
+
+
+def _check_name(test, question):
+    """otter's "q1 - 3 (hidden)" as "check 3 (hidden)", kept on one line."""
+    name = re.sub(rf"^{re.escape(question)} - (\d+)", r"check \1", test)
+    # No-break spaces: the wrapped report never splits a check's name.
+    return name.replace(" ", "\N{NO-BREAK SPACE}")
+
+
+# What went wrong, after the description of the call that differs from test to test.
+_REASON = re.compile(
+    r"(returned None|has the wrong shape|should hold|should be|is not defined|raised "
+    r"|did not finish|ran out of time).*",
+    re.DOTALL,
+)
+
+
+def _group_failures(failures):
+    """Failures as ``(tests, message)``; tests failing for the same reason share one.
+
+    An untouched function fails every test by returning None: one line says so.
+    """
+    groups = {}
+    for test, message in failures:
+        reason = _REASON.search(message)
+        key = reason.group() if reason else message
+        groups.setdefault(key, ([], message))[0].append(test)
+    return list(groups.values())
+
+
+def _indent(text, first, rest):
+    lines = []
+    for number, line in enumerate(str(text).splitlines() or [""]):
+        lines += textwrap.wrap(
+            line,
+            88,
+            initial_indent=first if number == 0 else rest,
+            subsequent_indent=rest,
+            break_on_hyphens=False,
+        ) or [rest]
+    return "\n".join(lines)
+
+
+def _points(value):
+    return f"{round(value, 2):g}"
+
+
+# ----------------------------------------------------------------------------- worker
+
+
+def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
+    """Grade ``submission`` with ``otter run`` here, writing a JSON report.
+
+    Runs in the worker process that :func:`grade_notebook` starts and may kill.
+    """
+    interrupted = _limit_cells(cell_timeout)
+    report = {"questions": {}, "notes": [], "error": None}
+    try:
+        from otter.run import main as otter_run
+
+        results = otter_run(
+            str(submission), autograder=str(autograder), output_dir=None, no_logo=True
+        )
+        for name, test_file in results.results.items():
+            report["questions"][name] = {
+                "score": float(test_file.score),
+                "failures": [
+                    _failure(case)
+                    for case in test_file.test_case_results
+                    if not case.passed
+                ],
+            }
+        if results.catastrophic_error is not None:
+            report["error"] = _explain_error(results.catastrophic_error)
+    except Exception as error:  # a dead kernel, an unreadable notebook...
+        report["error"] = _explain_error(error)
+    report["notes"] = [
+        f"A cell ran longer than {cell_timeout:g} s and was interrupted (probably an "
+        f"endless loop); the rest of the notebook ran without it. It starts with: "
+        f"{_first_line(source)}"
+        # A cell interrupted twice (it ignored the first interruption) is one note.
+        for source in dict.fromkeys(interrupted)
+    ]
+    pathlib.Path(report_path).write_text(json.dumps(report, indent=1))
+
+
+def _limit_cells(seconds):
+    """Make nbclient interrupt any learner cell that runs longer than ``seconds``.
+
+    otter builds its ``ExecutePreprocessor`` from a configuration of its own, with no
+    timeout, so the worker replaces the class that otter imports by a subclass with
+    a per-cell timeout. Returns the list to which each interrupted cell's source is
+    appended.
+    """
+    from nbconvert import preprocessors
+
+    interrupted = []
+
+    def cell_timeout(cell):
+        return None if _OTTER_CELL.search(cell.source) else seconds
+
+    class CellLimitedExecutePreprocessor(preprocessors.ExecutePreprocessor):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.interrupt_on_timeout = True
+            self.timeout_func = cell_timeout
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            interrupted.append(cell.source if cell is not None else "")
+            return await super()._async_handle_timeout(timeout, cell)
+
+    preprocessors.ExecutePreprocessor = CellLimitedExecutePreprocessor
+    return interrupted
+
+
+def _failure(case):
+    """One failed test as ``(name, why)`` for the learner."""
+    name = case.test_case.name + (" (hidden)" if case.test_case.hidden else "")
+    lines = (case.message or "").splitlines()
+    # otter's message: a header, "Error at line N in test qK:", the test's line,
+    # then "SomeError: what went wrong". Only the last part helps the learner.
+    if len(lines) >= 4 and lines[1].startswith("Error at line"):
+        lines = lines[3:]
+    text = "\n".join(lines).strip()
+    return name, re.sub(r"^AssertionError: ", "", text)
+
+
+def _explain_error(error):
+    text = f"{type(error).__name__}: {error}"
+    if "DeadKernelError" in text or "Kernel died" in text:
+        text = "The notebook's kernel died while running it (" + text + ")."
+    return "Grading could not finish: " + text
+
+
+def _first_line(source):
+    lines = [line for line in source.splitlines() if line.strip()]
+    first = lines[0].strip() if lines else "(empty)"
+    return first if len(first) <= 60 else first[:57] + "..."
