@@ -88,3 +88,24 @@ def test_every_chapter_has_an_exercise_and_a_solution_in_the_book(chapter):
 @pytest.mark.parametrize("notebook", stored_notebooks(), ids=str)
 def test_stored_notebooks_are_fully_executed_without_errors(notebook):
     assert not problems(notebook)
+
+
+@pytest.mark.parametrize(
+    "master", sorted((ROOT / "solutions").rglob("*.ipynb")), ids=lambda p: p.name
+)
+def test_hidden_checks_stay_off_the_solution_pages(master):
+    """The site shows each master notebook as its solution page; the hidden checks that
+    grading adds are tagged remove-cell so that the page does not publish them."""
+    import json
+
+    cells = json.loads(master.read_text())["cells"]
+    hidden = [
+        cell
+        for cell in cells
+        if cell["cell_type"] == "code" and "hidden: true" in "".join(cell["source"])
+    ]
+    assert hidden, "a master needs hidden checks"
+    untagged = [c for c in hidden if "remove-cell" not in c["metadata"].get("tags", [])]
+    assert not untagged, (
+        f"{len(untagged)} hidden check cell(s) lack the remove-cell tag"
+    )
