@@ -61,7 +61,7 @@ grade: $(INSTALLED)
 	$(PY) -m scratchlearn.grading grade --jobs $(JOBS) $(NB)
 
 bench: $(INSTALLED)
-	$(PY) benchmarks/run.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/run.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from scratchlearn.supervised import ElasticNet, Lasso, Ridge
 
-CHAPTER = "3 Ridge, lasso, elastic net"
+CHAPTER = "3"
 TOL = 1e-4
 MAX_ITER = 10_000
 

@@ -30,15 +30,22 @@ class Case:
     extra: dict = field(default_factory=dict)
 
 
-def median_time(function, repeats):
-    """Median wall time of ``function()`` over ``repeats`` calls (after one warm-up)."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def interleaved_medians(functions, repeats):
+    """Median wall time of each function over ``repeats`` rounds (after a warm-up).
+
+    Each round calls every function once, one after the other, so that a change in
+    the machine's load (other processes on a shared machine) affects both sides of
+    a comparison alike instead of whichever happened to run at that moment.
+    """
+    for function in functions:
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times = [[] for _ in functions]
+    for _ in range(repeats):
+        for function, record in zip(functions, times, strict=True):
+            start = time.perf_counter()
+            function()
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
 
 
 def measure(case):
@@ -52,15 +59,22 @@ def measure(case):
         "n_features": X_train.shape[1],
         "notes": case.notes,
     }
-    for side, make in (("ours", case.ours), ("reference", case.reference)):
-        fitted = make().fit(X_train, y_train)
-        row[f"{side}_fit_s"] = median_time(
-            lambda make=make: make().fit(X_train, y_train), case.repeats
-        )
-        row[f"{side}_predict_s"] = median_time(
-            lambda fitted=fitted: fitted.predict(X_test), case.repeats
-        )
-        row[f"{side}_score"] = float(fitted.score(X_test, y_test))
+    sides = {"ours": case.ours, "reference": case.reference}
+    fitted = {side: make().fit(X_train, y_train) for side, make in sides.items()}
+    fit_times = interleaved_medians(
+        [lambda make=make: make().fit(X_train, y_train) for make in sides.values()],
+        case.repeats,
+    )
+    predict_times = interleaved_medians(
+        [lambda model=model: model.predict(X_test) for model in fitted.values()],
+        case.repeats,
+    )
+    for side, fit_time, predict_time in zip(
+        sides, fit_times, predict_times, strict=True
+    ):
+        row[f"{side}_fit_s"] = fit_time
+        row[f"{side}_predict_s"] = predict_time
+        row[f"{side}_score"] = float(fitted[side].score(X_test, y_test))
     row["fit_ratio"] = row["ours_fit_s"] / row["reference_fit_s"]
     row["predict_ratio"] = row["ours_predict_s"] / row["reference_predict_s"]
     return row

@@ -3,7 +3,7 @@
 Writes ``benchmarks/results.json`` and ``book/appendix/benchmark_table.md`` (shown by
 the book's appendix page). Each ``bench_*.py`` module beside this file contributes its
 ``CASES``; ``python benchmarks/run.py knn`` runs only the modules whose name contains
-``knn``.
+``knn``. A full run also times the live explorers' redraws (``explorers.py``).
 """
 
 import importlib
@@ -44,7 +44,14 @@ def main(selection=()):
             fresh = {row["name"] for row in rows}
             old = json.loads(previous.read_text())["cases"]
             rows = [row for row in old if row["name"] not in fresh] + rows
-            rows.sort(key=lambda row: (int(row["chapter"]), row["name"]))
+            rows.sort(
+                key=lambda row: (int(str(row["chapter"]).split()[0]), row["name"])
+            )
+    explorers = []
+    if not selection or "explorers" in selection:
+        import explorers as explorer_timing
+
+        explorers = explorer_timing.main()
     results = {
         "machine": {
             "python": platform.python_version(),
@@ -53,10 +60,11 @@ def main(selection=()):
             "cpus": _cpus(),
         },
         "cases": rows,
+        "explorers": explorers,
     }
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     TABLE.parent.mkdir(parents=True, exist_ok=True)
-    TABLE.write_text(markdown_table(rows))
+    TABLE.write_text(markdown_table(rows) + explorer_table(explorers))
     print(f"wrote {HERE / 'results.json'} and {TABLE}")
 
 
@@ -82,6 +90,24 @@ def markdown_table(rows):
             f"| {r['predict_ratio']:.2f} "
             f"| {r['ours_score']:.4f} / {r['reference_score']:.4f} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def explorer_table(rows):
+    """The live explorers' redraw times as a Markdown table (empty if not measured)."""
+    if not rows:
+        return ""
+    lines = [
+        "",
+        "Live explorers: time from moving a slider to the new figure being ready "
+        "(refit, plot, PNG), over every slider of the chapter's explorer.",
+        "",
+        "| notebook | slider moves | median s | slowest s |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        timing = f"{r['median_s']:.3f} | {r['max_s']:.3f}"
+        lines.append(f"| {r['notebook']} | {r['moves']} | {timing} |")
     return "\n".join(lines) + "\n"
 
 
