@@ -1,6 +1,7 @@
-"""Ridge, lasso and elastic net (Chapter 3): hand-computed toys, scikit-learn on the
-same data, and the properties the chapter relies on (sparsity, an unpenalised
-intercept, the L1 norm in the penalty, coefficient paths)."""
+"""Ridge, lasso and elastic net (Chapter 3, book/supervised/regularized.ipynb):
+hand-computed toys, scikit-learn on the same data, and the properties the chapter
+relies on (sparsity, an unpenalised intercept, the L1 norm in the penalty,
+coefficient paths)."""
 
 import warnings
 
