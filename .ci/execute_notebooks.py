@@ -33,8 +33,29 @@ def execute(path):
     start = time.perf_counter()
     client.execute()
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nbformat.write(notebook, ROOT / path)
     return time.perf_counter() - start
+
+
+def coalesce_streams(outputs):
+    """Join consecutive stdout (or stderr) chunks: how a kernel splits a cell's
+    printing into messages varies from run to run, and would churn the diffs."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.output_type == "stream"
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def main(paths):
