@@ -24,6 +24,7 @@ TABLE = HERE.parent / "book" / "appendix" / "benchmark_table.md"
 
 
 def main(selection=()):
+    previous = HERE / "results.json"
     rows = []
     for path in sorted(HERE.glob("bench_*.py")):
         if selection and not any(word in path.stem for word in selection):
@@ -39,7 +40,6 @@ def main(selection=()):
                 flush=True,
             )
     if selection:  # a partial run keeps the other cases of the last full run
-        previous = HERE / "results.json"
         if previous.exists():
             fresh = {row["name"] for row in rows}
             old = json.loads(previous.read_text())["cases"]
@@ -52,6 +52,8 @@ def main(selection=()):
         import explorers as explorer_timing
 
         explorers = explorer_timing.main()
+    elif previous.exists():  # a partial run keeps the last measured explorers
+        explorers = json.loads(previous.read_text()).get("explorers", [])
     results = {
         "machine": {
             "python": platform.python_version(),

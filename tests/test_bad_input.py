@@ -48,6 +48,14 @@ INVALID_PARAMS = {
         {"tol": -1.0},
         {"fit_intercept": "no"},
     ],
+    "GaussianNB": [
+        {"var_smoothing": -1e-9},
+        {"var_smoothing": "small"},
+        {"priors": [0.5, 0.6]},  # does not sum to 1
+        {"priors": [1.5, -0.5]},  # negative
+        {"priors": [1.0]},  # one prior for two classes
+        {"priors": "uniform"},
+    ],
     "LinearRegression": [
         {"solver": "newton"},
         {"fit_intercept": "yes"},

@@ -2,6 +2,7 @@
 
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.linear_regression import LinearRegression
+from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
 from scratchlearn.supervised.regularized import (
     ElasticNet,
     Lasso,
@@ -12,11 +13,13 @@ from scratchlearn.supervised.regularized import (
 
 __all__ = [
     "ElasticNet",
+    "GaussianNB",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "Lasso",
     "LinearRegression",
     "Ridge",
     "coefficient_path",
+    "log_sum_exp",
     "soft_threshold",
 ]

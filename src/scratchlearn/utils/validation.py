@@ -124,6 +124,30 @@ def check_option(value, name, options):
     return value
 
 
+def check_priors(priors, n_classes, name="priors"):
+    """Check class probabilities given by the user; return them as a float array.
+
+    ``priors`` must hold ``n_classes`` non-negative numbers (one per class, in the
+    order of the sorted class labels) that sum to 1, as scikit-learn requires.
+    """
+    try:
+        array = np.array(priors, dtype=np.float64)  # a copy: never the user's array
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be an array of {n_classes} probabilities, got {priors!r}."
+        ) from None
+    if array.shape != (n_classes,):
+        raise ValueError(
+            f"{name} must hold one probability per class ({n_classes} classes), got "
+            f"shape {array.shape}."
+        )
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise ValueError(f"{name} must be non-negative and finite, got {array}.")
+    if not np.isclose(array.sum(), 1.0):
+        raise ValueError(f"{name} must sum to 1, got {array.sum():g}.")
+    return array
+
+
 def check_random_state(random_state):
     """Turn ``None``, an int seed or a Generator into a ``numpy.random.Generator``."""
     if random_state is None or isinstance(random_state, numbers.Integral):
