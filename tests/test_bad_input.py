@@ -75,6 +75,17 @@ INVALID_PARAMS = {
         {"include_bias": "yes"},
     ],
     "StandardScaler": [],
+    "BayesianLinearRegression": [
+        {"prior_precision": 0.0},
+        {"prior_precision": -1.0},
+        {"prior_precision": "strong"},
+        {"noise_precision": 0.0},
+        {"noise_precision": "known"},
+        {"a0": 0.0},
+        {"b0": -1.0},
+        {"fit_intercept": "yes"},
+        {"random_state": "seed"},
+    ],
 }
 
 

@@ -1,5 +1,6 @@
 """Supervised learning: Part I of the book."""
 
+from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.linear_regression import LinearRegression
 from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
@@ -12,6 +13,7 @@ from scratchlearn.supervised.regularized import (
 )
 
 __all__ = [
+    "BayesianLinearRegression",
     "ElasticNet",
     "GaussianNB",
     "KNeighborsClassifier",
