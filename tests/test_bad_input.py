@@ -66,6 +66,14 @@ INVALID_PARAMS = {
         {"n_epochs": 2.5},
         {"batch_size": 0},
         {"batch_size": 1.5},
+    "Perceptron": [
+        {"lr": 0},
+        {"lr": -1.0},
+        {"lr": "fast"},
+        {"max_iter": 0},
+        {"max_iter": 2.5},
+        {"shuffle": "yes"},
+        {"fit_intercept": None},
         {"random_state": "seed"},
     ],
     "PolynomialFeatures": [

@@ -4,6 +4,7 @@ from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.linear_regression import LinearRegression
 from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
+from scratchlearn.supervised.perceptron import Perceptron
 from scratchlearn.supervised.regularized import (
     ElasticNet,
     Lasso,
@@ -20,6 +21,7 @@ __all__ = [
     "KNeighborsRegressor",
     "Lasso",
     "LinearRegression",
+    "Perceptron",
     "Ridge",
     "coefficient_path",
     "log_sum_exp",
