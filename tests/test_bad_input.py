@@ -56,6 +56,19 @@ INVALID_PARAMS = {
         {"priors": [1.0]},  # one prior for two classes
         {"priors": "uniform"},
     ],
+    "LogisticRegression": [
+        {"C": 0.0},
+        {"C": -1.0},
+        {"C": "strong"},
+        {"solver": "lbfgs"},
+        {"lr": 0},
+        {"lr": -0.5},
+        {"max_iter": 0},
+        {"max_iter": 2.5},
+        {"tol": 0.0},
+        {"tol": -1e-4},
+        {"fit_intercept": "yes"},
+    ],
     "LinearRegression": [
         {"solver": "newton"},
         {"fit_intercept": "yes"},

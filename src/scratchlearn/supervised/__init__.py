@@ -3,6 +3,11 @@
 from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.linear_regression import LinearRegression
+from scratchlearn.supervised.logistic_regression import (
+    LogisticRegression,
+    sigmoid,
+    softmax,
+)
 from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
 from scratchlearn.supervised.perceptron import Perceptron
 from scratchlearn.supervised.regularized import (
@@ -21,9 +26,12 @@ __all__ = [
     "KNeighborsRegressor",
     "Lasso",
     "LinearRegression",
+    "LogisticRegression",
     "Perceptron",
     "Ridge",
     "coefficient_path",
     "log_sum_exp",
+    "sigmoid",
     "soft_threshold",
+    "softmax",
 ]

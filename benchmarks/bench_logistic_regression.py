@@ -1,0 +1,92 @@
+"""Chapter 5: logistic regression against scikit-learn's.
+
+Both sides get the same ``C``, ``tol`` and ``max_iter`` and stop on the same rule (no
+entry of the gradient of the mean objective above ``tol``). scikit-learn uses its
+default solver, L-BFGS: many cheap steps in compiled code; ours takes a handful of
+Newton steps, each building the Hessian and solving a linear system with it, so its
+cost grows with the square of (classes x features). (Our gradient descent is not
+benchmarked: its thousands of steps of NumPy calls take about 20 times L-BFGS's
+time on the breast cancer data; Chapter 5 shows why Newton's method is the default.)
+"""
+
+from functools import cache
+
+from harness import Case
+from sklearn import linear_model
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_wine,
+    make_classification,
+)
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from scratchlearn.supervised import LogisticRegression
+
+CHAPTER = "5 Logistic regression"
+SETTINGS = {"C": 1.0, "tol": 1e-4, "max_iter": 1000}
+
+
+def _split_and_scale(X, y):
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+@cache
+def breast_cancer():
+    """569 x 30, two classes."""
+    return _split_and_scale(*load_breast_cancer(return_X_y=True))
+
+
+@cache
+def wine():
+    """178 x 13, three classes."""
+    return _split_and_scale(*load_wine(return_X_y=True))
+
+
+@cache
+def digits():
+    """1797 x 64, ten classes: a Hessian of (10 x 65)^2 entries."""
+    return _split_and_scale(*load_digits(return_X_y=True))
+
+
+@cache
+def large():
+    """Seeded 20000 x 50 two-class problem (before the split)."""
+    X, y = make_classification(
+        n_samples=20_000,
+        n_features=50,
+        n_informative=20,
+        flip_y=0.05,
+        random_state=0,
+    )
+    return _split_and_scale(X, y)
+
+
+def _case(name, data, notes="", **settings):
+    settings = {**SETTINGS, **settings}
+    return Case(
+        name,
+        CHAPTER,
+        data,
+        lambda: LogisticRegression(**settings),
+        lambda: linear_model.LogisticRegression(**settings),
+        notes=notes,
+    )
+
+
+CASES = [
+    _case("LogisticRegression C=1, breast cancer", breast_cancer),
+    _case("LogisticRegression C=1, wine (3 classes)", wine),
+    _case(
+        "LogisticRegression C=0.1, digits (10 classes)",
+        digits,
+        notes="Newton: Hessian of 650 x 650 entries per step",
+        C=0.1,
+    ),
+    _case("LogisticRegression C=1, 15000x50", large),
+]
