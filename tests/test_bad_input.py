@@ -79,6 +79,8 @@ INVALID_PARAMS = {
         {"n_epochs": 2.5},
         {"batch_size": 0},
         {"batch_size": 1.5},
+        {"random_state": "seed"},
+    ],
     "Perceptron": [
         {"lr": 0},
         {"lr": -1.0},
