@@ -56,6 +56,17 @@ INVALID_PARAMS = {
         {"priors": [1.0]},  # one prior for two classes
         {"priors": "uniform"},
     ],
+    "LinearDiscriminantAnalysis": [
+        {"n_components": 0},
+        {"n_components": 2},  # two classes have one discriminant direction
+        {"n_components": 1.5},
+        {"solver": "lsqr"},
+        {"shrinkage": -0.1},
+        {"shrinkage": 1.5},
+        {"shrinkage": "auto"},
+        {"priors": [0.5, 0.6]},  # does not sum to 1
+        {"priors": [1.0]},  # one prior for two classes
+    ],
     "LogisticRegression": [
         {"C": 0.0},
         {"C": -1.0},

@@ -2,6 +2,12 @@
 
 from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
+from scratchlearn.supervised.lda import (
+    LinearDiscriminantAnalysis,
+    fisher_criterion,
+    fisher_direction,
+    scatter_matrices,
+)
 from scratchlearn.supervised.linear_regression import LinearRegression
 from scratchlearn.supervised.logistic_regression import (
     LogisticRegression,
@@ -25,12 +31,16 @@ __all__ = [
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "Lasso",
+    "LinearDiscriminantAnalysis",
     "LinearRegression",
     "LogisticRegression",
     "Perceptron",
     "Ridge",
     "coefficient_path",
+    "fisher_criterion",
+    "fisher_direction",
     "log_sum_exp",
+    "scatter_matrices",
     "sigmoid",
     "soft_threshold",
     "softmax",
