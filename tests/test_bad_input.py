@@ -13,6 +13,28 @@ IDS = [cls.__name__ for cls in ESTIMATORS]
 # Invalid hyperparameters of each estimator. Every estimator must have an entry, so
 # that adding one to the package without saying how it rejects bad settings fails.
 INVALID_PARAMS = {
+    "DecisionTreeClassifier": [
+        {"criterion": "squared_error"},
+        {"max_depth": 0},
+        {"max_depth": 2.5},
+        {"min_samples_split": 1},
+        {"min_samples_split": 1.5},
+        {"min_samples_leaf": 0},
+        {"min_samples_leaf": 0.0},
+        {"max_features": 0},
+        {"max_features": 100},
+        {"max_features": "all"},
+        {"max_features": 1.5},
+        {"random_state": "seed"},
+    ],
+    "DecisionTreeRegressor": [
+        {"criterion": "gini"},
+        {"max_depth": -1},
+        {"min_samples_split": 0},
+        {"min_samples_leaf": -2},
+        {"max_features": -1},
+        {"max_features": "auto"},
+    ],
     "KNeighborsClassifier": [
         {"n_neighbors": 0},
         {"n_neighbors": -3},

@@ -1,6 +1,13 @@
 """Supervised learning: Part I of the book."""
 
 from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
+from scratchlearn.supervised.decision_tree import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    best_split,
+    entropy,
+    gini,
+)
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.lda import (
     LinearDiscriminantAnalysis,
@@ -26,6 +33,8 @@ from scratchlearn.supervised.regularized import (
 
 __all__ = [
     "BayesianLinearRegression",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
     "ElasticNet",
     "GaussianNB",
     "KNeighborsClassifier",
@@ -36,9 +45,12 @@ __all__ = [
     "LogisticRegression",
     "Perceptron",
     "Ridge",
+    "best_split",
     "coefficient_path",
+    "entropy",
     "fisher_criterion",
     "fisher_direction",
+    "gini",
     "log_sum_exp",
     "scatter_matrices",
     "sigmoid",
