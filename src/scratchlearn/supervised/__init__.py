@@ -30,8 +30,10 @@ from scratchlearn.supervised.regularized import (
     coefficient_path,
     soft_threshold,
 )
+from scratchlearn.supervised.svm import SVC, kernel_matrix
 
 __all__ = [
+    "SVC",
     "BayesianLinearRegression",
     "DecisionTreeClassifier",
     "DecisionTreeRegressor",
@@ -51,6 +53,7 @@ __all__ = [
     "fisher_criterion",
     "fisher_direction",
     "gini",
+    "kernel_matrix",
     "log_sum_exp",
     "scatter_matrices",
     "sigmoid",
