@@ -13,6 +13,16 @@ IDS = [cls.__name__ for cls in ESTIMATORS]
 # Invalid hyperparameters of each estimator. Every estimator must have an entry, so
 # that adding one to the package without saying how it rejects bad settings fails.
 INVALID_PARAMS = {
+    "AdaBoostClassifier": [
+        {"n_estimators": 0},
+        {"n_estimators": 2.5},
+        {"learning_rate": 0.0},
+        {"learning_rate": -1.0},
+        {"learning_rate": "fast"},
+        {"max_depth": 0},
+        {"max_depth": 1.5},
+        {"random_state": "seed"},
+    ],
     "DecisionTreeClassifier": [
         {"criterion": "squared_error"},
         {"max_depth": 0},

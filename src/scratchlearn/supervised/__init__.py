@@ -1,5 +1,6 @@
 """Supervised learning: Part I of the book."""
 
+from scratchlearn.supervised.adaboost import AdaBoostClassifier
 from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.decision_tree import (
     DecisionTreeClassifier,
@@ -34,6 +35,7 @@ from scratchlearn.supervised.svm import SVC, kernel_matrix
 
 __all__ = [
     "SVC",
+    "AdaBoostClassifier",
     "BayesianLinearRegression",
     "DecisionTreeClassifier",
     "DecisionTreeRegressor",
