@@ -24,6 +24,10 @@ from scratchlearn.supervised.logistic_regression import (
 )
 from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
 from scratchlearn.supervised.perceptron import Perceptron
+from scratchlearn.supervised.random_forest import (
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from scratchlearn.supervised.regularized import (
     ElasticNet,
     Lasso,
@@ -48,6 +52,8 @@ __all__ = [
     "LinearRegression",
     "LogisticRegression",
     "Perceptron",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
     "Ridge",
     "best_split",
     "coefficient_path",
