@@ -562,3 +562,21 @@ def test_misuse_raises_clearly():
         model.compile("sgd", "mse", metrics=["f1"])
     with pytest.raises(ValueError, match="weight arrays"):
         model.set_weights([np.ones((2, 2))])
+
+
+def test_the_package_exports_the_whole_library_under_keras_names():
+    import scratchlearn.deep as deep
+
+    for name in deep.__all__:
+        assert getattr(deep, name) is not None
+    for keras_name in (
+        "Sequential",
+        "Dense",
+        "Conv2D",
+        "MaxPooling2D",
+        "Dropout",
+        "BatchNormalization",
+        "Adam",
+        "EarlyStopping",
+    ):
+        assert keras_name in deep.__all__

@@ -1,3 +1,77 @@
 """Deep learning from scratch: layers, losses, optimizers and a Sequential model
 (Part III of the book). NumPy only; every gradient is checked by finite differences
-and against TensorFlow in the tests."""
+and against TensorFlow in the tests.
+
+    from scratchlearn.deep import Sequential, Dense, Activation, Adam
+
+The names mirror Keras's, so that the book's side-by-side comparisons read alike.
+"""
+
+from scratchlearn.deep.base import Layer
+from scratchlearn.deep.callbacks import (
+    Callback,
+    EarlyStopping,
+    History,
+    LearningRateScheduler,
+    ReduceLROnPlateau,
+)
+from scratchlearn.deep.conv import (
+    AveragePooling2D,
+    ConstantPadding2D,
+    Conv2D,
+    MaxPooling2D,
+    UpSampling2D,
+    ZeroPadding2D,
+)
+from scratchlearn.deep.layers import (
+    Activation,
+    BatchNormalization,
+    Dense,
+    Dropout,
+    Flatten,
+    Reshape,
+)
+from scratchlearn.deep.losses import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanSquaredError,
+    SparseCategoricalCrossentropy,
+)
+from scratchlearn.deep.model import Sequential, load_model
+from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
+
+__all__ = [
+    "SGD",
+    "Activation",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AveragePooling2D",
+    "BatchNormalization",
+    "BinaryCrossentropy",
+    "Callback",
+    "CategoricalCrossentropy",
+    "ConstantPadding2D",
+    "Conv2D",
+    "CosineDecay",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "ExponentialDecay",
+    "Flatten",
+    "History",
+    "Layer",
+    "LearningRateScheduler",
+    "MaxPooling2D",
+    "MeanSquaredError",
+    "RMSprop",
+    "ReduceLROnPlateau",
+    "Reshape",
+    "Sequential",
+    "SparseCategoricalCrossentropy",
+    "StepDecay",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "load_model",
+]
