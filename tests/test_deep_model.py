@@ -43,10 +43,16 @@ def digits():
 
 @pytest.fixture
 def float64_keras():
-    previous = keras.config.floatx()
+    """Keras in float64 for one test. Both the float type and the global dtype
+    policy are set: once a Keras layer has been built (say, by another test module
+    in the same process), the policy no longer follows floatx alone."""
+    previous_floatx = keras.config.floatx()
+    previous_policy = keras.config.dtype_policy()
     keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
     yield
-    keras.config.set_floatx(previous)
+    keras.config.set_dtype_policy(previous_policy)
+    keras.config.set_floatx(previous_floatx)
 
 
 def one_hot(y, n_classes=10):
