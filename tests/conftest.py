@@ -20,6 +20,45 @@ def toy_data(estimator, n_samples=40, n_features=3, seed=0):
     return X, y
 
 
+def required_arguments(cls):
+    """Fresh values of the arguments ``cls`` has no default for, or ``{}``.
+
+    Meta-estimators (Chapter 15) combine or tune other estimators, which they cannot
+    guess: a voting ensemble needs its members, a search its model and grid. The
+    parametrised tests build them with these.
+    """
+    from scratchlearn.supervised import (
+        DecisionTreeClassifier,
+        GaussianNB,
+        KNeighborsClassifier,
+    )
+
+    tables = {
+        "VotingClassifier": lambda: {
+            "estimators": [
+                ("knn", KNeighborsClassifier(3)),
+                ("tree", DecisionTreeClassifier(max_depth=3)),
+                ("nb", GaussianNB()),
+            ]
+        },
+        "GridSearchCV": lambda: {
+            "estimator": KNeighborsClassifier(),
+            "param_grid": {"n_neighbors": [1, 3, 5]},
+        },
+        "RandomizedSearchCV": lambda: {
+            "estimator": KNeighborsClassifier(),
+            "param_distributions": {"n_neighbors": list(range(1, 16))},
+            "random_state": 0,  # the same draws each fit, so refits can be compared
+        },
+    }
+    return tables[cls.__name__]() if cls.__name__ in tables else {}
+
+
+def make_estimator(cls, **params):
+    """``cls(**params)``, with the arguments it requires added unless given."""
+    return cls(**{**required_arguments(cls), **params})
+
+
 def output_method(estimator):
     """The method that uses a fitted estimator: predict, or transform."""
     return estimator.predict if hasattr(estimator, "predict") else estimator.transform

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import NotFittedError, all_estimators
-from tests.conftest import output_method, toy_data
+from tests.conftest import make_estimator, output_method, toy_data
 
 ESTIMATORS = all_estimators()
 IDS = [cls.__name__ for cls in ESTIMATORS]
@@ -13,6 +13,26 @@ IDS = [cls.__name__ for cls in ESTIMATORS]
 # Invalid hyperparameters of each estimator. Every estimator must have an entry, so
 # that adding one to the package without saying how it rejects bad settings fails.
 INVALID_PARAMS = {
+    "XGBoostClassifier": [
+        {"n_estimators": 0},
+        {"n_estimators": 2.5},
+        {"max_depth": 0},
+        {"learning_rate": 0.0},
+        {"reg_lambda": -1.0},
+        {"gamma": -0.5},
+        {"min_child_weight": -1.0},
+        {"base_score": 1.0},  # a probability for two classes: strictly in (0, 1)
+        {"base_score": "prior"},
+    ],
+    "XGBoostRegressor": [
+        {"n_estimators": -1},
+        {"max_depth": 1.5},
+        {"learning_rate": "fast"},
+        {"reg_lambda": "strong"},
+        {"gamma": -1.0},
+        {"min_child_weight": -0.1},
+        {"base_score": "mean"},
+    ],
     "AdaBoostClassifier": [
         {"n_estimators": 0},
         {"n_estimators": 2.5},
@@ -65,6 +85,26 @@ INVALID_PARAMS = {
         {"max_features": 1.5},
         {"bootstrap": None},
         {"oob_score": "yes"},
+    ],
+    "GradientBoostingClassifier": [
+        {"learning_rate": 0.0},
+        {"learning_rate": "fast"},
+        {"n_estimators": 0},
+        {"n_estimators": 2.5},
+        {"max_depth": 0},
+        {"min_samples_split": 1},
+        {"min_samples_leaf": 0},
+        {"subsample": 0.0},
+        {"subsample": 1.5},
+        {"random_state": "seed"},
+    ],
+    "GradientBoostingRegressor": [
+        {"learning_rate": -0.1},
+        {"n_estimators": -1},
+        {"max_depth": 1.5},
+        {"min_samples_leaf": 0.0},
+        {"subsample": "half"},
+        {"random_state": "seed"},
     ],
     "SVC": [
         {"C": 0.0},
@@ -220,7 +260,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
 def test_fit_rejects_bad_data_clearly(cls, case):
-    estimator = cls()
+    estimator = make_estimator(cls)
     X, y, message = _bad_training_sets(estimator)[case]
     if case == "NaN in y" and getattr(estimator, "_estimator_type", None) is None:
         pytest.skip("a transformer ignores y")
@@ -230,7 +270,7 @@ def test_fit_rejects_bad_data_clearly(cls, case):
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
 def test_a_failed_fit_loses_nothing(cls):
-    estimator = cls()
+    estimator = make_estimator(cls)
     X, y = toy_data(estimator)
     before = output_method(estimator.fit(X, y))(X)
     X_nan = X.copy()
@@ -242,7 +282,7 @@ def test_a_failed_fit_loses_nothing(cls):
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
 def test_using_before_fit_raises_not_fitted(cls):
-    estimator = cls()
+    estimator = make_estimator(cls)
     X, _ = toy_data(estimator)
     with pytest.raises(NotFittedError, match="not fitted yet"):
         output_method(estimator)(X)
@@ -250,7 +290,7 @@ def test_using_before_fit_raises_not_fitted(cls):
 
 @pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
 def test_other_number_of_features_after_fit(cls):
-    estimator = cls()
+    estimator = make_estimator(cls)
     X, y = toy_data(estimator, n_features=3)
     estimator.fit(X, y)
     with pytest.raises(ValueError, match=r"X has 2 features, but .* with 3 features"):
@@ -276,7 +316,7 @@ def test_every_estimator_lists_its_invalid_hyperparameters():
     ids=lambda value: value.__name__ if isinstance(value, type) else repr(value),
 )
 def test_invalid_hyperparameter_is_named_in_the_error(cls, params):
-    estimator = cls(**params)
+    estimator = make_estimator(cls, **params)
     X, y = toy_data(estimator)
     (name,) = params
     with pytest.raises((ValueError, TypeError), match=name):

@@ -11,6 +11,7 @@ The rules, borrowed from scikit-learn so that habits transfer:
   object can be refitted with other settings.
 """
 
+import copy
 import importlib
 import inspect
 import pkgutil
@@ -128,6 +129,29 @@ def check_is_fitted(estimator):
             f"This {type(estimator).__name__} is not fitted yet. Call fit(X, y) "
             "before using it to predict, transform or score."
         )
+
+
+def clone(estimator):
+    """A new, unfitted estimator with the same hyperparameters as ``estimator``.
+
+    Built from ``get_params``, so it works for scikit-learn's estimators too.
+    Hyperparameters that are themselves estimators (the members of a
+    :class:`~scratchlearn.supervised.VotingClassifier`, the model a grid search
+    tunes), alone or in lists of ``(name, estimator)`` pairs, are cloned in turn;
+    other values are deep-copied, so the clone shares nothing mutable with the
+    original (a copied random generator restarts from the same state, as in
+    scikit-learn). Cross-validation fits one clone per fold (Chapter 15).
+    """
+    params = estimator.get_params(deep=False)
+    return type(estimator)(**{name: _clone_value(v) for name, v in params.items()})
+
+
+def _clone_value(value):
+    if hasattr(value, "get_params") and not inspect.isclass(value):
+        return clone(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clone_value(item) for item in value)
+    return copy.deepcopy(value)
 
 
 def all_estimators():

@@ -23,6 +23,12 @@ from scratchlearn.deep.conv import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from scratchlearn.deep.gradient_check import (
+    check_layer_gradients,
+    check_model_gradients,
+    numerical_gradient,
+    relative_error,
+)
 from scratchlearn.deep.layers import (
     Activation,
     BatchNormalization,
@@ -37,9 +43,11 @@ from scratchlearn.deep.losses import (
     MeanSquaredError,
     SparseCategoricalCrossentropy,
 )
+from scratchlearn.deep.mlp import MLPConfig, build_mlp, train_mlp
 from scratchlearn.deep.model import Sequential, load_model
 from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
+from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
     "SGD",
@@ -63,6 +71,7 @@ __all__ = [
     "History",
     "Layer",
     "LearningRateScheduler",
+    "MLPConfig",
     "MaxPooling2D",
     "MeanSquaredError",
     "RMSprop",
@@ -71,7 +80,15 @@ __all__ = [
     "Sequential",
     "SparseCategoricalCrossentropy",
     "StepDecay",
+    "Surface",
     "UpSampling2D",
     "ZeroPadding2D",
+    "build_mlp",
+    "check_layer_gradients",
+    "check_model_gradients",
+    "descend",
     "load_model",
+    "numerical_gradient",
+    "relative_error",
+    "train_mlp",
 ]

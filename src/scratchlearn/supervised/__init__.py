@@ -9,6 +9,10 @@ from scratchlearn.supervised.decision_tree import (
     entropy,
     gini,
 )
+from scratchlearn.supervised.gradient_boosting import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+)
 from scratchlearn.supervised.knn import KNeighborsClassifier, KNeighborsRegressor
 from scratchlearn.supervised.lda import (
     LinearDiscriminantAnalysis,
@@ -36,6 +40,7 @@ from scratchlearn.supervised.regularized import (
     soft_threshold,
 )
 from scratchlearn.supervised.svm import SVC, kernel_matrix
+from scratchlearn.supervised.xgboost import XGBoostClassifier, XGBoostRegressor
 
 __all__ = [
     "SVC",
@@ -45,6 +50,8 @@ __all__ = [
     "DecisionTreeRegressor",
     "ElasticNet",
     "GaussianNB",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
     "KNeighborsClassifier",
     "KNeighborsRegressor",
     "Lasso",
@@ -55,6 +62,8 @@ __all__ = [
     "RandomForestClassifier",
     "RandomForestRegressor",
     "Ridge",
+    "XGBoostClassifier",
+    "XGBoostRegressor",
     "best_split",
     "coefficient_path",
     "entropy",
