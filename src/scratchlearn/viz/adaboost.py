@@ -10,7 +10,11 @@ the weak learners.
 import numpy as np
 
 from scratchlearn.supervised import AdaBoostClassifier
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.common import (
+    PlotlyFigure,
+    show_figure_in,
+    staged_regions_explorer,
+)
 from scratchlearn.viz.knn import COLOURS, grid_over, plot_decision_boundary
 from scratchlearn.viz.random_forest import LabelledTree
 
@@ -174,123 +178,35 @@ def static_explorer(
     menu over (``learning_rate``, ``max_depth``) and a slider over the number of
     rounds. Each menu entry boosts ``max(sizes)`` rounds once; the ensemble after
     ``n`` rounds is exactly the one ``n_estimators=n`` would train."""
-    import plotly.graph_objects as go
-
     classes = np.unique(y_train)
-    n_classes = len(classes)
-    colourscale = [
-        [edge, COLOURS[i]]
-        for i in range(n_classes)
-        for edge in (i / n_classes, (i + 1) / n_classes)
-    ]
-    figure = go.Figure()
-    titles = {}
+    regions, titles = [], []
     for rate, depth in settings:
         model = AdaBoostClassifier(max(sizes), learning_rate=rate, max_depth=depth)
         model.fit(X_train, y_train)
         train = staged_errors(model, X_train, y_train)
         test = staged_errors(model, X_test, y_test)
-        xs, ys, regions = staged_regions(model, X_train, sizes, resolution)
-        for size, region in zip(sizes, regions, strict=True):
-            figure.add_trace(
-                go.Heatmap(
-                    x=rounded(xs, 3),
-                    y=rounded(ys, 3),
-                    z=region,
-                    zmin=-0.5,
-                    zmax=n_classes - 0.5,
-                    colorscale=colourscale,
-                    opacity=0.3,
-                    showscale=False,
-                    hoverinfo="skip",
-                    visible=False,
-                )
-            )
-            last = min(size, len(train)) - 1
-            titles[rate, depth, size] = (
-                f"learning_rate={rate}, max_depth={depth}: after {last + 1} "
-                f"round(s), training error {train[last]:.3f}, "
-                f"test error {test[last]:.3f}"
-            )
-    n_regions = len(figure.data)
-    for index, label in enumerate(classes):
-        members = y_train == label
-        figure.add_trace(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=f"class {label}",
-                marker={
-                    "color": COLOURS[index],
-                    "size": 6,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            )
+        xs, ys, setting_regions = staged_regions(model, X_train, sizes, resolution)
+        regions.append(setting_regions)
+        # After an early stop the last round stands in for later ones.
+        last = [min(size, len(train)) - 1 for size in sizes]
+        titles.append(
+            [
+                f"learning_rate={rate}, max_depth={depth}: after {k + 1} "
+                f"round(s), training error {train[k]:.3f}, "
+                f"test error {test[k]:.3f}"
+                for k in last
+            ]
         )
-    start = sizes.index(30) if 30 in sizes else 0
-
-    def visibility(setting_index, size_index):
-        shown = [False] * n_regions + [True] * n_classes
-        shown[setting_index * len(sizes) + size_index] = True
-        return shown
-
-    def slider(setting_index):
-        rate, depth = settings[setting_index]
-        return {
-            "active": start,
-            "currentvalue": {"prefix": "n_estimators = "},
-            "pad": {"t": 40},
-            "steps": [
-                {
-                    "label": str(size),
-                    "method": "update",
-                    "args": [
-                        {"visible": visibility(setting_index, size_index)},
-                        {"title.text": titles[rate, depth, size]},
-                    ],
-                }
-                for size_index, size in enumerate(sizes)
-            ],
-        }
-
-    for trace, shown in zip(figure.data, visibility(0, start), strict=True):
-        trace.visible = shown
-    rate, depth = settings[0]
-    figure.update_layout(
-        # The title sits below the menu, between it and the plot.
-        title={
-            "text": titles[rate, depth, sizes[start]],
-            "font": {"size": 12},
-            "yref": "container",
-            "y": 0.86,
-        },
-        height=580,
-        xaxis_title="feature 1",
-        yaxis_title="feature 2",
-        sliders=[slider(0)],
-        margin={"t": 110},
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.25,
-                "buttons": [
-                    {
-                        "label": f"learning_rate={rate}, max_depth={depth}",
-                        "method": "update",
-                        "args": [
-                            {"visible": visibility(index, start)},
-                            {
-                                "sliders": [slider(index)],
-                                "title.text": titles[rate, depth, sizes[start]],
-                            },
-                        ],
-                    }
-                    for index, (rate, depth) in enumerate(settings)
-                ],
-            }
-        ],
+    figure = staged_regions_explorer(
+        X_train,
+        y_train,
+        xs,
+        ys,
+        regions,
+        titles,
+        colours=COLOURS[: len(classes)],
+        menu_labels=[f"learning_rate={r}, max_depth={d}" for r, d in settings],
+        slider_labels=[str(size) for size in sizes],
+        start=sizes.index(30) if 30 in sizes else 0,
     )
     return PlotlyFigure(figure, name)

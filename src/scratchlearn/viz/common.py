@@ -131,3 +131,140 @@ def show_figure_in(output, figure):
         {"output_type": "display_data", "data": data, "metadata": metadata},
     )
     plt.close(figure)
+
+
+def class_colourscale(colours, n_classes):
+    """A plotly colour scale that paints class index ``i`` (``zmin=-0.5``,
+    ``zmax=n_classes - 0.5``) in ``colours[i]``, with hard edges between classes."""
+    return [
+        [edge, colours[i]]
+        for i in range(n_classes)
+        for edge in (i / n_classes, (i + 1) / n_classes)
+    ]
+
+
+def staged_regions_explorer(
+    X,
+    y,
+    xs,
+    ys,
+    regions,
+    titles,
+    *,
+    colours,
+    menu_labels,
+    slider_labels,
+    start,
+    slider_prefix="n_estimators = ",
+):
+    """A static explorer of an ensemble's decision regions: a plotly figure with a
+    menu over settings and a slider over ensemble sizes (Chapters 11 and 12).
+
+    ``regions[s][k]`` is the class index predicted over the grid ``xs`` x ``ys``
+    (shape (len(ys), len(xs))) for menu entry ``s`` and slider step ``k``, and
+    ``titles[s][k]`` its title. ``X`` and ``y`` are the training points drawn on top.
+    The slider starts at step ``start`` for every menu entry: a menu cannot read
+    the slider's position.
+    """
+    import plotly.graph_objects as go
+
+    classes = np.unique(y)
+    n_classes = len(classes)
+    colourscale = class_colourscale(colours, n_classes)
+    figure = go.Figure()
+    for setting_regions in regions:
+        for region in setting_regions:
+            figure.add_trace(
+                go.Heatmap(
+                    x=rounded(xs, 3),
+                    y=rounded(ys, 3),
+                    z=region,
+                    zmin=-0.5,
+                    zmax=n_classes - 0.5,
+                    colorscale=colourscale,
+                    opacity=0.3,
+                    showscale=False,
+                    hoverinfo="skip",
+                    visible=False,
+                )
+            )
+    n_regions = len(figure.data)
+    for index, label in enumerate(classes):
+        members = y == label
+        figure.add_trace(
+            go.Scatter(
+                x=rounded(X[members, 0], 3),
+                y=rounded(X[members, 1], 3),
+                mode="markers",
+                name=f"class {label}",
+                marker={
+                    "color": colours[index],
+                    "size": 6,
+                    "line": {"width": 0.5, "color": "black"},
+                },
+            )
+        )
+    n_steps = len(slider_labels)
+
+    def visibility(setting_index, step_index):
+        shown = [False] * n_regions + [True] * n_classes
+        shown[setting_index * n_steps + step_index] = True
+        return shown
+
+    def slider(setting_index):
+        return {
+            "active": start,
+            "currentvalue": {"prefix": slider_prefix},
+            "pad": {"t": 40},
+            "steps": [
+                {
+                    "label": label,
+                    "method": "update",
+                    "args": [
+                        {"visible": visibility(setting_index, step_index)},
+                        {"title.text": titles[setting_index][step_index]},
+                    ],
+                }
+                for step_index, label in enumerate(slider_labels)
+            ],
+        }
+
+    for trace, shown in zip(figure.data, visibility(0, start), strict=True):
+        trace.visible = shown
+    figure.update_layout(
+        # The title sits below the menu, between it and the plot.
+        title={
+            "text": titles[0][start],
+            "font": {"size": 12},
+            "yref": "container",
+            "y": 0.86,
+        },
+        height=580,
+        xaxis_title="feature 1",
+        yaxis_title="feature 2",
+        sliders=[slider(0)],
+        margin={"t": 110},
+        updatemenus=[
+            {
+                "type": "dropdown",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.25,
+                "buttons": [
+                    {
+                        "label": label,
+                        "method": "update",
+                        "args": [
+                            {"visible": visibility(index, start)},
+                            {
+                                "sliders": [slider(index)],
+                                "title.text": titles[index][start],
+                            },
+                        ],
+                    }
+                    for index, label in enumerate(menu_labels)
+                ],
+            }
+        ],
+    )
+    return figure

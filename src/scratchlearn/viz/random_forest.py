@@ -9,7 +9,11 @@ regions of single trees, many trees average them into a smoother boundary.
 import numpy as np
 
 from scratchlearn.supervised import RandomForestClassifier
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.common import (
+    PlotlyFigure,
+    show_figure_in,
+    staged_regions_explorer,
+)
 from scratchlearn.viz.knn import COLOURS, grid_over, plot_decision_boundary
 
 # The static explorer's settings: forest sizes, then (max_features, max_depth) pairs.
@@ -192,123 +196,34 @@ def static_explorer(
     For each menu entry one forest of ``max(sizes)`` trees is grown; its first
     ``n`` trees are the forest of ``n`` trees (see :func:`staged_regions`).
     """
-    import plotly.graph_objects as go
-
     classes = np.unique(y_train)
-    n_classes = len(classes)
-    colourscale = [
-        [edge, COLOURS[i]]
-        for i in range(n_classes)
-        for edge in (i / n_classes, (i + 1) / n_classes)
-    ]
-    figure = go.Figure()
-    titles = {}
+    regions, titles = [], []
     for features, depth in settings:
         forest = RandomForestClassifier(
             max(sizes), max_features=features, max_depth=depth, random_state=0
         ).fit(X_train, y_train)
         oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
-        xs, ys, regions = staged_regions(forest, X_train, sizes, resolution)
-        for size, region in zip(sizes, regions, strict=True):
-            figure.add_trace(
-                go.Heatmap(
-                    x=rounded(xs, 3),
-                    y=rounded(ys, 3),
-                    z=region,
-                    zmin=-0.5,
-                    zmax=n_classes - 0.5,
-                    colorscale=colourscale,
-                    opacity=0.3,
-                    showscale=False,
-                    hoverinfo="skip",
-                    visible=False,
-                )
-            )
-            titles[features, depth, size] = (
+        xs, ys, setting_regions = staged_regions(forest, X_train, sizes, resolution)
+        regions.append(setting_regions)
+        titles.append(
+            [
                 f"max_features={features}, max_depth={depth}: {size} tree(s), "
                 f"out-of-bag accuracy {_format(oob[size - 1])}, "
                 f"test accuracy {test[size - 1]:.3f}"
-            )
-    n_regions = len(figure.data)
-    for index, label in enumerate(classes):
-        members = y_train == label
-        figure.add_trace(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=f"class {label}",
-                marker={
-                    "color": COLOURS[index],
-                    "size": 6,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            )
+                for size in sizes
+            ]
         )
-    start = sizes.index(10) if 10 in sizes else 0
-
-    def visibility(setting_index, size_index):
-        shown = [False] * n_regions + [True] * n_classes
-        shown[setting_index * len(sizes) + size_index] = True
-        return shown
-
-    def slider(setting_index):
-        features, depth = settings[setting_index]
-        return {
-            "active": start,
-            "currentvalue": {"prefix": "n_estimators = "},
-            "pad": {"t": 40},
-            "steps": [
-                {
-                    "label": str(size),
-                    "method": "update",
-                    "args": [
-                        {"visible": visibility(setting_index, size_index)},
-                        {"title.text": titles[features, depth, size]},
-                    ],
-                }
-                for size_index, size in enumerate(sizes)
-            ],
-        }
-
-    for trace, shown in zip(figure.data, visibility(0, start), strict=True):
-        trace.visible = shown
-    features, depth = settings[0]
-    figure.update_layout(
-        # The title sits below the menu, between it and the plot.
-        title={
-            "text": titles[features, depth, sizes[start]],
-            "font": {"size": 12},
-            "yref": "container",
-            "y": 0.86,
-        },
-        height=580,
-        xaxis_title="feature 1",
-        yaxis_title="feature 2",
-        sliders=[slider(0)],
-        margin={"t": 110},
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.25,
-                "buttons": [
-                    {
-                        "label": f"max_features={features}, max_depth={depth}",
-                        "method": "update",
-                        "args": [
-                            {"visible": visibility(index, start)},
-                            {
-                                "sliders": [slider(index)],
-                                "title.text": titles[features, depth, sizes[start]],
-                            },
-                        ],
-                    }
-                    for index, (features, depth) in enumerate(settings)
-                ],
-            }
-        ],
+    figure = staged_regions_explorer(
+        X_train,
+        y_train,
+        xs,
+        ys,
+        regions,
+        titles,
+        colours=COLOURS[: len(classes)],
+        menu_labels=[f"max_features={f}, max_depth={d}" for f, d in settings],
+        slider_labels=[str(size) for size in sizes],
+        start=sizes.index(10) if 10 in sizes else 0,
     )
     return PlotlyFigure(figure, name)
 
