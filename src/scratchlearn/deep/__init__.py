@@ -15,6 +15,7 @@ from scratchlearn.deep.callbacks import (
     LearningRateScheduler,
     ReduceLROnPlateau,
 )
+from scratchlearn.deep.cnn import decay_steps_for, digits_cnn, feature_maps
 from scratchlearn.deep.conv import (
     AveragePooling2D,
     ConstantPadding2D,
@@ -86,7 +87,10 @@ __all__ = [
     "build_mlp",
     "check_layer_gradients",
     "check_model_gradients",
+    "decay_steps_for",
     "descend",
+    "digits_cnn",
+    "feature_maps",
     "load_model",
     "numerical_gradient",
     "relative_error",
