@@ -215,6 +215,35 @@ INVALID_PARAMS = {
         {"include_bias": "yes"},
     ],
     "StandardScaler": [],
+    "VotingClassifier": [
+        {"voting": "average"},
+        {"estimators": []},
+        {"estimators": "knn"},
+        {"estimators": [("a", None)]},  # not an estimator
+        {"weights": [1.0, 2.0]},  # three estimators
+        {"weights": [1.0, -1.0, 1.0]},
+        {"weights": [0.0, 0.0, 0.0]},
+        {"weights": "equal"},
+    ],
+    "GridSearchCV": [
+        {"estimator": None},
+        {"param_grid": {"n_neighbors": 3}},  # not a list of values
+        {"param_grid": {"n_neighbors": []}},
+        {"param_grid": {"neighbours": [1, 3]}},  # not a hyperparameter
+        {"param_grid": "n_neighbors"},
+        {"scoring": "f2"},
+        {"cv": 1},
+        {"cv": "five"},
+    ],
+    "RandomizedSearchCV": [
+        {"n_iter": 0},
+        {"n_iter": 2.5},
+        {"param_distributions": {"n_neighbors": 5}},
+        {"param_distributions": {"k": [1, 2]}},
+        {"scoring": "auc"},
+        {"cv": 0},
+        {"random_state": "seed"},
+    ],
     "BayesianLinearRegression": [
         {"prior_precision": 0.0},
         {"prior_precision": -1.0},

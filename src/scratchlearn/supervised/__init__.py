@@ -40,6 +40,7 @@ from scratchlearn.supervised.regularized import (
     soft_threshold,
 )
 from scratchlearn.supervised.svm import SVC, kernel_matrix
+from scratchlearn.supervised.voting import VotingClassifier
 from scratchlearn.supervised.xgboost import XGBoostClassifier, XGBoostRegressor
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "RandomForestClassifier",
     "RandomForestRegressor",
     "Ridge",
+    "VotingClassifier",
     "XGBoostClassifier",
     "XGBoostRegressor",
     "best_split",
