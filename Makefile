@@ -38,9 +38,12 @@ lint: $(INSTALLED)
 
 # The site tests read the site that `make book` has just built.
 # nbval (strict: every stored output compared) runs the notebooks of book/ and solutions/.
+# One BLAS thread per process: pytest-xdist already runs $(JOBS) workers, and on 2
+# cores extra BLAS threads on small matrices wait for each other (the deep-learning
+# notebooks ran up to 5 times slower with them). Results are the same either way.
 test: lint book
 	bash .ci/ensure-chromium
-	$(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 300 tests book solutions
 
