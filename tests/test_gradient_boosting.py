@@ -253,7 +253,9 @@ def test_diabetes_predictions_match_scikit_learn():
     assert ours.score(X_test, y_test) == pytest.approx(theirs.score(X_test, y_test))
 
 
-@pytest.mark.parametrize("loader", [load_breast_cancer, load_wine], ids=repr)
+@pytest.mark.parametrize(
+    "loader", [load_breast_cancer, load_wine], ids=lambda loader: loader.__name__
+)
 def test_accuracy_within_a_point_on_real_data(loader):
     # Class labels make the first stage's residuals take few values, so tied splits
     # occur, which scikit-learn breaks by a random feature order: the ensembles can
