@@ -30,8 +30,8 @@ from scratchlearn.deep import Conv2D, decay_steps_for, digits_cnn
 from scratchlearn.deep.losses import CategoricalCrossentropy
 from scratchlearn.deep.mlp import MLPConfig, build_mlp, make_optimizer
 
-tf.config.threading.set_intra_op_parallelism_threads(1)
-tf.config.threading.set_inter_op_parallelism_threads(1)
+# run.py makes TensorFlow single-threaded (TF_NUM_INTRAOP_THREADS=1 and
+# TF_NUM_INTEROP_THREADS=1) before any benchmark module starts it.
 
 CNN_EPOCHS, MLP_EPOCHS, BATCH_SIZE = 20, 20, 32
 

@@ -8,9 +8,17 @@ the book's appendix page). Each ``bench_*.py`` module beside this file contribut
 
 import importlib
 import json
+import os
 import pathlib
 import platform
 import sys
+
+# TensorFlow, the deep-learning reference, single-threaded like every other case (the
+# Makefile sets the BLAS threads). Set before any benchmark module imports it: once
+# TensorFlow has started, its thread pools can no longer be changed.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 import sklearn
