@@ -333,3 +333,24 @@ def test_tree_hyperparameters_reach_every_tree():
         assert tree.get_depth() <= 3
         leaves = tree.left_ == -1
         assert tree.n_node_samples_[leaves].min() >= 4
+
+
+def test_static_explorer_regions_are_those_of_the_smaller_forests():
+    """Chapter 11's static explorer grows one forest and draws its first ``n`` trees
+    as the forest of ``n`` trees: that holds only if the trees are grown one after
+    the other from one seed. Each region must equal a forest fitted with
+    ``n_estimators=n``."""
+    from sklearn.datasets import make_moons
+
+    from scratchlearn.viz.knn import grid_over
+    from scratchlearn.viz.random_forest import staged_regions
+
+    X, y = make_moons(120, noise=0.3, random_state=0)
+    sizes = [1, 3, 10]
+    forest = RandomForestClassifier(max(sizes), random_state=0).fit(X, y)
+    _, _, regions = staged_regions(forest, X, sizes, resolution=25)
+    _, _, points = grid_over(X, 25)
+    for size, region in zip(sizes, regions, strict=True):
+        smaller = RandomForestClassifier(size, random_state=0).fit(X, y)
+        expected = np.searchsorted(smaller.classes_, smaller.predict(points))
+        np.testing.assert_array_equal(region.ravel(), expected)

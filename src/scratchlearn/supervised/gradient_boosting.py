@@ -77,19 +77,20 @@ class _BaseGradientBoosting(BaseEstimator):
     Both keep raw predictions ``F`` of shape (n_samples, n_trees_per_iteration): one
     column for regression and two classes, ``K`` columns for ``K > 2`` classes. The
     subclasses say what the loss is: ``_initial_estimate``, ``_pseudo_residuals``,
-    ``_leaf_values`` and ``_loss``.
+    ``_leaf_values`` and ``_loss``. The two share this constructor: the same
+    hyperparameters with the same defaults, described in each subclass's docstring.
     """
 
     def __init__(
         self,
         *,
-        learning_rate,
-        n_estimators,
-        max_depth,
-        min_samples_split,
-        min_samples_leaf,
-        subsample,
-        random_state,
+        learning_rate=0.1,
+        n_estimators=100,
+        max_depth=3,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        subsample=1.0,
+        random_state=None,
     ):
         self.learning_rate = learning_rate
         self.n_estimators = n_estimators
@@ -235,27 +236,6 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     Data Analysis, 38(4), 367-378.
     """
 
-    def __init__(
-        self,
-        *,
-        learning_rate=0.1,
-        n_estimators=100,
-        max_depth=3,
-        min_samples_split=2,
-        min_samples_leaf=1,
-        subsample=1.0,
-        random_state=None,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            subsample=subsample,
-            random_state=random_state,
-        )
-
     # -- the loss: squared error ------------------------------------------------
 
     @staticmethod
@@ -354,27 +334,6 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     regression: a statistical view of boosting. Annals of Statistics, 28(2),
     337-407.
     """
-
-    def __init__(
-        self,
-        *,
-        learning_rate=0.1,
-        n_estimators=100,
-        max_depth=3,
-        min_samples_split=2,
-        min_samples_leaf=1,
-        subsample=1.0,
-        random_state=None,
-    ):
-        super().__init__(
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            max_depth=max_depth,
-            min_samples_split=min_samples_split,
-            min_samples_leaf=min_samples_leaf,
-            subsample=subsample,
-            random_state=random_state,
-        )
 
     # -- the loss: log-loss -----------------------------------------------------
 
