@@ -15,14 +15,11 @@ both sides. TensorFlow is limited to one thread, as ``make bench`` limits NumPy'
 """
 
 import math
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # Keras's input pipeline is noisy
 
 import keras
 import numpy as np
 import tensorflow as tf
-from harness import Case
+from harness import Case, TrainedNetwork
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -42,30 +39,6 @@ def digits(images):
     if images:
         X = X.reshape(-1, 8, 8, 1)  # (n_samples, height, width, channels)
     return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
-
-
-class Trained:
-    """A network as an estimator: ``make()`` returns a fresh compiled model (ours or
-    Keras's), ``fit`` trains it, ``predict`` returns class indices."""
-
-    def __init__(self, make, epochs, one_hot=False, dtype=np.float64):
-        self.make, self.epochs, self.one_hot, self.dtype = make, epochs, one_hot, dtype
-
-    def fit(self, X, y):
-        self.model_ = self.make(len(X))
-        targets = np.eye(10)[y] if self.one_hot else y
-        self.model_.fit(
-            X.astype(self.dtype), targets, epochs=self.epochs, batch_size=BATCH_SIZE,
-            verbose=0,
-        )  # fmt: skip
-        return self
-
-    def predict(self, X):
-        outputs = self.model_.predict(X.astype(self.dtype), verbose=0)
-        return np.argmax(outputs, axis=1)
-
-    def score(self, X, y):
-        return float(np.mean(self.predict(X) == y))
 
 
 def our_cnn(n_samples):
@@ -225,8 +198,10 @@ CASES = [
         name=f"MLP 128-64 BN dropout, digits ({MLP_EPOCHS} epochs)",
         chapter="25",
         data=lambda: digits(images=False),
-        ours=lambda: Trained(our_mlp, MLP_EPOCHS, one_hot=True),
-        reference=lambda: Trained(keras_mlp, MLP_EPOCHS, True, np.float32),
+        ours=lambda: TrainedNetwork(our_mlp, MLP_EPOCHS, one_hot=True),
+        reference=lambda: TrainedNetwork(
+            keras_mlp, MLP_EPOCHS, one_hot=True, dtype=np.float32
+        ),
         repeats=3,
         notes="fit = training; per epoch: divide by the epochs; Keras in float32",
     ),
@@ -234,8 +209,8 @@ CASES = [
         name=f"CNN conv16-conv32 BN, digits ({CNN_EPOCHS} epochs)",
         chapter="26",
         data=lambda: digits(images=True),
-        ours=lambda: Trained(our_cnn, CNN_EPOCHS),
-        reference=lambda: Trained(keras_cnn, CNN_EPOCHS, dtype=np.float32),
+        ours=lambda: TrainedNetwork(our_cnn, CNN_EPOCHS),
+        reference=lambda: TrainedNetwork(keras_cnn, CNN_EPOCHS, dtype=np.float32),
         repeats=3,
         notes="fit = training; per epoch: divide by the epochs; Keras in float32",
     ),

@@ -1,17 +1,13 @@
 """Chapter 24: optimizers and schedules training a digits network, against Keras.
 
-The harness times ``fit``/``predict`` and scores estimators; these small adapters
-give a Sequential network of each library that interface. Both train the same
+``harness.TrainedNetwork`` gives a network of each library the estimator interface
+the harness times (``fit`` trains, ``predict`` gives classes). Both train the same
 architecture (64 -> 64 ReLU -> 10 logits) with the same optimizer, schedule, batch
 size and number of epochs, in float32 for Keras (its default) and float64 for ours.
 """
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np
-from harness import Case
+from harness import Case, TrainedNetwork
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
@@ -37,55 +33,47 @@ def decay_steps(n_samples):
     return N_EPOCHS * -(-n_samples // BATCH_SIZE)  # every step of the run
 
 
-class ScratchNetwork:
-    def __init__(self, optimizer):
-        self.optimizer = optimizer  # "adam" or "sgd-cosine"
+def ours(optimizer_name):
+    """``optimizer_name``: "adam", or "sgd-cosine" (Nesterov with cosine decay)."""
 
-    def fit(self, X, y):
-        if self.optimizer == "adam":
+    def make(n_samples):
+        if optimizer_name == "adam":
             optimizer = Adam(0.001)
         else:
-            schedule = CosineDecay(0.1, decay_steps(len(X)))
+            schedule = CosineDecay(0.1, decay_steps(n_samples))
             optimizer = SGD(schedule, momentum=0.9, nesterov=True)
-        self.model_ = Sequential(
-            [Dense(64, activation="relu"), Dense(10)], random_state=0
-        )
-        self.model_.compile(optimizer, SparseCategoricalCrossentropy(from_logits=True))
-        self.model_.fit(X, y, epochs=N_EPOCHS, batch_size=BATCH_SIZE, verbose=0)
-        return self
+        model = Sequential([Dense(64, activation="relu"), Dense(10)], random_state=0)
+        model.compile(optimizer, SparseCategoricalCrossentropy(from_logits=True))
+        return model
 
-    def predict(self, X):
-        return np.argmax(self.model_.predict(X), axis=1)
-
-    def score(self, X, y):
-        return float(np.mean(self.predict(X) == y))
+    return make
 
 
-class KerasNetwork(ScratchNetwork):
-    def fit(self, X, y):
+def keras_(optimizer_name):
+    def make(n_samples):
         import keras
 
         keras.utils.set_random_seed(0)
-        if self.optimizer == "adam":
+        if optimizer_name == "adam":
             optimizer = keras.optimizers.Adam(0.001)
         else:
-            schedule = keras.optimizers.schedules.CosineDecay(0.1, decay_steps(len(X)))
+            schedule = keras.optimizers.schedules.CosineDecay(
+                0.1, decay_steps(n_samples)
+            )
             optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True)
-        self.model_ = keras.Sequential(
+        model = keras.Sequential(
             [
-                keras.Input((X.shape[1],)),
+                keras.Input((64,)),
                 keras.layers.Dense(64, activation="relu"),
                 keras.layers.Dense(10),
             ]
         )
-        self.model_.compile(
+        model.compile(
             optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         )
-        self.model_.fit(X, y, epochs=N_EPOCHS, batch_size=BATCH_SIZE, verbose=0)
-        return self
+        return model
 
-    def predict(self, X):
-        return np.argmax(self.model_.predict(X, verbose=0), axis=1)
+    return make
 
 
 CASES = [
@@ -93,8 +81,8 @@ CASES = [
         name="MLP 64-64-10 Adam, 20 epochs, digits",
         chapter="24",
         data=digits,
-        ours=lambda: ScratchNetwork("adam"),
-        reference=lambda: KerasNetwork("adam"),
+        ours=lambda: TrainedNetwork(ours("adam"), N_EPOCHS),
+        reference=lambda: TrainedNetwork(keras_("adam"), N_EPOCHS, dtype=np.float32),
         repeats=3,
         notes="Keras 3 (TensorFlow CPU), float32; ours float64",
     ),
@@ -102,8 +90,10 @@ CASES = [
         name="MLP 64-64-10 Nesterov + cosine decay, digits",
         chapter="24",
         data=digits,
-        ours=lambda: ScratchNetwork("sgd-cosine"),
-        reference=lambda: KerasNetwork("sgd-cosine"),
+        ours=lambda: TrainedNetwork(ours("sgd-cosine"), N_EPOCHS),
+        reference=lambda: TrainedNetwork(
+            keras_("sgd-cosine"), N_EPOCHS, dtype=np.float32
+        ),
         repeats=3,
         notes="SGD momentum 0.9, cosine decay from 0.1 over the run",
     ),

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass
 class Case:
@@ -78,3 +80,44 @@ def measure(case):
     row["fit_ratio"] = row["ours_fit_s"] / row["reference_fit_s"]
     row["predict_ratio"] = row["ours_predict_s"] / row["reference_predict_s"]
     return row
+
+
+class TrainedNetwork:
+    """A neural network as an estimator, so that ``measure`` times a training like
+    any ``fit`` (Part III).
+
+    ``make(n_samples)`` returns a fresh compiled network, ours or Keras's: both have
+    ``fit(X, y, epochs=, batch_size=, shuffle=, verbose=)`` and ``predict(X,
+    verbose=)``. ``fit`` trains it for ``epochs``, so the ratio of fit times is the
+    ratio of times per epoch; ``predict`` returns class indices; ``score`` is the
+    accuracy. Labels are one-hot encoded when ``one_hot``; inputs are cast to
+    ``dtype`` (Keras trains in float32 by default, ours in float64).
+    """
+
+    def __init__(
+        self, make, epochs, *, batch_size=32, shuffle=True, one_hot=False, dtype=None
+    ):
+        self.make, self.epochs, self.batch_size = make, epochs, batch_size
+        self.shuffle, self.one_hot, self.dtype = shuffle, one_hot, dtype
+
+    def _inputs(self, X):
+        return X if self.dtype is None else X.astype(self.dtype)
+
+    def fit(self, X, y):
+        self.model_ = self.make(len(X))
+        targets = np.eye(y.max() + 1)[y] if self.one_hot else y  # (n_samples, K)
+        self.model_.fit(
+            self._inputs(X),
+            targets,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            verbose=0,
+        )
+        return self
+
+    def predict(self, X):
+        return np.argmax(self.model_.predict(self._inputs(X), verbose=0), axis=1)
+
+    def score(self, X, y):
+        return float(np.mean(self.predict(X) == y))
