@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from scratchlearn.supervised import LogisticRegression
 
-CHAPTER = "5 Logistic regression"
+CHAPTER = "5"
 SETTINGS = {"C": 1.0, "tol": 1e-4, "max_iter": 1000}
 
 

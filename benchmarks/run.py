@@ -52,9 +52,7 @@ def main(selection=()):
             fresh = {row["name"] for row in rows}
             old = json.loads(previous.read_text())["cases"]
             rows = [row for row in old if row["name"] not in fresh] + rows
-            rows.sort(
-                key=lambda row: (int(str(row["chapter"]).split()[0]), row["name"])
-            )
+    rows.sort(key=lambda row: (int(row["chapter"]), row["name"]))  # book order
     explorers = []
     if not selection or "explorers" in selection:
         import explorers as explorer_timing
