@@ -28,6 +28,11 @@ def execute(path):
         allow_errors=False,
         store_widget_state=True,
         record_timing=False,
+        # What C libraries write to the process's file descriptors (TensorFlow's
+        # timestamped notices at import) stays out of the notebook, as it does under
+        # nbval (ipykernel does not capture it while pytest runs): what is stored is
+        # what the regression test sees.
+        extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         resources={"metadata": {"path": str((ROOT / path).parent)}},
     )
     start = time.perf_counter()

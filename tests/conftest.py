@@ -1,6 +1,8 @@
 """Shared fixtures: small seeded data sets that every estimator can be fitted on."""
 
+import os
 import pathlib
+import tempfile
 
 import numpy as np
 import pytest
@@ -67,3 +69,37 @@ def output_method(estimator):
 @pytest.fixture
 def root():
     return ROOT
+
+
+PERTURB_INPUTS = ROOT / "tests" / "book" / "perturb_inputs.py"
+
+
+def pytest_configure(config):
+    """With nbval, every notebook kernel starts by perturbing its inputs by a few
+    ulps (``tests/book/perturb_inputs.py``): a stored output must not depend on the
+    last bits of floating point, or it would fail on a learner's processor.
+    ``SCRATCHLEARN_EXACT_INPUTS=1`` turns this off, to tell such a failure from a
+    real regression."""
+    if not getattr(config.option, "nbval", False):
+        return
+    if os.environ.get("SCRATCHLEARN_EXACT_INPUTS") == "1":
+        return
+    import nbval.kernel
+
+    start_new_kernel = nbval.kernel.start_new_kernel
+    if getattr(start_new_kernel, "perturbs_inputs", False):
+        return
+    ipython_dir = pathlib.Path(tempfile.mkdtemp(prefix="scratchlearn-ipython-"))
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    # run_path keeps the perturbation's names out of the notebook's namespace.
+    (startup / "00-perturb-inputs.py").write_text(
+        f"import runpy\nrunpy.run_path({str(PERTURB_INPUTS)!r})\ndel runpy\n"
+    )
+
+    def start_perturbed_kernel(*args, **kwargs):
+        kwargs["env"] = {**os.environ, "IPYTHONDIR": str(ipython_dir)}
+        return start_new_kernel(*args, **kwargs)
+
+    start_perturbed_kernel.perturbs_inputs = True
+    nbval.kernel.start_new_kernel = start_perturbed_kernel

@@ -36,6 +36,8 @@ KERNELS = ("linear", "poly", "rbf")
 # LIBSVM's stand-in for a curvature that is zero or negative (a kernel matrix that is
 # not strictly positive definite along the chosen pair of coefficients).
 _TAU = 1e-12
+# Working-set scores this close (relative to their scale) are ties: see _first_largest.
+_TIE = 1e-11
 
 
 def kernel_matrix(X, Y, kernel="rbf", *, gamma=1.0, degree=3, coef0=0.0):
@@ -178,7 +180,7 @@ def select_working_set(y, alpha, gradient, kernel_diagonal, kernel_rows, C, tol)
     up = np.where(y > 0, below_C, above_0)
     low = np.where(y > 0, above_0, below_C)
     v_up = np.where(up, violation, -np.inf)  # an empty set gives -inf: stop below
-    i = int(v_up.argmax())
+    i = _first_largest(v_up, scale=max(1.0, float(np.abs(violation).max())))
     v_max = v_up[i]
     v_min = np.where(low, violation, np.inf).min()
     if v_max - v_min <= tol:
@@ -188,8 +190,24 @@ def select_working_set(y, alpha, gradient, kernel_diagonal, kernel_rows, C, tol)
     curvature = np.maximum(curvature, _TAU)  # (n_samples,)
     candidates = low & (gap > 0)
     decrease = np.where(candidates, gap**2 / curvature, -np.inf)
-    j = int(decrease.argmax())
+    j = _first_largest(decrease, scale=float(decrease.max()))
     return i, j
+
+
+def _first_largest(scores, scale):
+    """Index of the largest of ``scores``, the lowest index among near-ties.
+
+    Ties are structural in SMO: after an unclipped step on a pair, both coefficients
+    have the same violation ``v`` in exact arithmetic, so which one ``argmax`` sees as
+    larger is decided by the last bits of rounding, and those differ between
+    processors and BLAS builds. Scores within ``_TIE * scale`` of the largest count
+    as equal and the lowest index wins: the same pair on every machine, and so the
+    same iterations.
+    """
+    best = scores.max()
+    if not np.isfinite(best):
+        return int(scores.argmax())
+    return int(np.flatnonzero(scores >= best - _TIE * scale)[0])
 
 
 def intercept_from_kkt(y, alpha, gradient, C):

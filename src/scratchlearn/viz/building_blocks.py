@@ -41,7 +41,11 @@ SETTINGS = [
     {**DEFAULT, "activation": "sigmoid"},
     {**DEFAULT, "learning_rate": 0.01},
     {**DEFAULT, "learning_rate": 3.0},
-    {**DEFAULT, "learning_rate": 10.0},
+    # 100, not 10: at 10 training is chaotic (the loss after 100 epochs changes with
+    # the last bits of the data, so no stored figure could show it reproducibly);
+    # at 100 the tanh units saturate at once and the loss climbs the same way
+    # on every machine.
+    {**DEFAULT, "learning_rate": 100.0},
     {**DEFAULT, "batch_size": 8},
     {**DEFAULT, "batch_size": 200},
 ]

@@ -1,6 +1,7 @@
 """What every chapter notebook uses: showing source code, plotly figures that work
 with no network, timing side-by-side comparisons, and the static explorer."""
 
+import base64
 import html
 import inspect
 import json
@@ -45,7 +46,7 @@ class PlotlyFigure:
         self.name = name
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        spec = json.loads(self.figure.to_json())
+        spec = figure_for_display(json.loads(self.figure.to_json()))
         div_id = f"plotly-{self.name}"
         config = {"responsive": True, "displaylogo": False}
         script = (
@@ -71,6 +72,146 @@ _NO_PLOTLY = html.escape(
     "This interactive figure needs plotly.js, which this page did not load. "
     "Open the notebook in JupyterLab, Binder or Colab to see it."
 )
+
+
+# What a stored figure keeps of each number. Matrix products, reductions and the
+# vectorised exp/log differ in their last bits between processors and BLAS builds,
+# so a figure that stored every bit of float64 would differ from machine to machine
+# (and fail the notebook regression tests). Numbers on a linear axis keep
+# LINEAR_DIGITS significant digits of the largest number in their array (one part
+# in 10^4 to 10^5 of the plot's extent, far below a pixel); numbers on a log axis
+# keep LOG_DIGITS significant digits of their own (0.1% of a value, invisible on a
+# log scale). tests/book/perturb_inputs.py proves that this is enough.
+LINEAR_DIGITS = 5
+LOG_DIGITS = 3
+
+
+def displayed(spec):
+    """``spec`` (a plotly figure's JSON, or a part of it) with every float rounded
+    for display: arrays to ``LINEAR_DIGITS`` significant digits of their largest
+    magnitude, lone numbers to ``LINEAR_DIGITS`` of their own.
+
+    Integers, booleans, strings and plotly's template (the same on every machine)
+    are kept as they are.
+    """
+    if isinstance(spec, dict):
+        if _is_typed_array(spec):
+            return _encode(_round_linear(_decode(spec)), spec)
+        return {
+            key: value if key == "template" else displayed(value)
+            for key, value in spec.items()
+        }
+    if isinstance(spec, list):
+        if _is_numbers(spec):
+            return _round_list(spec, _round_linear)
+        return [displayed(value) for value in spec]
+    if isinstance(spec, float):
+        return float(_round_linear(np.array([spec]))[0])
+    return spec
+
+
+def figure_for_display(spec):
+    """A plotly figure's JSON ``spec`` as it is stored in a notebook: every float
+    rounded by :func:`displayed`, except the ``x`` and ``y`` of traces drawn on log
+    axes, which keep ``LOG_DIGITS`` significant digits value by value (on a log
+    scale a small value is as visible as a large one, so it must not be rounded to
+    the largest one's digits)."""
+    layout = spec.get("layout", {})
+    log_axes = {
+        name
+        for name, axis in layout.items()
+        if name.startswith(("xaxis", "yaxis"))
+        and isinstance(axis, dict)
+        and axis.get("type") == "log"
+    }
+
+    def trace_for_display(trace):
+        rounded_trace = {}
+        for key, value in trace.items():
+            axis = trace.get(f"{key}axis", key)  # "x", "x2", ... for x and y
+            if key in ("x", "y") and f"{key}axis{axis[1:]}" in log_axes:
+                rounded_trace[key] = _rounded_log(value)
+            else:
+                rounded_trace[key] = displayed(value)
+        return rounded_trace
+
+    result = {
+        key: displayed(value)
+        for key, value in spec.items()
+        if key not in ("data", "frames")
+    }
+    result["data"] = [trace_for_display(trace) for trace in spec.get("data", [])]
+    if "frames" in spec:
+        result["frames"] = [
+            {
+                **displayed({k: v for k, v in frame.items() if k != "data"}),
+                "data": [trace_for_display(trace) for trace in frame.get("data", [])],
+            }
+            for frame in spec["frames"]
+        ]
+    return result
+
+
+def _rounded_log(values):
+    if isinstance(values, dict) and _is_typed_array(values):
+        return _encode(_round_log(_decode(values)), values)
+    if isinstance(values, list) and _is_numbers(values):
+        return _round_list(values, _round_log)
+    return values
+
+
+def _round_linear(values):
+    values = np.asarray(values, dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size == 0 or finite.max() == 0:
+        return values
+    # The nearest power of ten to the largest magnitude, not the one below it: a
+    # largest value of 0.99999999 or 1.0 (a probability) gives the same digits.
+    exponent = int(np.floor(np.log10(finite.max()) + 0.5))
+    return np.round(values, LINEAR_DIGITS - 1 - exponent)
+
+
+def _round_log(values):
+    values = np.asarray(values, dtype=float)
+    flat = [float(f"{v:.{LOG_DIGITS - 1}e}") for v in values.ravel().tolist()]
+    return np.array(flat, dtype=float).reshape(values.shape)
+
+
+def _is_numbers(values):
+    """A non-empty list of numbers (or ``None`` gaps) with at least one float."""
+    numbers = [v for v in values if v is not None]
+    return (
+        bool(numbers)
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers
+        )
+        and any(isinstance(v, float) for v in numbers)
+    )
+
+
+def _round_list(values, rounding):
+    array = np.array([np.nan if v is None else v for v in values], dtype=float)
+    result = rounding(array).tolist()
+    return [None if v is None else r for v, r in zip(values, result, strict=True)]
+
+
+def _is_typed_array(spec):
+    return "bdata" in spec and "dtype" in spec
+
+
+def _decode(spec):
+    values = np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"])
+    if "shape" in spec:
+        values = values.reshape([int(n) for n in str(spec["shape"]).split(",")])
+    return values
+
+
+def _encode(values, spec):
+    """``values`` in the typed-array form of ``spec`` (same dtype and shape)."""
+    if np.dtype(spec["dtype"]).kind != "f":
+        return spec
+    data = np.ascontiguousarray(values, dtype=spec["dtype"]).tobytes()
+    return {**spec, "bdata": base64.b64encode(data).decode()}
 
 
 def rounded(values, decimals=4):
