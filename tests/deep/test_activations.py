@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from scratchlearn.deep import activations, initializers
 from scratchlearn.deep.layers import Activation, Dense
-from tests.test_deep_layers import check_layer_gradients, numerical_gradient
+from tests.deep.test_layers import check_layer_gradients, numerical_gradient
 
 NAMES = [
     "linear",

@@ -26,7 +26,7 @@ from scratchlearn.deep.conv import (
     UpSampling2D,
     ZeroPadding2D,
 )
-from tests.test_deep_layers import (
+from tests.deep.test_layers import (
     check_layer_gradients,
     keras_forward_backward,
 )

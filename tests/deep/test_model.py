@@ -30,7 +30,7 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:__array__ implementation:DeprecationWarning"
 )
 
-# Adam's betas exact in float32 (Keras rounds them there; see test_deep_optimizers).
+# Adam's betas exact in float32 (Keras rounds them there; see test_optimizers.py).
 ADAM_BETAS = {"beta_1": 0.875, "beta_2": 1 - 2**-10}
 
 

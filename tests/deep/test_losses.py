@@ -14,7 +14,7 @@ from scratchlearn.deep.losses import (
     MeanSquaredError,
     SparseCategoricalCrossentropy,
 )
-from tests.test_deep_layers import numerical_gradient
+from tests.deep.test_layers import numerical_gradient
 
 KERAS = {
     MeanSquaredError: keras.losses.MeanSquaredError,
