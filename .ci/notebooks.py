@@ -35,6 +35,8 @@ def stored_notebooks():
 
 # What the site can show (myst-nb's priority list for HTML).
 SHOWABLE = {
+    # Plotly figures: drawn by scratchlearn.viz.site, the book's myst-nb plugin.
+    "application/vnd.plotly.v1+json",
     "application/vnd.jupyter.widget-view+json",
     "application/javascript",
     "text/html",

@@ -342,7 +342,7 @@ def test_static_explorer_regions_are_those_of_the_smaller_forests():
     ``n_estimators=n``."""
     from sklearn.datasets import make_moons
 
-    from scratchlearn.viz.knn import grid_over
+    from scratchlearn.viz.figures import grid_over
     from scratchlearn.viz.random_forest import staged_regions
 
     X, y = make_moons(120, noise=0.3, random_state=0)

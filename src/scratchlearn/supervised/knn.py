@@ -8,7 +8,9 @@ optionally weighting each neighbour by the inverse of its distance.
 Ties, broken deterministically and the same way as scikit-learn's brute-force search:
 
 * neighbours at equal distance: the one that comes first in the training set is
-  nearer (see :func:`k_smallest`);
+  nearer (see :func:`k_smallest`); Euclidean distances of the candidates are
+  computed exactly, so that "equal" means the same on every machine (see
+  :func:`exact_nearest_distances`);
 * classes with equal votes: the smallest class label wins (``np.argmax`` returns the
   first maximum, and ``classes_`` is sorted).
 """
@@ -57,6 +59,35 @@ def k_smallest(scores, k):
     return np.take_along_axis(indices, order, axis=1)
 
 
+# How far the matrix-product expansion of a squared distance can be from the exact
+# value, relative to the squared norms involved: a few hundred units of rounding.
+_EXPANSION_ERROR = 1e-13
+
+
+def exact_nearest_distances(X, Y, k):
+    """Euclidean distances from each row of ``X`` to its candidate nearest rows of
+    ``Y``, computed directly; ``inf`` for rows of ``Y`` that cannot be among the
+    ``k`` nearest. Shape (n_queries, n_train).
+
+    The expansion :math:`|x|^2 + |y|^2 - 2 x \\cdot y` computes every distance with
+    one matrix product (fast), but its rounding depends on the processor and the
+    BLAS library, and near-ties (two training points at equal distance, common with
+    measurements to one decimal) would then be broken differently on different
+    machines. So the expansion only shortlists: every point within its rounding
+    error of the k-th nearest is a candidate, and the candidates' distances are
+    computed again as :math:`\\sqrt{\\sum_j (x_j - y_j)^2}`, which rounds the same
+    way everywhere. Equal distances then go to the lower index on every machine.
+    """
+    approximate = squared_euclidean(X, Y)  # (n_queries, n_train)
+    kth = np.partition(approximate, k - 1, axis=1)[:, k - 1 : k]  # (n_queries, 1)
+    norms = np.sum(X**2, axis=1)[:, np.newaxis] + np.max(np.sum(Y**2, axis=1))
+    candidates = approximate <= kth + _EXPANSION_ERROR * norms  # (n_queries, n_train)
+    rows, columns = np.nonzero(candidates)  # (n_candidates,) each
+    scores = np.full(approximate.shape, np.inf)
+    scores[rows, columns] = np.sqrt(np.sum((X[rows] - Y[columns]) ** 2, axis=1))
+    return scores
+
+
 class _KNeighborsBase(BaseEstimator):
     """What the classifier and the regressor share: storing data, finding neighbours."""
 
@@ -96,15 +127,12 @@ class _KNeighborsBase(BaseEstimator):
         euclidean = self.metric == "euclidean" or (
             self.metric == "minkowski" and self.p == 2
         )
-        if euclidean:  # rank by squared distance: same order, no square roots
-            scores = squared_euclidean(X, self.X_fit_)  # (n_queries, n_train)
+        if euclidean:  # a shortlist by matrix product, then exact distances
+            scores = exact_nearest_distances(X, self.X_fit_, self.n_neighbors)
         else:
             scores = pairwise_distances(X, self.X_fit_, self.metric, self.p)
         indices = k_smallest(scores, self.n_neighbors)  # (n_queries, k)
-        distances = np.take_along_axis(scores, indices, axis=1)
-        if euclidean:
-            distances = np.sqrt(np.maximum(distances, 0.0))
-        return distances, indices
+        return np.take_along_axis(scores, indices, axis=1), indices
 
     def _neighbour_weights(self, distances):
         """Weight of each neighbour, shape (n_queries, n_neighbors).

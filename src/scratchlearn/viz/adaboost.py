@@ -15,7 +15,7 @@ from scratchlearn.viz.common import (
     show_figure_in,
     staged_regions_explorer,
 )
-from scratchlearn.viz.knn import COLOURS, grid_over, plot_decision_boundary
+from scratchlearn.viz.figures import COLOURS, grid_over, plot_decision_boundary
 from scratchlearn.viz.random_forest import LabelledTree
 
 # The static explorer's settings: ensemble sizes, then (learning_rate, max_depth).

@@ -17,7 +17,7 @@ from scratchlearn.deep import (
     activations,
 )
 from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.knn import COLOURS, grid_over
+from scratchlearn.viz.figures import COLOURS, grid_over
 
 TRAIN_COLOUR = "#1f77b4"
 VALIDATION_COLOUR = "#ff7f0e"

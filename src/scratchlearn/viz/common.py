@@ -2,10 +2,12 @@
 with no network, timing side-by-side comparisons, and the static explorer."""
 
 import base64
+import functools
 import html
 import inspect
 import json
 import pathlib
+import sys
 import time
 
 import numpy as np
@@ -31,41 +33,107 @@ def show_source(obj):
     return Markdown(f"{header}\n\n```python\n{''.join(lines)}```")
 
 
-class PlotlyFigure:
-    """A plotly figure that draws in JupyterLab, on Colab and on the static site.
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
-    Jupyter front ends render the ``application/vnd.plotly.v1+json`` bundle with their
-    plotly extension. The site renders the ``text/html`` bundle, which calls the copy
-    of plotly.js that the build ships in ``_static`` (nothing is fetched from a CDN).
-    The ``<div>`` id is fixed by ``name`` so that stored outputs are reproducible and
-    the notebook regression tests can compare them.
+
+class PlotlyFigure:
+    """A plotly figure stored once in a notebook, drawn everywhere with no network.
+
+    The notebook keeps only plotly's own JSON bundle (``application/vnd.plotly.v1+
+    json``), rounded by :func:`figure_for_display` so that it reproduces on any
+    processor. JupyterLab and Binder draw it with the jupyterlab-plotly extension,
+    which ships plotly.js; the website draws it with the copy of plotly.js the build
+    puts in ``_static`` (``scratchlearn.viz.site`` turns the bundle into a page
+    element). Colab has no renderer for the bundle, so there, and only there, an
+    HTML version that loads plotly.js from its CDN is added.
+
+    ``name`` fixes the page element's id; ``description`` says in words what the
+    figure shows, for screen readers (the element's ``aria-label``).
     """
 
-    def __init__(self, figure, name):
+    def __init__(self, figure, name, description=""):
         self.figure = figure
         self.name = name
+        self.description = description
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         spec = figure_for_display(json.loads(self.figure.to_json()))
-        div_id = f"plotly-{self.name}"
-        config = {"responsive": True, "displaylogo": False}
-        script = (
-            f"Plotly.newPlot({json.dumps(div_id)}, {json.dumps(spec['data'])}, "
-            f"{json.dumps(spec['layout'])}, {json.dumps(config)});"
-        )
-        height = spec["layout"].get("height", 450)
-        page = (
-            f'<div id="{div_id}" class="plotly-graph-div" '
-            f'style="height:{height}px; width:100%;"></div>\n'
-            f'<script type="text/javascript">\n'
-            f"if (window.Plotly) {{ {script} }} else {{ "
-            f"document.getElementById({json.dumps(div_id)}).textContent = "
-            f"{json.dumps(_NO_PLOTLY)}; }}\n</script>"
-        )
-        return {"application/vnd.plotly.v1+json": spec, "text/html": page}
+        if spec["layout"].get("template") == _default_template():
+            spec["layout"]["template"] = book_template()
+        data = {PLOTLY_MIME: spec}
+        metadata = {PLOTLY_MIME: {"name": self.name, "description": self.description}}
+        if "google.colab" in sys.modules:
+            data["text/html"] = plotly_html(
+                spec, f"plotly-{self.name}", self.description, source=_plotly_cdn()
+            )
+        return data, metadata
 
     def __repr__(self):
-        return f"PlotlyFigure({self.name!r})"
+        return (
+            f"<interactive figure {self.name!r}: open the notebook in JupyterLab or "
+            "read it on the book's website to see it>"
+        )
+
+
+@functools.cache
+def _default_template():
+    import plotly.graph_objects as go
+
+    return json.loads(go.Figure().to_json())["layout"]["template"]
+
+
+@functools.cache
+def book_template():
+    """The look of plotly's default template in a tenth of its size.
+
+    Plotly copies its whole default template (about 10 KB, mostly styles of trace
+    types the book never draws) into every figure; stored notebooks carry this
+    instead: the same background, grid, fonts, colours and colour scales.
+    """
+    layout = _default_template()["layout"]
+    keep = (
+        "font",
+        "paper_bgcolor",
+        "plot_bgcolor",
+        "colorway",
+        "colorscale",
+        "hovermode",
+        "hoverlabel",
+        "xaxis",
+        "yaxis",
+        "title",
+    )
+    return {"layout": {key: layout[key] for key in keep if key in layout}}
+
+
+def _plotly_cdn():
+    """plotly.js on its CDN, the version the pinned plotly package ships (Colab)."""
+    from plotly.offline import get_plotlyjs_version
+
+    return f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"
+
+
+def plotly_html(spec, element_id, description="", source=None):
+    """The HTML that draws the plotly JSON ``spec`` in a page that has loaded
+    plotly.js (or that loads it from ``source``), with a message instead of the
+    figure where it has not."""
+    config = {"responsive": True, "displaylogo": False}
+    script = (
+        f"Plotly.newPlot({json.dumps(element_id)}, {json.dumps(spec['data'])}, "
+        f"{json.dumps(spec['layout'])}, {json.dumps(config)});"
+    )
+    height = spec["layout"].get("height", 450)
+    label = html.escape(description or "Interactive figure", quote=True)
+    loader = f'<script src="{source}"></script>\n' if source else ""
+    return (
+        f"{loader}"
+        f'<div id="{element_id}" class="plotly-graph-div" role="img" '
+        f'aria-label="{label}" style="height:{height}px; width:100%;"></div>\n'
+        f'<script type="text/javascript">\n'
+        f"if (window.Plotly) {{ {script} }} else {{ "
+        f"document.getElementById({json.dumps(element_id)}).textContent = "
+        f"{json.dumps(_NO_PLOTLY)}; }}\n</script>"
+    )
 
 
 _NO_PLOTLY = html.escape(
@@ -207,11 +275,18 @@ def _decode(spec):
 
 
 def _encode(values, spec):
-    """``values`` in the typed-array form of ``spec`` (same dtype and shape)."""
+    """``values`` in the typed-array form of ``spec`` (same shape). Rounded floats
+    are stored in float32 (7 significant digits, more than they keep) where they
+    fit: half the bytes of float64, and the same numbers on every machine."""
     if np.dtype(spec["dtype"]).kind != "f":
         return spec
-    data = np.ascontiguousarray(values, dtype=spec["dtype"]).tobytes()
-    return {**spec, "bdata": base64.b64encode(data).decode()}
+    magnitudes = np.abs(values[np.isfinite(values) & (values != 0)])
+    fits = magnitudes.size == 0 or (
+        magnitudes.min() > 1e-30 and magnitudes.max() < 1e30
+    )
+    dtype = "f4" if fits else "f8"
+    data = np.ascontiguousarray(values, dtype=dtype).tobytes()
+    return {**spec, "dtype": dtype, "bdata": base64.b64encode(data).decode()}
 
 
 def rounded(values, decimals=4):

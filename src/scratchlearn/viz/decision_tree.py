@@ -10,7 +10,7 @@ import numpy as np
 
 from scratchlearn.supervised import DecisionTreeClassifier
 from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.knn import COLOURS, plot_decision_boundary, predicted_regions
+from scratchlearn.viz.figures import COLOURS, plot_decision_boundary, predicted_regions
 
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, None)
 

@@ -15,7 +15,7 @@ from scratchlearn.supervised import (
     fisher_direction,
 )
 from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.knn import COLOURS, predicted_regions
+from scratchlearn.viz.figures import COLOURS, predicted_regions
 
 ANGLES = np.arange(0, 180, 5)  # the static explorer's directions, in degrees
 

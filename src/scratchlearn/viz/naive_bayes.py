@@ -12,7 +12,7 @@ import numpy as np
 
 from scratchlearn.supervised import GaussianNB
 from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.knn import COLOURS, predicted_regions
+from scratchlearn.viz.figures import COLOURS, predicted_regions
 
 # The explorers' var_smoothing values: none to speak of, then ever wider Gaussians.
 SMOOTHINGS = (1e-9, 1e-2, 1e-1, 1.0)

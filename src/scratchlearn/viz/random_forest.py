@@ -14,7 +14,7 @@ from scratchlearn.viz.common import (
     show_figure_in,
     staged_regions_explorer,
 )
-from scratchlearn.viz.knn import COLOURS, grid_over, plot_decision_boundary
+from scratchlearn.viz.figures import COLOURS, grid_over, plot_decision_boundary
 
 # The static explorer's settings: forest sizes, then (max_features, max_depth) pairs.
 SIZES = (1, 3, 10, 30, 60)

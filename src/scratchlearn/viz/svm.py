@@ -10,7 +10,7 @@ import numpy as np
 
 from scratchlearn.supervised import SVC
 from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.knn import COLOURS, grid_over
+from scratchlearn.viz.figures import COLOURS, grid_over
 
 # The explorers' settings: from a soft, wide margin to a hard, narrow one, and from
 # smooth to wiggly RBF kernels.

@@ -1,0 +1,423 @@
+"""One builder for every chapter's explorer, live and static.
+
+A chapter declares *what* varies and *what* is shown; this module owns *how*:
+
+- ``Control`` names one hyperparameter, the values the static explorer precomputes
+  and (optionally) the finer choice the live explorer offers;
+- the chapter's ``draw`` function turns one setting (a keyword per control) into a
+  ``View``: plotly traces, each in a panel, a title, and layout changes;
+- ``Explorer(controls, draw, ...)`` builds from them both the live explorer
+  (ipywidgets controls that redraw with a running kernel) and the static one (a
+  plotly figure with every setting precomputed, a slider for the last control and
+  a menu for the others, which works on the website with no kernel).
+
+Example, a whole chapter explorer (Chapter 1's k-nearest neighbours)::
+
+    def draw(k, weights):
+        model = KNeighborsClassifier(k, weights=weights).fit(X, y)
+        return View(
+            [*region_traces(model, X), *class_points(X, y)],
+            title=f"k={k}: validation accuracy {model.score(X_val, y_val):.3f}",
+        )
+
+    explorer = Explorer(
+        [Control("weights", ["uniform", "distance"]),
+         Control("k", [1, 3, 5, 9, 15], live_values=range(1, 41))],
+        draw,
+        name="knn-explorer",
+    )
+    explorer.live()      # in a notebook with a kernel
+    explorer.static()    # the figure the website shows
+
+Identical traces of different settings (the training points, say) are stored once
+and shown by every setting that draws them.
+"""
+
+import dataclasses
+import itertools
+import numbers
+from collections.abc import Callable, Sequence
+
+from scratchlearn.viz.common import PlotlyFigure
+
+# Sizes shared by every explorer (pixels), so that the book looks the same
+# throughout.
+PANEL_HEIGHT = 380
+TITLE_SPACE = 60  # two lines of title
+MENU_SPACE = 44
+SUBPLOT_TITLE_SPACE = 26
+BOTTOM_SPACE = 110  # axis titles and the slider
+TITLE_FONT = {"size": 12}
+
+
+@dataclasses.dataclass(frozen=True)
+class Control:
+    """One hyperparameter an explorer varies.
+
+    Parameters
+    ----------
+    name : str
+        The keyword that the explorer's ``draw`` function receives.
+    values : sequence
+        The values the static explorer precomputes, in display order.
+    label : str, optional
+        What the reader sees (default: ``name``).
+    live_values : sequence, optional
+        A finer choice for the live explorer (default: ``values``).
+    start : optional
+        The value shown first (default: the middle of ``values``).
+    """
+
+    name: str
+    values: Sequence
+    label: str | None = None
+    live_values: Sequence | None = None
+    start: object = None
+
+    def __post_init__(self):
+        values = tuple(self.values)
+        if not values:
+            raise ValueError(f"Control {self.name!r} needs at least one value.")
+        object.__setattr__(self, "values", values)
+        if self.live_values is not None:
+            object.__setattr__(self, "live_values", tuple(self.live_values))
+        if self.start is not None and self.start not in values:
+            raise ValueError(
+                f"Control {self.name!r}: start={self.start!r} is not one of its "
+                f"values {values}."
+            )
+
+    @property
+    def text(self):
+        return self.label or self.name
+
+    @property
+    def first(self):
+        """The value shown first: ``start``, else the middle number of a slider or
+        the first entry of a menu."""
+        if self.start is not None:
+            return self.start
+        return self.values[len(self.values) // 2] if self.numeric else self.values[0]
+
+    @property
+    def numeric(self):
+        return all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in self.values
+        )
+
+
+def show(value):
+    """A control value as the reader sees it: ``0.001``, ``100``, ``None``, ``relu``."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@dataclasses.dataclass
+class View:
+    """What one setting shows.
+
+    Parameters
+    ----------
+    traces : list
+        Plotly traces. A trace alone goes in the first panel; ``(trace, panel)``
+        puts it in column ``panel`` (1-based) of a one-row layout, and
+        ``(trace, (row, col))`` anywhere.
+    title : str
+        The figure's title for this setting (the live explorer's too).
+    layout : dict
+        Layout changes for this setting, in plotly's dotted form
+        (``{"xaxis.range": [0, 1]}``).
+    """
+
+    traces: list
+    title: str = ""
+    layout: dict = dataclasses.field(default_factory=dict)
+
+
+class Explorer:
+    """Build a chapter's live and static explorers from its controls and ``draw``.
+
+    Parameters
+    ----------
+    controls : list of Control
+        The last one is the static explorer's slider; the others make its menu
+        (one entry per combination of their values).
+    draw : callable
+        ``draw(**setting)`` returns the :class:`View` of one setting.
+    name : str
+        Fixes the figure's element id, so that stored outputs reproduce.
+    panels : (rows, cols)
+        The subplot grid the traces are drawn in.
+    layout : dict
+        Layout shared by every setting: axis titles, ranges, subplot sizes.
+    subplot_titles : sequence of str, optional
+    description : str, optional
+        What the figure shows, for readers who cannot see it (screen readers);
+        the controls are described after it.
+    height : int, optional
+    """
+
+    def __init__(
+        self,
+        controls,
+        draw: Callable[..., View],
+        *,
+        name,
+        panels=(1, 1),
+        layout=None,
+        subplot_titles=None,
+        description="",
+        height=None,
+        subplots=None,
+    ):
+        if not controls:
+            raise ValueError("An explorer needs at least one control.")
+        self.controls = list(controls)
+        self.draw = draw
+        self.name = name
+        self.panels = panels
+        self.layout = dict(layout or {})
+        self.subplot_titles = subplot_titles
+        self.description = description
+        self.height = height
+        self.subplots = dict(subplots or {})
+
+    # --- both explorers ---------------------------------------------------------
+
+    def view(self, **setting):
+        view = self.draw(**setting)
+        if not isinstance(view, View):
+            raise TypeError(
+                f"{self.name}: draw() must return a View, not {type(view).__name__}."
+            )
+        return view
+
+    def _geometry(self):
+        """Height and top margin in pixels. From the top: the menu (if any), the
+        title (up to two lines), the panels' titles (if any), the panels; below
+        them the slider."""
+        top = TITLE_SPACE + (MENU_SPACE if len(self.controls) > 1 else 0)
+        top += SUBPLOT_TITLE_SPACE if self.subplot_titles else 0
+        height = self.height or top + PANEL_HEIGHT + BOTTOM_SPACE
+        return height, top
+
+    def _empty_figure(self):
+        from plotly.subplots import make_subplots
+
+        rows, cols = self.panels
+        figure = make_subplots(
+            rows=rows, cols=cols, subplot_titles=self.subplot_titles, **self.subplots
+        )
+        height, top = self._geometry()
+        menu = MENU_SPACE if len(self.controls) > 1 else 0
+        figure.update_layout(
+            height=height,
+            margin={"t": top, "b": BOTTOM_SPACE},
+            title={
+                "font": TITLE_FONT,
+                "x": 0.0,
+                "xanchor": "left",
+                "xref": "paper",
+                "yref": "container",
+                "y": 1 - (menu + 8) / height,
+                "yanchor": "top",
+            },
+        )
+        figure.update_layout(self.layout)
+        return figure
+
+    @staticmethod
+    def _placed(item):
+        """``(trace, row, col)`` for a trace or a ``(trace, panel)`` pair."""
+        if isinstance(item, tuple):
+            trace, panel = item
+            row, col = panel if isinstance(panel, tuple) else (1, panel)
+            return trace, row, col
+        return item, 1, 1
+
+    def figure(self, **setting):
+        """The plotly figure of one setting (what the live explorer draws)."""
+        figure = self._empty_figure()
+        view = self.view(**setting)
+        for item in view.traces:
+            trace, row, col = self._placed(item)
+            figure.add_trace(trace, row=row, col=col)
+        figure.update_layout({"title.text": view.title, **view.layout})
+        return figure
+
+    # --- the live explorer --------------------------------------------------------
+
+    def widgets(self):
+        """One ipywidgets control per ``Control``: a slider over numbers, toggle
+        buttons over a few words, a menu over more."""
+        import ipywidgets as widgets
+
+        made = []
+        for control in self.controls:
+            options = control.live_values or control.values
+            value = control.first if control.first in options else options[0]
+            style = {"description_width": "initial"}
+            if control.numeric:
+                widget = widgets.SelectionSlider(
+                    options=[(show(v), v) for v in options],
+                    value=value,
+                    description=control.text,
+                    continuous_update=False,
+                    style=style,
+                )
+            elif len(options) <= 4:
+                widget = widgets.ToggleButtons(
+                    options=[(show(v), v) for v in options],
+                    value=value,
+                    description=control.text,
+                    style=style,
+                )
+            else:
+                widget = widgets.Dropdown(
+                    options=[(show(v), v) for v in options],
+                    value=value,
+                    description=control.text,
+                    style=style,
+                )
+            made.append(widget)
+        return made
+
+    def live(self):
+        """Display the controls and the figure; every change redraws it."""
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        controls = self.widgets()
+        out = widgets.Output()
+
+        def redraw(_change=None):
+            setting = {
+                c.name: w.value for c, w in zip(self.controls, controls, strict=True)
+            }
+            figure = PlotlyFigure(self.figure(**setting), f"{self.name}-live")
+            show_in(out, figure)
+
+        for widget in controls:
+            widget.observe(redraw, names="value")
+        redraw()
+        rows = [widgets.HBox(controls[i : i + 3]) for i in range(0, len(controls), 3)]
+        display(widgets.VBox([*rows, out]))
+
+    # --- the static explorer -------------------------------------------------------
+
+    def static(self):
+        """Every setting precomputed in one plotly figure: a slider over the last
+        control and, with more than one, a menu over the others."""
+        from plotly.io.json import to_json_plotly
+
+        *menu_controls, slider_control = self.controls
+        height, top = self._geometry()
+        combos = list(itertools.product(*(c.values for c in menu_controls)))
+        steps = slider_control.values
+        figure = self._empty_figure()
+        shown, views, index_of = {}, {}, {}
+        for combo in combos:
+            for step in steps:
+                setting = {
+                    **dict(zip((c.name for c in menu_controls), combo, strict=True)),
+                    slider_control.name: step,
+                }
+                view = self.view(**setting)
+                views[combo, step] = view
+                visible = set()
+                for item in view.traces:
+                    trace, row, col = self._placed(item)
+                    key = (row, col, to_json_plotly(trace.to_plotly_json()))
+                    if key not in index_of:
+                        index_of[key] = len(figure.data)
+                        figure.add_trace(trace, row=row, col=col)
+                    visible.add(index_of[key])
+                shown[combo, step] = visible
+        n_traces = len(figure.data)
+
+        def visibility(combo, step):
+            return [index in shown[combo, step] for index in range(n_traces)]
+
+        def relayout(combo, step):
+            view = views[combo, step]
+            return {"title.text": view.title, **view.layout}
+
+        first_combo = tuple(c.first for c in menu_controls)
+        first_step = slider_control.first
+
+        def slider(combo):
+            return {
+                "active": steps.index(first_step),
+                "currentvalue": {"prefix": f"{slider_control.text} = "},
+                "pad": {"t": 40},
+                "steps": [
+                    {
+                        "label": show(step),
+                        "method": "update",
+                        "args": [
+                            {"visible": visibility(combo, step)},
+                            relayout(combo, step),
+                        ],
+                    }
+                    for step in steps
+                ],
+            }
+
+        for index, trace in enumerate(figure.data):
+            trace.visible = index in shown[first_combo, first_step]
+        figure.update_layout(relayout(first_combo, first_step))
+        figure.update_layout(sliders=[slider(first_combo)])
+        if menu_controls:
+            figure.update_layout(
+                updatemenus=[
+                    {
+                        "type": "dropdown",
+                        "x": 0,
+                        "xanchor": "left",
+                        "y": 1 + (top - 6) / (height - top - BOTTOM_SPACE),
+                        "yanchor": "top",
+                        "active": combos.index(first_combo),
+                        "buttons": [
+                            {
+                                "label": ", ".join(
+                                    f"{c.text} = {show(v)}"
+                                    for c, v in zip(menu_controls, combo, strict=True)
+                                ),
+                                "method": "update",
+                                "args": [
+                                    {"visible": visibility(combo, first_step)},
+                                    {
+                                        "sliders": [slider(combo)],
+                                        **relayout(combo, first_step),
+                                    },
+                                ],
+                            }
+                            for combo in combos
+                        ],
+                    }
+                ]
+            )
+        return PlotlyFigure(figure, self.name, description=self.accessible_text())
+
+    def accessible_text(self):
+        """The figure described in words, with how to use its controls."""
+        *menu_controls, slider_control = self.controls
+        parts = [self.description.strip()] if self.description else []
+        parts.append(
+            f"Interactive figure: a slider sets {slider_control.text} "
+            f"({', '.join(show(v) for v in slider_control.values)})"
+        )
+        if menu_controls:
+            parts.append("a menu sets " + " and ".join(c.text for c in menu_controls))
+        return "; ".join(parts) + "."
+
+
+def show_in(output, figure):
+    """Replace what the ipywidgets ``Output`` widget ``output`` shows by ``figure``
+    (a :class:`PlotlyFigure`), in one update: no flicker, and no display message
+    from the cell, so stored outputs are the same wherever the notebook runs."""
+    data, metadata = figure._repr_mimebundle_()
+    output.outputs = (
+        {"output_type": "display_data", "data": data, "metadata": metadata},
+    )

@@ -1,0 +1,175 @@
+"""Pictures that several chapters draw: the book's colours, a grid over two
+features, the regions a classifier assigns, the points of each class and curves
+over iterations, for matplotlib (the chapters' still figures) and plotly (the
+explorers). No chapter owns this module; chapter modules keep only what is theirs.
+"""
+
+import numpy as np
+
+# Colour-blind-safe (ColorBrewer's Dark2), one per class, in class order.
+COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+# Curves: training, validation (or test), and a reference library.
+TRAIN_COLOUR, VALIDATION_COLOUR, REFERENCE_COLOUR = "#1f77b4", "#d62728", "#7f7f7f"
+REGION_OPACITY = 0.3
+POINT_SIZE = 6
+
+
+def grid_over(X, resolution=150, margin=0.5):
+    """A (resolution x resolution) grid covering the two features of ``X``.
+
+    Returns ``xs`` and ``ys`` (the axes, each of shape (resolution,)) and ``points``
+    of shape (resolution**2, 2), row-major: ``points[i * resolution + j]`` is
+    ``(xs[j], ys[i])``.
+    """
+    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
+    xs = np.linspace(low[0], high[0], resolution)
+    ys = np.linspace(low[1], high[1], resolution)
+    xx, yy = np.meshgrid(xs, ys)  # (resolution, resolution) each
+    return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def predicted_regions(model, X, resolution=150):
+    """Class index predicted at every grid point: shape (resolution, resolution)."""
+    xs, ys, points = grid_over(X, resolution)
+    labels = model.predict(points)
+    regions = np.searchsorted(model.classes_, labels).reshape(len(ys), len(xs))
+    return xs, ys, regions
+
+
+def class_colourscale(n_classes, colours=COLOURS):
+    """A plotly colour scale that paints class index ``i`` (``zmin=-0.5``,
+    ``zmax=n_classes - 0.5``) in ``colours[i]``, with hard edges between classes."""
+    return [
+        [edge, colours[i]]
+        for i in range(n_classes)
+        for edge in (i / n_classes, (i + 1) / n_classes)
+    ]
+
+
+# --- matplotlib -------------------------------------------------------------------
+
+
+def plot_decision_boundary(
+    model,
+    X,
+    y,
+    ax,
+    *,
+    resolution=150,
+    title=None,
+    feature_names=("feature 1", "feature 2"),
+):
+    """Draw the regions a fitted 2-feature classifier assigns, with the points."""
+    from matplotlib.colors import ListedColormap
+
+    xs, ys, regions = predicted_regions(model, X, resolution)
+    n_classes = len(model.classes_)
+    cmap = ListedColormap(COLOURS[:n_classes])
+    ax.pcolormesh(
+        xs,
+        ys,
+        regions,
+        cmap=cmap,
+        alpha=0.25,
+        shading="auto",
+        vmin=-0.5,
+        vmax=n_classes - 0.5,
+    )
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=np.searchsorted(model.classes_, y),
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=n_classes - 0.5,
+        edgecolor="k",
+        linewidth=0.5,
+        s=25,
+    )
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# --- plotly -----------------------------------------------------------------------
+
+
+def region_trace(xs, ys, regions, n_classes):
+    """A plotly heatmap of class indices ``regions`` (len(ys), len(xs)) in the
+    classes' colours."""
+    import plotly.graph_objects as go
+
+    return go.Heatmap(
+        x=xs,
+        y=ys,
+        z=regions,
+        zmin=-0.5,
+        zmax=n_classes - 0.5,
+        colorscale=class_colourscale(n_classes),
+        opacity=REGION_OPACITY,
+        showscale=False,
+        hoverinfo="skip",
+    )
+
+
+def model_regions(model, X, resolution=80):
+    """The regions a fitted 2-feature classifier assigns over a grid covering ``X``,
+    as a plotly heatmap."""
+    xs, ys, regions = predicted_regions(model, X, resolution)
+    return region_trace(xs, ys, regions, len(model.classes_))
+
+
+def class_points(X, y, *, classes=None, names=None, hollow=False, suffix=""):
+    """One plotly scatter trace per class of the two features of ``X``, in the
+    classes' colours; ``hollow`` draws rings (a validation set beside a training
+    set)."""
+    import plotly.graph_objects as go
+
+    classes = np.unique(y) if classes is None else classes
+    traces = []
+    for index, label in enumerate(classes):
+        members = y == label
+        colour = COLOURS[index % len(COLOURS)]
+        if hollow:
+            marker = {
+                "color": "rgba(0,0,0,0)",
+                "size": POINT_SIZE,
+                "line": {"color": colour, "width": 1.2},
+            }
+        else:
+            marker = {
+                "color": colour,
+                "size": POINT_SIZE,
+                "line": {"width": 0.5, "color": "black"},
+            }
+        name = names[index] if names is not None else str(label)
+        traces.append(
+            go.Scatter(
+                x=X[members, 0],
+                y=X[members, 1],
+                mode="markers",
+                marker=marker,
+                name=f"{name}{suffix}",
+                legendgroup=str(label),
+            )
+        )
+    return traces
+
+
+def curve(y, *, name, colour, x=None, dash=None, markers=False, legend=True):
+    """A plotly line (``y`` against ``x``, or against 1, 2, ...)."""
+    import plotly.graph_objects as go
+
+    y = np.asarray(y, dtype=float)
+    x = np.arange(1, len(y) + 1) if x is None else x
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines+markers" if markers else "lines",
+        name=name,
+        line={"color": colour, "dash": dash},
+        showlegend=legend,
+        legendgroup=name,
+    )
