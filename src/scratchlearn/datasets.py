@@ -1,0 +1,348 @@
+"""Every data set the book uses, one call each, and the split every chapter makes.
+
+Nothing is downloaded: the real data sets are the copies that scikit-learn bundles in
+its package (the book's dependencies include it; the algorithms themselves need only
+NumPy), and the others are generated from a seed. Each function's docstring names
+the data's source and licence.
+
+Every loader returns a :class:`Dataset` (``X``, ``y`` and names); :func:`split`
+divides one into training, validation and test parts the same way in every chapter::
+
+    from scratchlearn import datasets
+
+    data = datasets.digits()
+    parts = datasets.split(data.X, data.y, test_size=0.25, val_size=0.25)
+    model.fit(parts.X_train, parts.y_train)
+    model.score(parts.X_val, parts.y_val)   # choose settings on this
+    model.score(parts.X_test, parts.y_test)  # once, at the end
+"""
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """Samples ``X`` (n_samples, n_features), targets ``y`` (n_samples,), and what
+    their columns and classes are called."""
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple = ()
+    target_names: tuple = ()
+    description: str = ""
+
+    def __iter__(self):  # X, y = datasets.iris()
+        return iter((self.X, self.y))
+
+
+@dataclasses.dataclass(frozen=True)
+class Split:
+    """A data set divided once: fit on train, choose on validation, report on test.
+
+    ``X_val`` and ``y_val`` are empty arrays when no validation part was asked for.
+    """
+
+    X_train: np.ndarray
+    X_val: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_val: np.ndarray
+    y_test: np.ndarray
+
+
+def split(X, y, *, test_size=0.25, val_size=0.0, stratify="auto", random_state=0):
+    """Divide ``X`` and ``y`` into training, validation and test parts.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, ...)
+    y : ndarray of shape (n_samples,)
+    test_size, val_size : float
+        Fractions of all samples in the test and the validation part.
+    stratify : "auto", bool
+        Keep the class proportions in every part. ``"auto"`` stratifies when ``y``
+        holds class labels (integers or strings), not real targets.
+    random_state : int
+
+    Returns
+    -------
+    Split
+
+    Notes
+    -----
+    The test part is drawn first, exactly as scikit-learn's ``train_test_split``
+    with the same arguments draws it, so a chapter's test set is the one the
+    reference library's users would hold out; the validation part is then drawn
+    from the rest.
+    """
+    from sklearn.model_selection import train_test_split
+
+    X, y = np.asarray(X), np.asarray(y)
+    if not 0 < test_size < 1 or not 0 <= val_size < 1 or test_size + val_size >= 1:
+        raise ValueError(
+            f"test_size={test_size} and val_size={val_size} must be fractions that "
+            "leave samples to train on."
+        )
+    if stratify == "auto":
+        stratify = y.dtype.kind in "iubUSO"
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        X,
+        y,
+        test_size=test_size,
+        random_state=random_state,
+        stratify=y if stratify else None,
+    )
+    if val_size == 0:
+        return Split(X_rest, X_rest[:0], X_test, y_rest, y_rest[:0], y_test)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X_rest,
+        y_rest,
+        test_size=val_size / (1 - test_size),
+        random_state=random_state,
+        stratify=y_rest if stratify else None,
+    )
+    return Split(X_train, X_val, X_test, y_train, y_val, y_test)
+
+
+# --- real data, bundled with scikit-learn ---------------------------------------
+
+
+def _bundled(loader, description):
+    bunch = loader()
+    return Dataset(
+        X=bunch.data,
+        y=bunch.target,
+        feature_names=tuple(getattr(bunch, "feature_names", ())),
+        target_names=tuple(getattr(bunch, "target_names", ())),
+        description=description,
+    )
+
+
+def digits():
+    """1,797 handwritten digits, 8 x 8 pixels of intensity 0-16 (64 features).
+
+    Source: E. Alpaydin and C. Kaynak, *Optical Recognition of Handwritten Digits*,
+    UCI Machine Learning Repository (1998), the test part, as bundled with
+    scikit-learn. Licence: CC BY 4.0. ``digit_images`` gives the same samples as
+    images.
+    """
+    from sklearn.datasets import load_digits
+
+    return _bundled(load_digits, "handwritten digits, 8x8 pixels, 10 classes")
+
+
+def digit_images():
+    """The :func:`digits` as images: ``X`` of shape (1797, 8, 8, 1), intensities
+    scaled to [0, 1] (the input of the convolutional chapters)."""
+    data = digits()
+    images = (data.X / 16.0).reshape(-1, 8, 8, 1)
+    return dataclasses.replace(data, X=images, feature_names=())
+
+
+def iris():
+    """150 irises of three species, four measurements in cm.
+
+    Source: R. A. Fisher (1936), *The use of multiple measurements in taxonomic
+    problems*; UCI Machine Learning Repository, as bundled with scikit-learn.
+    Licence: CC BY 4.0.
+    """
+    from sklearn.datasets import load_iris
+
+    return _bundled(load_iris, "iris flowers, 4 measurements, 3 species")
+
+
+def wine():
+    """178 wines from three cultivars, 13 chemical measurements.
+
+    Source: M. Forina et al., *Wine*, UCI Machine Learning Repository (1991), as
+    bundled with scikit-learn. Licence: CC BY 4.0.
+    """
+    from sklearn.datasets import load_wine
+
+    return _bundled(load_wine, "wines, 13 chemical measurements, 3 cultivars")
+
+
+def breast_cancer():
+    """569 breast tumours, 30 features of cell nuclei; 0 malignant, 1 benign.
+
+    Source: W. Wolberg, O. Mangasarian, N. Street and W. Street, *Breast Cancer
+    Wisconsin (Diagnostic)*, UCI Machine Learning Repository (1995), as bundled with
+    scikit-learn. Licence: CC BY 4.0.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    return _bundled(load_breast_cancer, "breast tumours, 30 features, 2 classes")
+
+
+def diabetes():
+    """442 diabetes patients, 10 standardised baseline measurements; the target is
+    disease progression one year later.
+
+    Source: B. Efron, T. Hastie, I. Johnstone and R. Tibshirani (2004), *Least Angle
+    Regression*, Annals of Statistics 32(2), as bundled with scikit-learn (BSD-3-
+    Clause).
+    """
+    from sklearn.datasets import load_diabetes
+
+    return _bundled(load_diabetes, "diabetes progression, 10 features")
+
+
+# --- generated two-feature classification problems --------------------------------
+
+
+def moons(n_samples=200, *, noise=0.2, random_state=0):
+    """Two interleaving half circles (scikit-learn's ``make_moons``), classes 0 and 1:
+    the standard problem no straight line separates."""
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples, noise=noise, random_state=random_state)
+    return Dataset(X, y, ("x1", "x2"), ("upper moon", "lower moon"), "two moons")
+
+
+def circles(n_samples=200, *, noise=0.1, factor=0.5, random_state=0):
+    """A circle inside a ring (scikit-learn's ``make_circles``), classes 0 (outer)
+    and 1 (inner)."""
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(
+        n_samples, noise=noise, factor=factor, random_state=random_state
+    )
+    return Dataset(X, y, ("x1", "x2"), ("ring", "disc"), "circles")
+
+
+def blobs(n_samples=200, *, centers=3, cluster_std=1.0, n_features=2, random_state=0):
+    """Gaussian blobs around ``centers`` (scikit-learn's ``make_blobs``): the
+    clustering chapters' first example."""
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(
+        n_samples,
+        n_features=n_features,
+        centers=centers,
+        cluster_std=cluster_std,
+        random_state=random_state,
+    )
+    names = tuple(f"x{j + 1}" for j in range(n_features))
+    return Dataset(X, y, names, (), "Gaussian blobs")
+
+
+def gaussian_quantiles(n_samples=400, *, n_classes=3, random_state=0):
+    """Classes as concentric shells of one Gaussian (scikit-learn's
+    ``make_gaussian_quantiles``): no single axis-aligned split separates them."""
+    from sklearn.datasets import make_gaussian_quantiles
+
+    X, y = make_gaussian_quantiles(
+        n_samples=n_samples, n_classes=n_classes, random_state=random_state
+    )
+    return Dataset(X, y, ("x1", "x2"), (), "Gaussian quantiles")
+
+
+def separable(n_samples=60, *, margin=0.3, angle=2.2, offset=0.4, random_state=0):
+    """Two classes (-1 and +1) on either side of a known line with a gap of
+    ``margin`` between them: the perceptron's convergence theorem applies.
+
+    The line is ``x . w + b = 0`` with ``w = (cos angle, sin angle)`` and
+    ``b = -offset``; points are uniform in [-1, 1]^2 and those closer than
+    ``margin / 2`` to the line are redrawn.
+    """
+    rng = np.random.default_rng(random_state)
+    normal = np.array([np.cos(angle), np.sin(angle)])
+    points = np.empty((0, 2))
+    while len(points) < n_samples:
+        draw = rng.uniform(-1, 1, size=(2 * n_samples, 2))
+        keep = np.abs(draw @ normal - offset) >= margin / 2
+        points = np.vstack([points, draw[keep]])
+    X = points[:n_samples]
+    y = np.where(X @ normal - offset > 0, 1, -1)
+    return Dataset(X, y, ("x1", "x2"), ("-1", "+1"), "linearly separable")
+
+
+# --- generated regression problems -----------------------------------------------
+
+
+def noisy_curve(n_samples=30, *, noise=0.3, low=-3.0, high=3.0, random_state=0):
+    """``y = sin(x) + x / 2`` plus Gaussian noise of standard deviation ``noise``,
+    at ``n_samples`` points drawn uniformly in [low, high]: the curve the polynomial
+    regression chapters fit (``X`` has one column)."""
+    rng = np.random.default_rng(random_state)
+    x = np.sort(rng.uniform(low, high, size=n_samples))
+    y = np.sin(x) + x / 2 + noise * rng.normal(size=n_samples)
+    return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy curve")
+
+
+def noisy_line(n_samples=20, *, slope=0.5, intercept=-0.3, noise=0.2, random_state=0):
+    """``y = intercept + slope * x`` plus Gaussian noise, at ``n_samples`` points
+    uniform in [-1, 1]: the Bayesian regression chapter's line, whose true
+    parameters are known."""
+    rng = np.random.default_rng(random_state)
+    x = rng.uniform(-1, 1, size=n_samples)
+    y = intercept + slope * x + noise * rng.normal(size=n_samples)
+    return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy line")
+
+
+# --- sequences (Part III) ---------------------------------------------------------
+
+
+def digit_rows():
+    """The :func:`digits` read as sequences: ``X`` of shape (1797, 8, 8), eight time
+    steps (the image's rows, top to bottom) of eight features, scaled to [0, 1]."""
+    data = digits()
+    return dataclasses.replace(
+        data, X=(data.X / 16.0).reshape(-1, 8, 8), feature_names=()
+    )
+
+
+def token_sequences(
+    n_samples=2000, *, vocab_size=30, min_length=5, max_length=20, random_state=0
+):
+    """A text-like classification task on integer token sequences, zero-padded.
+
+    Each sequence draws ``min_length``..``max_length`` tokens from 3..vocab_size-1
+    (0 is padding, as with ``Embedding(mask_zero=True)``), then pads to
+    ``max_length``. Token 1 means "good" and token 2 "not": a sequence holds one of
+    them, or "not" before "good". The label is 1 when "good" appears without a
+    preceding "not", so a model must read order, not just count words, which is
+    what recurrent layers and attention are for. ``y`` is 0 or 1 (balanced).
+    """
+    rng = np.random.default_rng(random_state)
+    X = np.zeros((n_samples, max_length), dtype=np.int64)
+    y = rng.integers(0, 2, size=n_samples)
+    for row in range(n_samples):
+        length = int(rng.integers(min_length, max_length + 1))
+        tokens = rng.integers(3, vocab_size, size=length)
+        good = int(rng.integers(1, length))
+        tokens[good] = 1
+        if y[row] == 0:  # a "not" before "good"
+            tokens[int(rng.integers(0, good))] = 2
+        X[row, :length] = tokens
+    return Dataset(X, y, (), ("negated", "positive"), "token sequences")
+
+
+# --- transactions (Part II, association rules) -------------------------------------
+
+
+def classic_transactions():
+    """Seven shopping baskets over items 1-4, the classic small example of
+    association rules: 1 -> 2 has support 3/7 and confidence 1, 4 -> 2 support 4/7
+    and confidence 0.8, {1, 4} -> 2 support 2/7 and confidence 1."""
+    return [[1, 2, 3, 4], [1, 2, 4], [1, 2], [2, 3, 4], [2, 3], [3, 4], [2, 4]]
+
+
+def baskets(n_transactions=1000, *, n_items=20, random_state=0):
+    """Shopping baskets with planted associations, as lists of item numbers.
+
+    Items ``0..n_items-1`` are bought independently with popularity falling as
+    1/(item + 2); on top of that, ``0`` and ``1`` go together (bread and butter)
+    and ``2, 3, 4`` make a meal bought together in one basket in ten. Returns a
+    list of sorted lists, some of which are empty.
+    """
+    rng = np.random.default_rng(random_state)
+    popularity = 1.0 / (np.arange(n_items) + 2)
+    bought = rng.random((n_transactions, n_items)) < popularity
+    bread = bought[:, 0]
+    bought[bread, 1] |= rng.random(int(bread.sum())) < 0.8
+    meal = rng.random(n_transactions) < 0.1
+    bought[meal, 2:5] = True
+    return [sorted(np.flatnonzero(row).tolist()) for row in bought]
