@@ -33,6 +33,11 @@ class Dataset:
     target_names: tuple = ()
     description: str = ""
 
+    def __post_init__(self):
+        # Arrays, as scikit-learn's, so that names[labels] picks one per sample.
+        for field in ("feature_names", "target_names"):
+            object.__setattr__(self, field, np.asarray(getattr(self, field), dtype=str))
+
     def __iter__(self):  # X, y = datasets.iris()
         return iter((self.X, self.y))
 
