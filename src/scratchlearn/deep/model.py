@@ -168,6 +168,7 @@ class Sequential:
         self.metrics = ()
         self.stop_training = False
         self.history = None
+        self._last_forward = None
         for layer in layers or []:
             self.add(layer)
 
@@ -238,8 +239,63 @@ class Sequential:
         return self
 
     # --- forward and backward ----------------------------------------------------
+    #
+    # A model is one step of a bigger computation as much as a whole: a GAN feeds the
+    # generator's output to the discriminator and the discriminator's input gradient
+    # back to the generator; an autoencoder is two models end to end; a DQN's target
+    # network only runs forward. forward and backward are what those need.
+
+    def forward(self, X, *, training=False):
+        """Outputs for the batch ``X``, shape (batch, *output_shape_).
+
+        ``training=True`` uses dropout and batch statistics, and keeps what
+        :meth:`backward` needs. Builds the model on first use.
+        """
+        X = self._check_X(X)
+        return self._forward(X, training)
+
+    def __call__(self, X, *, training=False):  # model(X, training=True), as in Keras
+        return self.forward(
+            X, training=training
+        )  # model(X, training=True), as in Keras
+
+    def backward(self, grad_output):
+        """Backpropagate ``grad_output``, the gradient of some loss with respect to
+        the outputs of the last :meth:`forward` (shape (batch, *output_shape_)).
+
+        Leaves in every layer's ``grads`` the gradient of that loss with respect to
+        its parameters, and returns the gradient with respect to the model's input,
+        shape (batch, *input_shape_): the ``grad_output`` of whatever produced it.
+        """
+        grad = np.asarray(grad_output, dtype=np.float64)
+        if self._last_forward is None:
+            raise RuntimeError(
+                "backward needs the outputs of forward(X, training=True) first: "
+                "it backpropagates through what that pass computed."
+            )
+        expected = (self._last_forward, *self.output_shape_)
+        if grad.shape != expected:
+            raise ValueError(
+                f"grad_output has shape {grad.shape}, but the last forward pass "
+                f"gave outputs of shape {expected}."
+            )
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)  # dLoss/dInput of this layer
+        return grad
+
+    def apply_gradients(self):
+        """One step of the compiled optimizer with the gradients that the last
+        :meth:`backward` left in the layers."""
+        if self.optimizer is None:
+            raise RuntimeError("Call compile(optimizer=..., loss=...) first.")
+        self.optimizer.apply(
+            [layer.params for layer in self.layers],
+            [layer.grads for layer in self.layers],
+        )
 
     def _forward(self, X, training):
+        # What backward may backpropagate through: a training pass of this batch.
+        self._last_forward = len(X) if training else None
         for layer in self.layers:
             X = layer.forward(X, training=training)
         return X
@@ -251,19 +307,14 @@ class Sequential:
         self._check_compiled()
         y_pred = self._forward(X, training=True)  # (batch, *output_shape_)
         loss = self.loss.loss(y, y_pred)
-        grad = self.loss.gradient(y, y_pred)  # dLoss/dOutput, includes 1 / batch
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)  # dLoss/dInput of this layer
+        self.backward(self.loss.gradient(y, y_pred))  # dLoss/dOutput, with 1 / batch
         return loss, y_pred
 
     def train_step(self, X, y):
         """One step of gradient descent on the batch ``(X, y)``; returns the loss and
         the outputs computed before the step."""
         loss, y_pred = self.compute_gradients(X, y)
-        self.optimizer.apply(
-            [layer.params for layer in self.layers],
-            [layer.grads for layer in self.layers],
-        )
+        self.apply_gradients()
         return loss, y_pred
 
     # --- data checks -------------------------------------------------------------
