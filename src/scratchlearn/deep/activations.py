@@ -18,6 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+# One implementation of each, shared with the estimators (numerically safe at +-1000).
+from scratchlearn.numerics import sigmoid, softmax
+
 # Keras's constants for SELU (Klambauer et al., 2017), to the digits Keras uses.
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -96,17 +99,6 @@ def selu_derivative(x, y=None):
 # --- squashing functions -----------------------------------------------------------
 
 
-def sigmoid(x):
-    """f(x) = 1 / (1 + exp(-x)), computed without overflow for any x.
-
-    ``exp(-x)`` overflows for x < -709; with ``z = exp(-|x|)`` (always in (0, 1]) the
-    two halves are 1 / (1 + z) for x >= 0 and z / (1 + z) = exp(x) / (1 + exp(x)) below.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, z) / (1.0 + z)
-
-
 def sigmoid_derivative(x, y=None):
     """f'(x) = f(x) (1 - f(x))."""
     if y is None:
@@ -140,17 +132,6 @@ def softplus_derivative(x, y=None):
 
 
 # --- softmax -----------------------------------------------------------------------
-
-
-def softmax(x):
-    """exp(x_i) / sum_j exp(x_j) over the last axis.
-
-    Subtracting each row's maximum first changes nothing mathematically (the factor
-    exp(-max) cancels) but keeps every exponential in (0, 1]: no overflow.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def softmax_backward(y, grad_output):

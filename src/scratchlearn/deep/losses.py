@@ -27,7 +27,7 @@ Class labels: :class:`CategoricalCrossentropy` wants one-hot rows;
 
 import numpy as np
 
-from scratchlearn.deep.activations import sigmoid, softmax
+from scratchlearn.numerics import log_softmax, sigmoid, softmax
 
 # Keras's backend epsilon: how far probabilities are kept from 0 and 1.
 EPSILON = 1e-7
@@ -62,12 +62,6 @@ def _as_float_array(values, name):
         )
         raise ValueError(f"{name} contains NaN or infinity ({n_bad} value(s)).{hint}")
     return array
-
-
-def _log_softmax(z):
-    """log(softmax(z)) over the last axis, without overflow or log(0)."""
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
 class Loss:
@@ -231,7 +225,7 @@ class CategoricalCrossentropy(Loss):
     def loss(self, y_true, y_pred):
         y, p = self._check(y_true, y_pred)
         if self.from_logits:
-            log_p = _log_softmax(p)
+            log_p = log_softmax(p)
         else:
             p = p / np.sum(p, axis=-1, keepdims=True)
             log_p = np.log(np.clip(p, EPSILON, 1.0 - EPSILON))

@@ -1,5 +1,6 @@
 """Supervised learning: Part I of the book."""
 
+from scratchlearn.numerics import log_sum_exp
 from scratchlearn.supervised.adaboost import AdaBoostClassifier
 from scratchlearn.supervised.bayesian_regression import BayesianLinearRegression
 from scratchlearn.supervised.decision_tree import (
@@ -26,7 +27,7 @@ from scratchlearn.supervised.logistic_regression import (
     sigmoid,
     softmax,
 )
-from scratchlearn.supervised.naive_bayes import GaussianNB, log_sum_exp
+from scratchlearn.supervised.naive_bayes import GaussianNB
 from scratchlearn.supervised.perceptron import Perceptron
 from scratchlearn.supervised.random_forest import (
     RandomForestClassifier,

@@ -22,6 +22,7 @@ tree scikit-learn grows from ``fit(X, y, sample_weight)`` whenever no two splits
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
+from scratchlearn.numerics import softmax
 from scratchlearn.supervised.decision_tree import EPSILON, FEATURE_THRESHOLD, LEAF
 from scratchlearn.utils.validation import (
     check_predict_input,
@@ -360,9 +361,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
             decision = np.column_stack([-decision, decision]) / 2.0
         else:
             decision = decision / (n_classes - 1)
-        decision = decision - decision.max(axis=1, keepdims=True)  # stable exp
-        exp = np.exp(decision)  # (n_samples, n_classes)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(decision, axis=1)  # (n_samples, n_classes)
 
     # -- the staged error curve ---------------------------------------------
 

@@ -25,11 +25,9 @@ import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.metrics import r2_score
+from scratchlearn.numerics import log_softmax
 from scratchlearn.supervised.decision_tree import LEAF, DecisionTreeRegressor
-from scratchlearn.supervised.logistic_regression import (
-    log_softmax,
-    probabilities_from_logits,
-)
+from scratchlearn.supervised.logistic_regression import probabilities_from_logits
 from scratchlearn.utils.validation import (
     check_predict_input,
     check_random_state,

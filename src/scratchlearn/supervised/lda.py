@@ -21,7 +21,7 @@ same name: ``transform`` projects onto the discriminant directions, ``predict`` 
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from scratchlearn.supervised.naive_bayes import log_sum_exp
+from scratchlearn.numerics import log_sum_exp
 from scratchlearn.utils.validation import (
     check_array,
     check_option,

@@ -16,47 +16,13 @@ A product of hundreds of densities is too small for floating point (it underflow
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
+from scratchlearn.numerics import log_sum_exp
 from scratchlearn.utils.validation import (
     check_predict_input,
     check_priors,
     check_scalar,
     check_X_y,
 )
-
-
-def log_sum_exp(a, axis=-1):
-    """``log(sum(exp(a)))`` along ``axis``, without overflow or underflow.
-
-    Parameters
-    ----------
-    a : ndarray
-        Logarithms, e.g. of shape (n_samples, n_classes); ``-inf`` stands for 0.
-    axis : int, default -1
-        The axis to sum over; it is removed from the result.
-
-    Returns
-    -------
-    ndarray
-        ``a``'s shape without ``axis``.
-
-    Notes
-    -----
-    With :math:`m = \\max_k a_k`,
-
-    .. math:: \\log \\sum_k e^{a_k} = m + \\log \\sum_k e^{a_k - m} .
-
-    The largest term of the new sum is :math:`e^0 = 1`, so the sum lies between 1 and
-    the number of terms: it can neither overflow nor underflow to 0, however large or
-    small the :math:`a_k` are. ``np.log(np.sum(np.exp(a)))`` gives ``-inf`` as soon
-    as every :math:`a_k` is below about -745, which is common in naive Bayes.
-    """
-    a = np.asarray(a, dtype=np.float64)
-    peak = np.max(a, axis=axis, keepdims=True)  # a with `axis` of length 1
-    # All terms -inf (all zero): shift by 0 instead of -inf, to avoid -inf - -inf.
-    peak = np.where(np.isfinite(peak), peak, 0.0)
-    with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer there
-        total = np.log(np.sum(np.exp(a - peak), axis=axis, keepdims=True))
-    return np.squeeze(total + peak, axis=axis)
 
 
 class GaussianNB(ClassifierMixin, BaseEstimator):

@@ -39,6 +39,7 @@ Faithful to xgboost, where it differs from the paper or from Chapter 10:
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from scratchlearn.numerics import sigmoid, softmax
 from scratchlearn.utils.validation import (
     check_predict_input,
     check_scalar,
@@ -63,11 +64,6 @@ def squared_error_gradients(y, margin):
     return margin - y, np.ones_like(margin)
 
 
-def sigmoid(margin):
-    """``1 / (1 + exp(-margin))``, computed without overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * margin))
-
-
 def logistic_gradients(y, margin):
     """``g`` and ``h`` of the log loss of labels ``y`` in {0, 1} at logit ``margin``.
 
@@ -75,13 +71,6 @@ def logistic_gradients(y, margin):
     """
     p = sigmoid(margin)
     return p - y, np.maximum(p * (1.0 - p), HESSIAN_FLOOR)
-
-
-def softmax(margins):
-    """Row-wise softmax of ``margins`` (n_samples, n_classes), shifted for safety."""
-    shifted = margins - margins.max(axis=1, keepdims=True)  # (n_samples, n_classes)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def softmax_gradients(one_hot, margins):
