@@ -76,13 +76,12 @@ def test_every_chapter_has_an_exercise_and_a_solution_in_the_book(chapter):
     assert f"solutions/{relative.as_posix()}" in text, (
         "the chapter does not link its solution"
     )
-    assert (
-        "ipywidgets"
-        in (ROOT / "src")
-        .joinpath("scratchlearn", "viz", f"{chapter.stem}.py")
-        .read_text()
-    ), "the chapter needs a live explorer"
-    assert "PlotlyFigure" in text or "static_explorer" in text, "no static explorer"
+    module = (ROOT / "src" / "scratchlearn" / "viz" / f"{chapter.stem}.py").read_text()
+    # Both explorers from the one builder (scratchlearn.viz.explorer): the live one
+    # for a running kernel, the static one for the website.
+    built = "Explorer(" in module and ".live()" in text and ".static()" in text
+    by_hand = "ipywidgets" in module and "static_explorer" in text  # not yet ported
+    assert built or by_hand, "the chapter needs a live and a static explorer"
 
 
 @pytest.mark.parametrize("notebook", stored_notebooks(), ids=str)

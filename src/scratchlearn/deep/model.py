@@ -397,7 +397,8 @@ class Sequential:
         shuffle : bool, default True
             Draw a new order of the samples at each epoch (from the model's rng).
         verbose : {0, 1, 2}, default 1
-            0: silent; 1: a progress bar over the epochs (tqdm); 2: one line per epoch.
+            0: silent; 1: a progress bar over the epochs (with tqdm installed, else as
+            2); 2: one line per epoch.
 
         Returns
         -------
@@ -433,9 +434,12 @@ class Sequential:
 
         progress = None
         if verbose == 1:
-            from tqdm import tqdm  # imported here: only needed for the progress bar
-
-            progress = tqdm(total=epochs, unit="epoch", file=sys.stdout)
+            try:  # tqdm is optional (the book's extra): the library needs NumPy only
+                from tqdm import tqdm
+            except ImportError:
+                verbose = 2  # without it, one line per epoch
+            else:
+                progress = tqdm(total=epochs, unit="epoch", file=sys.stdout)
         try:
             for epoch in range(epochs):
                 for callback in callbacks:

@@ -150,7 +150,8 @@ _NO_PLOTLY = html.escape(
 # LINEAR_DIGITS significant digits of the largest number in their array (one part
 # in 10^4 to 10^5 of the plot's extent, far below a pixel); numbers on a log axis
 # keep LOG_DIGITS significant digits of their own (0.1% of a value, invisible on a
-# log scale). tests/book/perturb_inputs.py proves that this is enough.
+# log scale). make test runs every notebook as another processor would (see
+# tests/conftest.py) and compares the stored figures byte for byte.
 LINEAR_DIGITS = 5
 LOG_DIGITS = 3
 
