@@ -1,6 +1,6 @@
 """How fast each chapter's live explorer redraws: part of ``make bench``.
 
-Runs each chapter notebook in a kernel, then moves every slider of its live explorer
+Runs each chapter notebook in a kernel, then moves every control of its live explorer
 and times the refit and redraw that each move triggers (ipywidgets calls the
 explorer's observers synchronously, so the time covers fitting, plotting and turning
 the figure into the PNG the front end shows; not the browser's own painting). The
@@ -23,13 +23,15 @@ import json as _json, statistics as _statistics, time as _time
 import ipywidgets as _widgets
 from ipywidgets.widgets.widget import _instances
 _kinds = (_widgets.IntSlider, _widgets.FloatSlider, _widgets.FloatLogSlider,
-          _widgets.SelectionSlider)
+          _widgets.SelectionSlider, _widgets.ToggleButtons, _widgets.Dropdown)
 _times = []
 for _control in [w for w in list(_instances.values()) if isinstance(w, _kinds)]:
     if _control.disabled:
         continue
-    if isinstance(_control, _widgets.SelectionSlider):
-        _values = list(_control.options)[:: max(1, len(_control.options) // 4)]
+    if isinstance(_control, (_widgets.SelectionSlider, _widgets.ToggleButtons,
+                             _widgets.Dropdown)):
+        _values = list(_control._options_values)  # the values, not the labels
+        _values = _values[:: max(1, len(_values) // 4)]
     else:
         _values = [_control.min + (_control.max - _control.min) * f
                    for f in (0.2, 0.5, 0.8)]
@@ -63,7 +65,8 @@ def main():
     rows = []
     chapters = [ROOT / p for p in toc_files() if p.parts[0] == "book"]
     for path in [p for p in chapters if p.suffix == ".ipynb"]:
-        if "live_explorer" not in path.read_text():
+        text = path.read_text()
+        if ".live()" not in text and "live_explorer" not in text:
             continue
         row = {"notebook": str(path.relative_to(ROOT)), **redraw_times(path)}
         rows.append(row)
