@@ -8,11 +8,14 @@
  * eigenvalues and factors, up to 4 units of rounding of the array's largest entry.
  * Element-wise arithmetic, which IEEE 754 fixes on every machine, is left alone.
  *
- * A stored notebook output that depends on the last bits of a matrix product then
- * differs from the stored one, as it would on a learner's processor, while one that
- * is rounded to what it means (or chooses deterministically among near-ties) does
- * not. The noise is a fixed pseudo-random sequence (SCRATCHLEARN_BLAS_SEED), so a
- * failure reproduces.
+ * Two things every BLAS keeps are kept: a product whose entries are all small
+ * dyadic numbers (integers, halves, quarters... below 2^20) is exact in any order of
+ * summation, so it is left exact; and a call gives the same result every time, so the
+ * noise is a function of the call's operands (and SCRATCHLEARN_BLAS_SEED), not of
+ * the order of the calls. A stored notebook output that depends on the last bits of
+ * a matrix product then differs from the stored one, as it would on a learner's
+ * processor, while one that is rounded to what it means (or chooses deterministically
+ * among near-ties) does not.
  *
  * Symbols are NumPy's bundled OpenBLAS (ILP64, "scipy_" prefix, "64_" suffix); the
  * real library is opened from SCRATCHLEARN_BLAS_LIBRARY.
@@ -23,10 +26,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef int64_t blasint;
 
-static uint64_t counter;
 static uint64_t seed = 20261204;
 static void *library;
 
@@ -50,21 +53,33 @@ static void *real(const char *name) {
 }
 
 static uint64_t mix(uint64_t z) { /* splitmix64's finaliser */
+    z += 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
 
-/* -2, -1, 0, 1 or 2, from a fixed sequence. */
-static double step(void) {
-    return (double)(mix(__atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED) + seed) % 5) - 2.0;
+static uint64_t bits(double x) {
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
 }
 
-/* The same for entry (i, j) of the current product, and for (j, i): a real BLAS gives
- * A @ A.T exactly symmetric (the same products summed in the same order). */
-static double pair_step(uint64_t call, blasint i, blasint j) {
+/* A fingerprint of a call: its sizes and a digest of its operands, so that the same
+ * call gets the same noise wherever and whenever it is made. */
+struct digest { uint64_t hash; int exact; };
+
+static void take(struct digest *d, double v) {
+    d->hash = mix(d->hash ^ bits(v));
+    /* A multiple of 2^-10 below 2^20: products and sums of such numbers are exact. */
+    if (d->exact && !(fabs(v) < 1048576.0 && v * 1024.0 == nearbyint(v * 1024.0))) d->exact = 0;
+}
+
+/* -2, -1, 0, 1 or 2 for entry (i, j) of a call; the same for (j, i): a real BLAS
+ * gives A @ A.T exactly symmetric (the same products summed in the same order). */
+static double pair_step(uint64_t call, int64_t i, int64_t j) {
     uint64_t low = i < j ? i : j, high = i < j ? j : i;
-    return (double)(mix(mix(mix(call + seed) + low) + high) % 5) - 2.0;
+    return (double)(mix(mix(mix(call ^ seed) + low) + high) % 5) - 2.0;
 }
 
 #define EPS64 2.220446049250313e-16
@@ -84,21 +99,26 @@ enum { ROW_MAJOR = 101, NO_TRANS = 111, UPPER = 121 };
                          blasint, const T *, blasint, T, T *, blasint);                 \
         if (!f) f = real(#NAME);                                                        \
         f(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                 \
-        uint64_t call = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);              \
         int rowmajor = order == ROW_MAJOR;                                              \
+        struct digest d = {mix(m) ^ mix(n + 7) ^ mix(k + 13), 1};                       \
+        take(&d, (double)alpha);                                                        \
         double *rows = calloc(m, sizeof(double)), *cols = calloc(n, sizeof(double));     \
         for (blasint i = 0; i < m; i++)                                                 \
             for (blasint p = 0; p < k; p++) {                                           \
                 double v = (ta == NO_TRANS) == rowmajor ? ELEMENT(a, lda, i, p, 1)      \
                                                         : ELEMENT(a, lda, p, i, 1);     \
                 rows[i] += v * v;                                                       \
+                take(&d, v);                                                            \
             }                                                                           \
         for (blasint j = 0; j < n; j++)                                                 \
             for (blasint p = 0; p < k; p++) {                                           \
                 double v = (tb == NO_TRANS) == rowmajor ? ELEMENT(b, ldb, p, j, 1)      \
                                                         : ELEMENT(b, ldb, j, p, 1);     \
                 cols[j] += v * v;                                                       \
+                take(&d, v);                                                            \
             }                                                                           \
+        uint64_t call = d.hash;                                                         \
+        if (d.exact && k < 4096) m = 0; /* exact in any order: nothing to change */      \
         for (blasint i = 0; i < m; i++)                                                 \
             for (blasint j = 0; j < n; j++) {                                           \
                 T *x = rowmajor ? &c[i * ldc + j] : &c[j * ldc + i];                    \
@@ -122,17 +142,27 @@ GEMM(float, scipy_cblas_sgemm64_, EPS32)
         if (incx <= 0 || incy <= 0) return;                                             \
         int rowmajor = order == ROW_MAJOR, plain = trans == NO_TRANS;                   \
         blasint out = plain ? m : n, in = plain ? n : m;                                \
+        struct digest d = {mix(m) ^ mix(n + 7), 1};                                     \
+        take(&d, (double)alpha);                                                        \
         double norm_x = 0;                                                              \
-        for (blasint p = 0; p < in; p++) norm_x += (double)x[p * incx] * x[p * incx];   \
-        for (blasint i = 0; i < out; i++) {                                             \
-            double row = 0;                                                             \
+        for (blasint p = 0; p < in; p++) {                                              \
+            norm_x += (double)x[p * incx] * x[p * incx];                                \
+            take(&d, x[p * incx]);                                                      \
+        }                                                                               \
+        double *rows = calloc(out, sizeof(double));                                     \
+        for (blasint i = 0; i < out; i++)                                               \
             for (blasint p = 0; p < in; p++) {                                          \
                 double v = plain == rowmajor ? ELEMENT(a, lda, i, p, 1)                 \
                                              : ELEMENT(a, lda, p, i, 1);                \
-                row += v * v;                                                           \
+                rows[i] += v * v;                                                       \
+                take(&d, v);                                                            \
             }                                                                           \
-            y[i * incy] += (T)(step() * EPS * fabs((double)alpha) * sqrt(row * norm_x)); \
-        }                                                                               \
+        if (!(d.exact && in < 4096))                                                    \
+            for (blasint i = 0; i < out; i++) {                                         \
+                double scale = EPS * fabs((double)alpha) * sqrt(rows[i] * norm_x);      \
+                y[i * incy] += (T)(pair_step(d.hash, i, -1) * scale);                   \
+            }                                                                           \
+        free(rows);                                                                     \
     }
 
 GEMV(double, scipy_cblas_dgemv64_, EPS64)
@@ -144,12 +174,16 @@ GEMV(float, scipy_cblas_sgemv64_, EPS32)
         if (!f) f = real(#NAME);                                                        \
         T result = f(n, x, incx, y, incy);                                              \
         if (incx <= 0 || incy <= 0) return result;                                      \
+        struct digest d = {mix(n), 1};                                                  \
         double nx = 0, ny = 0;                                                          \
         for (blasint p = 0; p < n; p++) {                                               \
             nx += (double)x[p * incx] * x[p * incx];                                    \
             ny += (double)y[p * incy] * y[p * incy];                                    \
+            take(&d, x[p * incx]);                                                      \
+            take(&d, y[p * incy]);                                                      \
         }                                                                               \
-        return result + (T)(step() * EPS * sqrt(nx * ny));                              \
+        if (d.exact && n < 4096) return result;                                         \
+        return result + (T)(pair_step(d.hash, 0, 0) * EPS * sqrt(nx * ny));             \
     }
 
 DOT(double, scipy_cblas_ddot64_, EPS64)
@@ -163,19 +197,24 @@ DOT(float, scipy_cblas_sdot64_, EPS32)
         if (!f) f = real(#NAME);                                                        \
         f(order, uplo, trans, n, k, alpha, a, lda, beta, c, ldc);                       \
         int rowmajor = order == ROW_MAJOR;                                              \
+        struct digest d = {mix(n) ^ mix(k + 13), 1};                                    \
+        take(&d, (double)alpha);                                                        \
         double *rows = calloc(n, sizeof(double));                                       \
         for (blasint i = 0; i < n; i++)                                                 \
             for (blasint p = 0; p < k; p++) {                                           \
                 double v = (trans == NO_TRANS) == rowmajor ? ELEMENT(a, lda, i, p, 1)   \
                                                            : ELEMENT(a, lda, p, i, 1);  \
                 rows[i] += v * v;                                                       \
+                take(&d, v);                                                            \
             }                                                                           \
+        if (d.exact && k < 4096) n = 0;                                                 \
         for (blasint i = 0; i < n; i++)                                                 \
             for (blasint j = 0; j < n; j++) {                                           \
                 int stored = uplo == UPPER ? j >= i : j <= i;                           \
                 if (!stored) continue;                                                  \
                 T *x = rowmajor ? &c[i * ldc + j] : &c[j * ldc + i];                    \
-                *x += (T)(step() * EPS * fabs((double)alpha) * sqrt(rows[i] * rows[j])); \
+                double scale = EPS * fabs((double)alpha) * sqrt(rows[i] * rows[j]);     \
+                *x += (T)(pair_step(d.hash, i, j) * scale);                             \
             }                                                                           \
         free(rows);                                                                     \
     }
@@ -189,11 +228,16 @@ SYRK(float, scipy_cblas_ssyrk64_, EPS32)
  * of the array's largest entry. */
 static void shake(double *x, blasint rows, blasint cols, blasint ld) {
     double largest = 0;
+    struct digest d = {mix(rows) ^ mix(cols + 7), 1};
+    for (blasint j = 0; j < cols; j++)
+        for (blasint i = 0; i < rows; i++) {
+            if (fabs(x[j * ld + i]) > largest) largest = fabs(x[j * ld + i]);
+            take(&d, x[j * ld + i]);
+        }
+    if (d.exact) return; /* an exact answer (small dyadic numbers) is exact everywhere */
     for (blasint j = 0; j < cols; j++)
         for (blasint i = 0; i < rows; i++)
-            if (fabs(x[j * ld + i]) > largest) largest = fabs(x[j * ld + i]);
-    for (blasint j = 0; j < cols; j++)
-        for (blasint i = 0; i < rows; i++) x[j * ld + i] += 2 * step() * EPS64 * largest;
+            x[j * ld + i] += 2 * pair_step(d.hash, i, -1 - j) * EPS64 * largest;
 }
 
 void scipy_dgesv_64_(blasint *n, blasint *nrhs, double *a, blasint *lda, blasint *ipiv,
