@@ -38,7 +38,11 @@ static void *real(const char *name) {
         const char *path = getenv("SCRATCHLEARN_BLAS_LIBRARY");
         const char *text = getenv("SCRATCHLEARN_BLAS_SEED");
         if (text) seed = strtoull(text, NULL, 10);
-        library = path ? dlopen(path, RTLD_NOW | RTLD_GLOBAL) : NULL;
+        /* The copy NumPy has already loaded, kept local: made global, its symbols
+         * would bind other libraries' calls (SciPy's own OpenBLAS, with 32-bit
+         * integers) to it. */
+        library = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD) : NULL;
+        if (!library && path) library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         if (!library) {
             fprintf(stderr, "blas_noise: cannot open %s\n", path ? path : "(unset)");
             abort();

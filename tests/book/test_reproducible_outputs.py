@@ -19,7 +19,8 @@ import types
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, other_processor_environment
+from tests.book.other_processor import other_processor_environment
+from tests.conftest import ROOT
 
 NOTEBOOKS = sorted(
     p
@@ -107,7 +108,7 @@ def test_the_noise_depends_on_the_operands_and_a_seed_only(runs):
 def test_nbval_kernels_start_with_the_noise(monkeypatch):
     import nbval.kernel
 
-    from tests import conftest
+    from tests.book import other_processor
 
     calls = []
 
@@ -118,7 +119,7 @@ def test_nbval_kernels_start_with_the_noise(monkeypatch):
     monkeypatch.setattr(nbval.kernel, "start_new_kernel", fake_start)
     monkeypatch.delenv("SCRATCHLEARN_EXACT_NUMERICS", raising=False)
     config = types.SimpleNamespace(option=types.SimpleNamespace(nbval=True))
-    conftest.pytest_configure(config)
+    other_processor.pytest_configure(config)
     assert nbval.kernel.start_new_kernel("python3", cwd=".") == "kernel"
     environment = calls[0]["env"]
     assert "libblasnoise.so" in environment["LD_PRELOAD"]
@@ -154,7 +155,8 @@ def test_the_suite_compares_outputs_strictly():
     assert "--nbval-lax" not in makefile
     assert "nbval-lax" not in (ROOT / "pyproject.toml").read_text()
     assert "OPENBLAS_CORETYPE" not in makefile  # the kernels are the machine's own
-    assert "OPENBLAS_CORETYPE" not in (ROOT / "tests" / "conftest.py").read_text()
+    plugin = (ROOT / "tests" / "book" / "other_processor.py").read_text()
+    assert "OPENBLAS_CORETYPE" not in plugin
 
 
 # --- figures are stored rounded ----------------------------------------------------
@@ -278,3 +280,48 @@ def test_no_notebook_cell_is_compared_loosely():
         or "nbval-lax" in cell.get("metadata", {}).get("tags", [])
     ]
     assert not loose
+
+
+def test_nbval_alone_runs_notebooks_as_another_processor(tmp_path):
+    """`pytest --nbval book` (without tests/) must compute elsewhere too: the
+    plugin is loaded by pyproject's addopts, not by tests/conftest.py."""
+    import os
+
+    import nbformat
+
+    if os.environ.get("SCRATCHLEARN_EXACT_NUMERICS") == "1":
+        pytest.skip("this run computes as this machine does, as asked")
+
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(
+        "import os\n"
+        "print(bool(os.environ.get('NPY_DISABLE_CPU_FEATURES') is not None),\n"
+        "      'libblasnoise' in os.environ.get('LD_PRELOAD', ''))"
+    )
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="True True\n")]
+    notebook.cells.append(cell)
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--nbval",
+            "--nbval-current-env",
+            "--rootdir",
+            str(ROOT),
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
