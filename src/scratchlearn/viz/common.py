@@ -1,5 +1,6 @@
 """What every chapter notebook uses: showing source code, plotly figures that work
-with no network, timing side-by-side comparisons, and the static explorer."""
+with no network and reproduce on any processor, compact matplotlib charts, and
+timing side-by-side comparisons."""
 
 import base64
 import functools
@@ -342,6 +343,9 @@ def compact_figures():
 
     shell = get_ipython()
     if shell is not None:
+        # Start the inline backend first: started later (at the first figure), it
+        # would register its own PNG formatter over this one.
+        shell.run_line_magic("matplotlib", "inline")
         shell.display_formatter.formatters["image/png"].for_type(Figure, _palette_png)
 
 

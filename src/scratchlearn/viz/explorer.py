@@ -101,8 +101,10 @@ class Control:
 
     @property
     def numeric(self):
-        return all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in self.values
+        """Numbers (``None`` among them allowed, as "no limit"): a slider."""
+        given = [v for v in self.values if v is not None]
+        return bool(given) and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in given
         )
 
 
@@ -250,38 +252,36 @@ class Explorer:
 
     def widgets(self):
         """One ipywidgets control per ``Control``: a slider over numbers, toggle
-        buttons over a few words, a menu over more."""
+        buttons over a few words, a menu over more. Each widget's value is the
+        position of the chosen value (a widget cannot hold ``None``); see
+        :meth:`setting`."""
         import ipywidgets as widgets
 
         made = []
         for control in self.controls:
             options = control.live_values or control.values
-            value = control.first if control.first in options else options[0]
-            style = {"description_width": "initial"}
+            start = options.index(control.first) if control.first in options else 0
+            common = {
+                "options": [(show(v), index) for index, v in enumerate(options)],
+                "value": start,
+                "description": control.text,
+                "style": {"description_width": "initial"},
+            }
             if control.numeric:
-                widget = widgets.SelectionSlider(
-                    options=[(show(v), v) for v in options],
-                    value=value,
-                    description=control.text,
-                    continuous_update=False,
-                    style=style,
-                )
+                widget = widgets.SelectionSlider(continuous_update=False, **common)
             elif len(options) <= 4:
-                widget = widgets.ToggleButtons(
-                    options=[(show(v), v) for v in options],
-                    value=value,
-                    description=control.text,
-                    style=style,
-                )
+                widget = widgets.ToggleButtons(**common)
             else:
-                widget = widgets.Dropdown(
-                    options=[(show(v), v) for v in options],
-                    value=value,
-                    description=control.text,
-                    style=style,
-                )
+                widget = widgets.Dropdown(**common)
             made.append(widget)
         return made
+
+    def setting(self, widgets):
+        """The setting the ``widgets`` (from :meth:`widgets`) show."""
+        return {
+            control.name: (control.live_values or control.values)[widget.value]
+            for control, widget in zip(self.controls, widgets, strict=True)
+        }
 
     def live(self):
         """Display the controls and the figure; every change redraws it."""
@@ -292,11 +292,8 @@ class Explorer:
         out = widgets.Output()
 
         def redraw(_change=None):
-            setting = {
-                c.name: w.value for c, w in zip(self.controls, controls, strict=True)
-            }
-            figure = PlotlyFigure(self.figure(**setting), f"{self.name}-live")
-            show_in(out, figure)
+            figure = self.figure(**self.setting(controls))
+            show_in(out, PlotlyFigure(figure, f"{self.name}-live"))
 
         for widget in controls:
             widget.observe(redraw, names="value")
