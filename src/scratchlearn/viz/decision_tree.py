@@ -1,18 +1,22 @@
-"""Figures and explorers of Chapter 10 (decision trees).
+"""Figures and the explorer of Chapter 10 (decision trees).
 
 A fitted tree is drawn two ways: as a diagram of its questions (each internal node
 "feature <= threshold", each leaf its majority class and sample count), and, on two
-features, as the axis-aligned rectangles where each class wins. The explorers change
-``max_depth`` and ``min_samples_split`` and show how the rectangles multiply.
+features, as the axis-aligned rectangles where each class wins. The explorer changes
+``max_depth`` and ``min_samples_split`` and shows both pictures side by side.
 """
 
 import numpy as np
 
 from scratchlearn.supervised import DecisionTreeClassifier
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.figures import COLOURS, plot_decision_boundary, predicted_regions
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import COLOURS, class_points, model_regions
 
-DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, None)
+# An ipywidgets selection reads the value None as "nothing chosen", so the explorer's
+# controls say "None" (a string) for a tree grown until its leaves are pure.
+GROWN = "None"
+DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
+DIAGRAM_DEPTH = 4  # levels of the diagram below the root; deeper nodes show "..."
 
 
 def node_positions(model, max_draw_depth):
@@ -45,6 +49,18 @@ def node_positions(model, max_draw_depth):
     return positions
 
 
+def node_label(model, node, depth, max_draw_depth, features, names):
+    """What a node's box says, and its kind: "leaf", "cut" (not drawn further) or
+    "question"."""
+    count = model.n_node_samples_[node]
+    if model.left_[node] == -1:
+        return f"{names[int(np.argmax(model.value_[node]))]}\nn={count}", "leaf"
+    if depth == max_draw_depth:
+        return f"...\nn={count}", "cut"
+    question = f"{features[model.feature_[node]]}\n<= {model.threshold_[node]:.3g}"
+    return question, "question"
+
+
 def plot_tree_diagram(
     model, ax, *, feature_names=None, class_names=None, max_draw_depth=4
 ):
@@ -54,31 +70,86 @@ def plot_tree_diagram(
     its colour) and sample count. A node cut off by ``max_draw_depth`` shows "...".
     """
     positions = node_positions(model, max_draw_depth)
-    n_features = model.n_features_in_
-    features = feature_names or [f"x{j}" for j in range(n_features)]
+    features = feature_names or [f"x{j}" for j in range(model.n_features_in_)]
     names = class_names or [str(label) for label in model.classes_]
     for node, (x, depth) in positions.items():
         for child in (model.left_[node], model.right_[node]):
             if child in positions:
                 child_x, child_depth = positions[child]
                 ax.plot([x, child_x], [-depth, -child_depth], color="0.6", zorder=1)
-        majority = int(np.argmax(model.value_[node]))
-        if model.left_[node] == -1:
-            text = f"{names[majority]}\nn={model.n_node_samples_[node]}"
-            box = {"boxstyle": "round", "facecolor": COLOURS[majority], "alpha": 0.35}
-        elif depth == max_draw_depth:
-            text = f"...\nn={model.n_node_samples_[node]}"
-            box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"}
-        else:
-            feature = features[model.feature_[node]]
-            text = f"{feature}\n<= {model.threshold_[node]:.3g}"
-            box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "k"}
+        text, kind = node_label(model, node, depth, max_draw_depth, features, names)
+        box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "k"}
+        if kind == "leaf":
+            colour = COLOURS[int(np.argmax(model.value_[node]))]
+            box = {"boxstyle": "round", "facecolor": colour, "alpha": 0.35}
+        elif kind == "cut":
+            box["edgecolor"] = "0.6"
         ax.text(x, -depth, text, ha="center", va="center", fontsize=7, bbox=box)
     xs = [x for x, _ in positions.values()]
     ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
     ax.set_ylim(-max(depth for _, depth in positions.values()) - 0.5, 0.5)
     ax.axis("off")
     return ax
+
+
+def tree_diagram_traces(
+    model, *, feature_names, class_names, max_draw_depth=DIAGRAM_DEPTH
+):
+    """The diagram of :func:`plot_tree_diagram` as plotly traces: the edges as one
+    line, the nodes as square markers with their text (leaves in their class's
+    colour). Node ``(x, depth)`` is drawn at ``(x, -depth)``."""
+    import plotly.graph_objects as go
+
+    positions = node_positions(model, max_draw_depth)
+    edge_x, edge_y = [], []
+    for node, (x, depth) in positions.items():
+        for child in (model.left_[node], model.right_[node]):
+            if child in positions:
+                edge_x += [x, positions[child][0], None]
+                edge_y += [-depth, -positions[child][1], None]
+    texts, fills, borders = [], [], []
+    for node, (_, depth) in positions.items():
+        text, kind = node_label(
+            model, node, depth, max_draw_depth, feature_names, class_names
+        )
+        texts.append(text.replace("\n", "<br>").replace("<=", "≤"))
+        majority = COLOURS[int(np.argmax(model.value_[node]))]
+        fills.append(_tint(majority, 0.35) if kind == "leaf" else "white")
+        borders.append({"leaf": majority, "cut": "#999999"}.get(kind, "black"))
+    x, y = zip(*((x, -depth) for x, depth in positions.values()), strict=True)
+    return [
+        go.Scatter(
+            x=edge_x,
+            y=edge_y,
+            mode="lines",
+            line={"color": "#999999", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers+text",
+            text=texts,
+            textfont={"size": 9},
+            marker={
+                "symbol": "square",
+                "size": 44,
+                "color": fills,
+                "line": {"color": borders, "width": 1},
+            },
+            hoverinfo="text",
+            showlegend=False,
+        ),
+    ]
+
+
+def _tint(colour, strength):
+    """``"#rrggbb"`` mixed with white, opaque (the edges behind a box stay hidden):
+    ``strength`` 1 is the colour itself, 0 is white."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (round(255 - strength * (255 - c)) for c in channels)
+    return f"rgb({red},{green},{blue})"
 
 
 def describe(model, X_train, y_train, X_val, y_val):
@@ -90,7 +161,7 @@ def describe(model, X_train, y_train, X_val, y_val):
     )
 
 
-def live_explorer(
+def explorer(
     X_train,
     y_train,
     X_val,
@@ -99,136 +170,72 @@ def live_explorer(
     feature_names=("feature 1", "feature 2"),
     class_names=None,
 ):
-    """ipywidgets sliders for ``max_depth`` and ``min_samples_split``; every change
-    refits the tree and redraws its regions and its diagram."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    depth = widgets.IntSlider(value=3, min=1, max=12, description="max_depth")
-    split = widgets.IntSlider(
-        value=2,
-        min=2,
-        max=60,
-        description="min_samples_split",
-        style={"description_width": "initial"},
-    )
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        model = DecisionTreeClassifier(
-            max_depth=depth.value, min_samples_split=split.value
-        ).fit(X_train, y_train)
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(
-                1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.4]}
-            )
-        plot_decision_boundary(
-            model, X_train, y_train, left, resolution=120, feature_names=feature_names
-        )
-        plot_tree_diagram(
-            model, right, feature_names=feature_names, class_names=class_names
-        )
-        fig.suptitle(describe(model, X_train, y_train, X_val, y_val), fontsize=10)
-        fig.tight_layout()
-        show_figure_in(out, fig)
-
-    for control in (depth, split):
-        control.observe(redraw, names="value")
-    redraw()
-    display(widgets.VBox([widgets.HBox([depth, split]), out]))
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    depths=DEPTHS,
-    resolution=80,
-    feature_names=("feature 1", "feature 2"),
-    class_names=None,
-    name="decision-tree-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    slider over ``max_depth`` showing the regions of each tree."""
-    import plotly.graph_objects as go
-
+    """A tree's regions on two features and its diagram, for ``max_depth`` (slider)
+    and ``min_samples_split`` (menu), with its training and validation accuracy."""
     classes = np.unique(y_train)
-    n_classes = len(classes)
     names = class_names or [str(label) for label in classes]
-    colourscale = [
-        [edge, COLOURS[i]]
-        for i in range(n_classes)
-        for edge in (i / n_classes, (i + 1) / n_classes)
-    ]
-    traces, titles = [], []
-    for max_depth in depths:
-        model = DecisionTreeClassifier(max_depth=max_depth).fit(X_train, y_train)
-        xs, ys, regions = predicted_regions(model, X_train, resolution)
-        traces.append(
-            go.Heatmap(
-                x=rounded(xs, 3),
-                y=rounded(ys, 3),
-                z=regions,
-                zmin=-0.5,
-                zmax=n_classes - 0.5,
-                colorscale=colourscale,
-                opacity=0.3,
-                showscale=False,
-                hoverinfo="skip",
-                visible=False,
-            )
+
+    def draw(min_samples_split, max_depth):
+        model = DecisionTreeClassifier(
+            max_depth=None if max_depth == GROWN else max_depth,
+            min_samples_split=min_samples_split,
+        ).fit(X_train, y_train)
+        diagram = tree_diagram_traces(
+            model, feature_names=feature_names, class_names=names
         )
-        titles.append(
-            f"max_depth = {max_depth}: "
-            + describe(model, X_train, y_train, X_val, y_val)
-        )
-    n_heatmaps = len(traces)
-    for index, label in enumerate(classes):
-        members = y_train == label
-        traces.append(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=names[index],
-                marker={
-                    "color": COLOURS[index],
-                    "size": 6,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            )
-        )
-    start = min(2, n_heatmaps - 1)
-    traces[start].visible = True
-    steps = [
-        {
-            "label": str(max_depth),
-            "method": "update",
-            "args": [
-                {"visible": [index == step for index in range(n_heatmaps)]},
-                {"title.text": titles[step]},
-                list(range(n_heatmaps)),
+        right = max(x for x, _ in node_positions(model, DIAGRAM_DEPTH).values())
+        return View(
+            [
+                model_regions(model, X_train, resolution=60),
+                *class_points(X_train, y_train, names=names),
+                *((trace, 2) for trace in diagram),
             ],
-        }
-        for step, max_depth in enumerate(depths)
-    ]
-    figure = go.Figure(traces)
-    xs, ys, _ = predicted_regions(model, X_train, 2)  # the grid's corners
-    figure.update_layout(
-        title={"text": titles[start], "font": {"size": 12}},
-        height=560,
-        xaxis={"title": feature_names[0], "range": [xs[0], xs[-1]]},
-        yaxis={"title": feature_names[1], "range": [ys[0], ys[-1]]},
-        sliders=[
-            {
-                "active": start,
-                "currentvalue": {"prefix": "max_depth = "},
-                "pad": {"t": 40},
-                "steps": steps,
-            }
+            title=(
+                f"max_depth = {max_depth}, min_samples_split = {min_samples_split}: "
+                + describe(model, X_train, y_train, X_val, y_val)
+            ),
+            layout={"xaxis2.range": [-0.6, max(right, 3) + 0.6]},
+        )
+
+    hidden = {"visible": False, "fixedrange": True}
+    return Explorer(
+        [
+            Control(
+                "min_samples_split", [2, 10, 30], live_values=range(2, 61), start=2
+            ),
+            Control("max_depth", DEPTHS, live_values=(*range(1, 13), GROWN), start=3),
         ],
+        draw,
+        name="decision-tree-explorer",
+        panels=(1, 2),
+        subplots={"column_widths": [0.45, 0.55], "horizontal_spacing": 0.06},
+        subplot_titles=(
+            "regions of the training data",
+            f"the tree (top {DIAGRAM_DEPTH + 1} levels)",
+        ),
+        layout={
+            "xaxis.title.text": feature_names[0],
+            "yaxis.title.text": feature_names[1],
+            "xaxis2": hidden,
+            "yaxis2": {**hidden, "range": [-DIAGRAM_DEPTH - 0.5, 0.5]},
+            # The diagram on white, like a page, not on the plot's background.
+            "shapes": [
+                {
+                    "type": "rect",
+                    "xref": "x2 domain",
+                    "yref": "y2 domain",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": "white",
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            ],
+        },
+        description=(
+            "Decision regions of a decision tree on two wine features, and the "
+            "tree's questions as a diagram"
+        ),
     )
-    return PlotlyFigure(figure, name)
