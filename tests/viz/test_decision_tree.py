@@ -65,7 +65,7 @@ def test_none_grows_the_tree_until_its_leaves_are_pure(explorer, halves):
 def test_the_diagram_is_the_tree(halves):
     X_train, y_train, _, _ = halves
     tree = DecisionTreeClassifier(max_depth=2).fit(X_train, y_train)
-    edges, nodes = tree_plots.tree_diagram_traces(
+    edges, nodes = tree_plots.diagram_traces(
         tree, feature_names=NAMES, class_names=CULTIVARS
     )
     # Every node of a tree shallower than the diagram is drawn, each child joined
@@ -93,9 +93,23 @@ def test_the_diagram_is_the_tree(halves):
 def test_the_diagram_stops_at_its_depth(halves):
     X_train, y_train, _, _ = halves
     tree = DecisionTreeClassifier().fit(X_train, y_train)
-    _, nodes = tree_plots.tree_diagram_traces(
-        tree, feature_names=NAMES, class_names=CULTIVARS, max_draw_depth=2
+    _, nodes = tree_plots.diagram_traces(
+        tree, feature_names=NAMES, class_names=CULTIVARS, depth=2
     )
     assert max(-np.asarray(nodes.y)) == 2
     cut = [text for text in nodes.text if text.startswith("...")]
     assert cut, "a deeper tree shows where the diagram stops"
+
+
+def test_the_picture_shows_the_regions_and_the_whole_small_tree(halves):
+    X_train, y_train, _, _ = halves
+    tree = DecisionTreeClassifier(max_depth=2).fit(X_train, y_train)
+    figure = tree_plots.picture(
+        tree, X_train, y_train, feature_names=NAMES, class_names=CULTIVARS
+    ).figure
+    (heatmap,) = [trace for trace in figure.data if trace.type == "heatmap"]
+    _, _, expected = predicted_regions(tree, X_train, resolution=60)
+    np.testing.assert_array_equal(np.asarray(heatmap.z), expected)
+    nodes = [trace for trace in figure.data if trace.xaxis == "x2" and trace.text]
+    assert len(nodes[0].x) == tree.node_count_
+    assert tuple(figure.layout.yaxis2.range) == (-2.5, 0.5)

@@ -1,14 +1,15 @@
 """Figures and the explorer of Chapter 10 (decision trees).
 
-A fitted tree is drawn two ways: as a diagram of its questions (each internal node
-"feature <= threshold", each leaf its majority class and sample count), and, on two
-features, as the axis-aligned rectangles where each class wins. The explorer changes
-``max_depth`` and ``min_samples_split`` and shows both pictures side by side.
+A fitted tree is drawn two ways, side by side: on two features, as the axis-aligned
+rectangles where each class wins, and as a diagram of its questions (each internal
+node "feature <= threshold", each leaf its majority class and sample count). The
+explorer changes ``max_depth`` and ``min_samples_split``.
 """
 
 import numpy as np
 
 from scratchlearn.supervised import DecisionTreeClassifier
+from scratchlearn.viz.common import PlotlyFigure
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, class_points, model_regions
 
@@ -49,99 +50,59 @@ def node_positions(model, max_draw_depth):
     return positions
 
 
-def node_label(model, node, depth, max_draw_depth, features, names):
-    """What a node's box says, and its kind: "leaf", "cut" (not drawn further) or
-    "question"."""
-    count = model.n_node_samples_[node]
-    if model.left_[node] == -1:
-        return f"{names[int(np.argmax(model.value_[node]))]}\nn={count}", "leaf"
-    if depth == max_draw_depth:
-        return f"...\nn={count}", "cut"
-    question = f"{features[model.feature_[node]]}\n<= {model.threshold_[node]:.3g}"
-    return question, "question"
+def diagram_traces(model, *, feature_names, class_names, depth=DIAGRAM_DEPTH):
+    """The top ``depth`` levels of a fitted classification tree as plotly traces:
+    the edges as one line, the nodes as square markers with their text, node
+    ``(x, level)`` at ``(x, -level)``.
 
-
-def plot_tree_diagram(
-    model, ax, *, feature_names=None, class_names=None, max_draw_depth=4
-):
-    """Draw the top ``max_draw_depth`` levels of a fitted classification tree.
-
-    Internal nodes show their question; leaves their majority class (the box takes
-    its colour) and sample count. A node cut off by ``max_draw_depth`` shows "...".
+    An internal node shows its question; a leaf its majority class (the box takes
+    its colour) and sample count; a node cut off at ``depth`` shows "...".
     """
-    positions = node_positions(model, max_draw_depth)
-    features = feature_names or [f"x{j}" for j in range(model.n_features_in_)]
-    names = class_names or [str(label) for label in model.classes_]
-    for node, (x, depth) in positions.items():
-        for child in (model.left_[node], model.right_[node]):
-            if child in positions:
-                child_x, child_depth = positions[child]
-                ax.plot([x, child_x], [-depth, -child_depth], color="0.6", zorder=1)
-        text, kind = node_label(model, node, depth, max_draw_depth, features, names)
-        box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "k"}
-        if kind == "leaf":
-            colour = COLOURS[int(np.argmax(model.value_[node]))]
-            box = {"boxstyle": "round", "facecolor": colour, "alpha": 0.35}
-        elif kind == "cut":
-            box["edgecolor"] = "0.6"
-        ax.text(x, -depth, text, ha="center", va="center", fontsize=7, bbox=box)
-    xs = [x for x, _ in positions.values()]
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    ax.set_ylim(-max(depth for _, depth in positions.values()) - 0.5, 0.5)
-    ax.axis("off")
-    return ax
-
-
-def tree_diagram_traces(
-    model, *, feature_names, class_names, max_draw_depth=DIAGRAM_DEPTH
-):
-    """The diagram of :func:`plot_tree_diagram` as plotly traces: the edges as one
-    line, the nodes as square markers with their text (leaves in their class's
-    colour). Node ``(x, depth)`` is drawn at ``(x, -depth)``."""
     import plotly.graph_objects as go
 
-    positions = node_positions(model, max_draw_depth)
-    edge_x, edge_y = [], []
-    for node, (x, depth) in positions.items():
+    positions = node_positions(model, depth)
+    edge_x, edge_y, texts, fills, borders = [], [], [], [], []
+    for node, (x, level) in positions.items():
         for child in (model.left_[node], model.right_[node]):
             if child in positions:
                 edge_x += [x, positions[child][0], None]
-                edge_y += [-depth, -positions[child][1], None]
-    texts, fills, borders = [], [], []
-    for node, (_, depth) in positions.items():
-        text, kind = node_label(
-            model, node, depth, max_draw_depth, feature_names, class_names
-        )
-        texts.append(text.replace("\n", "<br>").replace("<=", "≤"))
-        majority = COLOURS[int(np.argmax(model.value_[node]))]
-        fills.append(_tint(majority, 0.35) if kind == "leaf" else "white")
-        borders.append({"leaf": majority, "cut": "#999999"}.get(kind, "black"))
-    x, y = zip(*((x, -depth) for x, depth in positions.values()), strict=True)
-    return [
-        go.Scatter(
-            x=edge_x,
-            y=edge_y,
-            mode="lines",
-            line={"color": "#999999", "width": 1},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers+text",
-            text=texts,
-            textfont={"size": 9},
-            marker={
-                "symbol": "square",
-                "size": 44,
-                "color": fills,
-                "line": {"color": borders, "width": 1},
-            },
-            hoverinfo="text",
-            showlegend=False,
-        ),
-    ]
+                edge_y += [-level, -positions[child][1], None]
+        majority = int(np.argmax(model.value_[node]))
+        count = f"<br>n={model.n_node_samples_[node]}"
+        if model.left_[node] == -1:  # a leaf
+            texts.append(f"{class_names[majority]}{count}")
+            fills.append(_tint(COLOURS[majority], 0.35))
+            borders.append(COLOURS[majority])
+        elif level == depth:  # drawn no further
+            texts.append(f"...{count}")
+            fills.append("white")
+            borders.append("#999999")
+        else:
+            feature = feature_names[model.feature_[node]]
+            texts.append(f"{feature}<br>≤ {model.threshold_[node]:.3g}")
+            fills.append("white")
+            borders.append("black")
+    x, y = zip(*((x, -level) for x, level in positions.values()), strict=True)
+    edges = go.Scatter(
+        x=edge_x,
+        y=edge_y,
+        mode="lines",
+        line={"color": "#999999", "width": 1},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    box = {"symbol": "square", "size": 44, "color": fills}
+    nodes = go.Scatter(
+        x=x,
+        y=y,
+        mode="markers+text",
+        text=texts,
+        textfont={"size": 9},
+        marker={**box, "line": {"color": borders, "width": 1}},
+        hoverinfo="text",
+        showlegend=False,
+    )
+    return [edges, nodes]
 
 
 def _tint(colour, strength):
@@ -152,13 +113,58 @@ def _tint(colour, strength):
     return f"rgb({red},{green},{blue})"
 
 
-def describe(model, X_train, y_train, X_val, y_val):
-    """One line: the tree's size and both accuracies."""
-    return (
-        f"depth {model.get_depth()}, {model.get_n_leaves()} leaves; "
-        f"train accuracy {model.score(X_train, y_train):.3f}, "
-        f"validation {model.score(X_val, y_val):.3f}"
+def tree_traces(model, X, y, *, feature_names, class_names):
+    """A fitted tree's regions with the points ``X``, ``y`` (panel 1) and its
+    diagram (panel 2): a list of (trace, panel)."""
+    diagram = diagram_traces(
+        model, feature_names=feature_names, class_names=class_names
     )
+    return [
+        (model_regions(model, X, resolution=60), 1),
+        *((trace, 1) for trace in class_points(X, y, names=class_names)),
+        *((trace, 2) for trace in diagram),
+    ]
+
+
+def diagram_range(model):
+    """The diagram's x range: its boxes, and at least the width of four."""
+    width = max(x for x, _ in node_positions(model, DIAGRAM_DEPTH).values())
+    return {"xaxis2.range": [-0.6, max(width, 3) + 0.6]}
+
+
+SUBPLOTS = {"column_widths": [0.45, 0.55], "horizontal_spacing": 0.06}
+TITLES = ("regions of the training data", f"the tree (top {DIAGRAM_DEPTH + 1} levels)")
+
+
+def _layout(feature_names):
+    """Both panels' layout: axis titles on the left, the diagram's axes hidden."""
+    hidden = {"visible": False, "fixedrange": True}
+    return {
+        "xaxis.title.text": feature_names[0],
+        "yaxis.title.text": feature_names[1],
+        "xaxis2": hidden,
+        "yaxis2": {**hidden, "range": [-DIAGRAM_DEPTH - 0.5, 0.5]},
+        "plot_bgcolor": "white",  # the diagram on white, like a page
+    }
+
+
+def picture(model, X, y, *, feature_names, class_names):
+    """A still figure of a fitted tree: its regions beside its diagram."""
+    from plotly.subplots import make_subplots
+
+    titles = ("its regions", "its questions")
+    figure = make_subplots(1, 2, subplot_titles=titles, **SUBPLOTS)
+    traces = tree_traces(
+        model, X, y, feature_names=feature_names, class_names=class_names
+    )
+    for trace, panel in traces:
+        figure.add_trace(trace, row=1, col=panel)
+    figure.update_layout({**_layout(feature_names), **diagram_range(model)})
+    levels = min(model.get_depth(), DIAGRAM_DEPTH)
+    figure.update_layout({"yaxis2.range": [-levels - 0.5, 0.5]})  # no empty levels
+    figure.update_layout(height=420, margin={"t": 40})
+    description = "A decision tree's regions on two features and its diagram"
+    return PlotlyFigure(figure, "decision-tree-picture", description=description)
 
 
 def explorer(
@@ -172,32 +178,24 @@ def explorer(
 ):
     """A tree's regions on two features and its diagram, for ``max_depth`` (slider)
     and ``min_samples_split`` (menu), with its training and validation accuracy."""
-    classes = np.unique(y_train)
-    names = class_names or [str(label) for label in classes]
+    names = class_names or [str(label) for label in np.unique(y_train)]
 
     def draw(min_samples_split, max_depth):
         model = DecisionTreeClassifier(
             max_depth=None if max_depth == GROWN else max_depth,
             min_samples_split=min_samples_split,
         ).fit(X_train, y_train)
-        diagram = tree_diagram_traces(
-            model, feature_names=feature_names, class_names=names
+        title = (
+            f"max_depth = {max_depth}, min_samples_split = {min_samples_split}: "
+            f"depth {model.get_depth()}, {model.get_n_leaves()} leaves; "
+            f"train accuracy {model.score(X_train, y_train):.3f}, "
+            f"validation {model.score(X_val, y_val):.3f}"
         )
-        right = max(x for x, _ in node_positions(model, DIAGRAM_DEPTH).values())
-        return View(
-            [
-                model_regions(model, X_train, resolution=60),
-                *class_points(X_train, y_train, names=names),
-                *((trace, 2) for trace in diagram),
-            ],
-            title=(
-                f"max_depth = {max_depth}, min_samples_split = {min_samples_split}: "
-                + describe(model, X_train, y_train, X_val, y_val)
-            ),
-            layout={"xaxis2.range": [-0.6, max(right, 3) + 0.6]},
+        traces = tree_traces(
+            model, X_train, y_train, feature_names=feature_names, class_names=names
         )
+        return View(traces, title=title, layout=diagram_range(model))
 
-    hidden = {"visible": False, "fixedrange": True}
     return Explorer(
         [
             Control(
@@ -208,32 +206,9 @@ def explorer(
         draw,
         name="decision-tree-explorer",
         panels=(1, 2),
-        subplots={"column_widths": [0.45, 0.55], "horizontal_spacing": 0.06},
-        subplot_titles=(
-            "regions of the training data",
-            f"the tree (top {DIAGRAM_DEPTH + 1} levels)",
-        ),
-        layout={
-            "xaxis.title.text": feature_names[0],
-            "yaxis.title.text": feature_names[1],
-            "xaxis2": hidden,
-            "yaxis2": {**hidden, "range": [-DIAGRAM_DEPTH - 0.5, 0.5]},
-            # The diagram on white, like a page, not on the plot's background.
-            "shapes": [
-                {
-                    "type": "rect",
-                    "xref": "x2 domain",
-                    "yref": "y2 domain",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 0,
-                    "y1": 1,
-                    "fillcolor": "white",
-                    "line": {"width": 0},
-                    "layer": "below",
-                }
-            ],
-        },
+        subplots=SUBPLOTS,
+        subplot_titles=TITLES,
+        layout=_layout(feature_names),
         description=(
             "Decision regions of a decision tree on two wine features, and the "
             "tree's questions as a diagram"
