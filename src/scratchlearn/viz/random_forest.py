@@ -138,14 +138,31 @@ def features_used_per_tree(forest):
     )
 
 
+# GENERAL: belongs in viz/figures.py (Chapter 12 marks its chosen round with a copy)
+def chosen_line(x, axes=("x2", "y2")):
+    """A dotted vertical line at ``x`` across a panel (by default the second): the
+    setting chosen on a curve drawn over all settings."""
+    return {
+        "type": "line",
+        "xref": axes[0],
+        "yref": f"{axes[1]} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "width": 1, "dash": "dot"},
+    }
+
+
 def _format(score):
     return "n/a" if np.isnan(score) else f"{score:.3f}"
 
 
 def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
-    """A forest's regions on two features and the out-of-bag and test accuracy of
-    its first 1, 2, ... trees, for ``n_estimators`` (slider), ``max_features`` and
-    ``max_depth`` (menu).
+    """A forest's regions on two features, for ``n_estimators`` (slider),
+    ``max_features`` and ``max_depth`` (menu), beside the out-of-bag and test
+    accuracy of its first 1, 2, ..., ``MAX_TREES`` trees (a dotted line marks
+    ``n_estimators``).
 
     One forest of ``MAX_TREES`` trees is grown per (``max_features``,
     ``max_depth``) and kept: its first ``n`` trees are the forest of ``n`` trees
@@ -171,13 +188,9 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
     def draw(max_features, max_depth, n_estimators):
         oob, test, xs, ys, regions, depths = grown(max_features, max_depth)
         last = n_estimators - 1
-        markers = n_estimators < 5  # a line through one point is invisible
         curves = [
-            curve(scores[:n_estimators], name=label, colour=colour, markers=markers)
-            for scores, label, colour in [
-                (oob, OOB_LABEL, TRAIN_COLOUR),
-                (test, TEST_LABEL, VALIDATION_COLOUR),
-            ]
+            curve(oob, name=OOB_LABEL, colour=TRAIN_COLOUR),
+            curve(test, name=TEST_LABEL, colour=VALIDATION_COLOUR),
         ]
         return View(
             [
@@ -185,6 +198,7 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
                 *class_points(X_train, y_train, names=names),
                 *((trace, 2) for trace in curves),
             ],
+            layout={"shapes": [chosen_line(n_estimators)]},
             title=(
                 f"max_features={max_features}, max_depth={max_depth}: "
                 f"{n_estimators} tree(s), deepest {depths[last]}; out-of-bag "
