@@ -50,11 +50,14 @@ def test_a_setting_draws_the_ensemble_of_that_many_rounds(
     (heatmap,) = [trace for trace in figure.data if trace.type == "heatmap"]
     np.testing.assert_array_equal(np.asarray(heatmap.z), expected)
     curves = {trace.name: trace.y for trace in figure.data if trace.xaxis == "x2"}
-    assert len(curves["test error"]) == n_estimators
-    assert curves["test error"][-1] == pytest.approx(1 - model.score(X_test, y_test))
-    assert curves["training error"][-1] == pytest.approx(
+    last = n_estimators - 1
+    assert len(curves["test error"]) == boost_plots.MAX_ROUNDS
+    assert curves["test error"][last] == pytest.approx(1 - model.score(X_test, y_test))
+    assert curves["training error"][last] == pytest.approx(
         1 - model.score(X_train, y_train)
     )
+    (line,) = figure.layout.shapes  # marks the chosen number of rounds
+    assert line.x0 == line.x1 == n_estimators
 
 
 def test_sample_weights_by_round_are_the_boosting_weights():
@@ -75,3 +78,4 @@ def test_an_early_stop_stands_in_for_later_rounds():
     explorer = boost_plots.explorer(X, y, X, y, resolution=10)
     figure = explorer.figure(max_depth=1, learning_rate=1.0, n_estimators=30)
     assert "after 1 round(s), training error 0.000" in figure.layout.title.text
+    assert figure.layout.shapes[0].x0 == 1

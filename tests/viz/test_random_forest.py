@@ -50,8 +50,10 @@ def test_a_setting_draws_the_forest_of_that_many_trees(explorer, halves, n_estim
     np.testing.assert_array_equal(np.asarray(heatmap.z), expected)
     curves = {trace.name: trace.y for trace in figure.data if trace.xaxis == "x2"}
     test_curve = curves[forest_plots.TEST_LABEL]
-    assert len(test_curve) == n_estimators
-    assert test_curve[-1] == pytest.approx(forest.score(X_test, y_test))
+    assert len(test_curve) == forest_plots.MAX_TREES
+    assert test_curve[n_estimators - 1] == pytest.approx(forest.score(X_test, y_test))
+    (line,) = figure.layout.shapes  # marks the chosen number of trees
+    assert line.x0 == line.x1 == n_estimators
     assert f"test accuracy {forest.score(X_test, y_test):.3f}" in (
         figure.layout.title.text
     )
