@@ -113,16 +113,16 @@ def _tint(colour, strength):
     return f"rgb({red},{green},{blue})"
 
 
-def tree_traces(model, X, y, *, feature_names, class_names):
-    """A fitted tree's regions with the points ``X``, ``y`` (panel 1) and its
-    diagram (panel 2): a list of (trace, panel)."""
+def tree_traces(model, X, y, *, feature_names, class_names, diagram_panel=2):
+    """A fitted tree's regions with the points ``X``, ``y`` (in panel 1) and its
+    diagram (in ``diagram_panel``): a list of (trace, panel)."""
     diagram = diagram_traces(
         model, feature_names=feature_names, class_names=class_names
     )
     return [
         (model_regions(model, X, resolution=60), 1),
         *((trace, 1) for trace in class_points(X, y, names=class_names)),
-        *((trace, 2) for trace in diagram),
+        *((trace, diagram_panel) for trace in diagram),
     ]
 
 
@@ -130,10 +130,6 @@ def diagram_range(model):
     """The diagram's x range: its boxes, and at least the width of four."""
     width = max(x for x, _ in node_positions(model, DIAGRAM_DEPTH).values())
     return {"xaxis2.range": [-0.6, max(width, 3) + 0.6]}
-
-
-SUBPLOTS = {"column_widths": [0.45, 0.55], "horizontal_spacing": 0.06}
-TITLES = ("regions of the training data", f"the tree (top {DIAGRAM_DEPTH + 1} levels)")
 
 
 def _layout(feature_names):
@@ -152,8 +148,12 @@ def picture(model, X, y, *, feature_names, class_names):
     """A still figure of a fitted tree: its regions beside its diagram."""
     from plotly.subplots import make_subplots
 
-    titles = ("its regions", "its questions")
-    figure = make_subplots(1, 2, subplot_titles=titles, **SUBPLOTS)
+    figure = make_subplots(
+        1,
+        2,
+        subplot_titles=("its regions", "its questions"),
+        column_widths=[0.45, 0.55],
+    )
     traces = tree_traces(
         model, X, y, feature_names=feature_names, class_names=class_names
     )
@@ -192,7 +192,12 @@ def explorer(
             f"validation {model.score(X_val, y_val):.3f}"
         )
         traces = tree_traces(
-            model, X_train, y_train, feature_names=feature_names, class_names=names
+            model,
+            X_train,
+            y_train,
+            feature_names=feature_names,
+            class_names=names,
+            diagram_panel=(2, 1),  # below the regions: the diagram needs the width
         )
         return View(traces, title=title, layout=diagram_range(model))
 
@@ -205,9 +210,13 @@ def explorer(
         ],
         draw,
         name="decision-tree-explorer",
-        panels=(1, 2),
-        subplots=SUBPLOTS,
-        subplot_titles=TITLES,
+        panels=(2, 1),
+        height=860,
+        subplots={"vertical_spacing": 0.12},
+        subplot_titles=(
+            "regions of the training data",
+            f"the tree (top {DIAGRAM_DEPTH + 1} levels)",
+        ),
         layout=_layout(feature_names),
         description=(
             "Decision regions of a decision tree on two wine features, and the "
