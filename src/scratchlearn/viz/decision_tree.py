@@ -1,6 +1,6 @@
 """Figures and the explorer of Chapter 10 (decision trees).
 
-A fitted tree is drawn two ways, side by side: on two features, as the axis-aligned
+A fitted tree is drawn two ways, together: on two features, as the axis-aligned
 rectangles where each class wins, and as a diagram of its questions (each internal
 node "feature <= threshold", each leaf its majority class and sample count). The
 explorer changes ``max_depth`` and ``min_samples_split``.
@@ -105,6 +105,7 @@ def diagram_traces(model, *, feature_names, class_names, depth=DIAGRAM_DEPTH):
     return [edges, nodes]
 
 
+# GENERAL: belongs in viz/figures.py (a class colour as an opaque pale fill)
 def _tint(colour, strength):
     """``"#rrggbb"`` mixed with white, opaque (the edges behind a box stay hidden):
     ``strength`` 1 is the colour itself, 0 is white."""
@@ -133,7 +134,7 @@ def diagram_range(model):
 
 
 def _layout(feature_names):
-    """Both panels' layout: axis titles on the left, the diagram's axes hidden."""
+    """Both panels' layout: the regions' axis titles, the diagram's axes hidden."""
     hidden = {"visible": False, "fixedrange": True}
     return {
         "xaxis.title.text": feature_names[0],
