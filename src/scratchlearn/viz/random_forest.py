@@ -28,6 +28,15 @@ GROWN = "None"
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
 MAX_TREES = 60  # the explorer's largest forest
 OOB_LABEL, TEST_LABEL = "out-of-bag accuracy (training data)", "test accuracy"
+# The explorer's legend, in the accuracy panel's empty lower right (as in
+# plot_staged_scores), which leaves the panels the figure's whole width.
+LEGEND = {
+    "x": 1,
+    "xanchor": "right",
+    "y": 0,
+    "yanchor": "bottom",
+    "bgcolor": "rgba(255,255,255,0.8)",
+}
 
 
 def staged_scores(forest, X_train, y_train, X_test, y_test):
@@ -228,14 +237,7 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
             "xaxis2.range": [0, MAX_TREES + 1],
             "yaxis2.title.text": "accuracy",
             "yaxis2.range": [0.5, 1.0],
-            # In the accuracy panel's empty lower right, as in plot_staged_scores.
-            "legend": {
-                "x": 1,
-                "xanchor": "right",
-                "y": 0,
-                "yanchor": "bottom",
-                "bgcolor": "rgba(255,255,255,0.8)",
-            },
+            "legend": LEGEND,
         },
         description=(
             "Decision regions of a random forest on two moon-shaped classes, and its "
