@@ -1,26 +1,30 @@
-"""Figures and explorers of Chapter 12 (AdaBoost).
+"""Figures and the explorer of Chapter 12 (AdaBoost).
 
 A boosted ensemble is drawn round by round: each weak learner's regions, with the
 training points sized by the weight they had when it was fitted, and then the regions
 of the weighted vote. The staged error curve shows the training and test error after
-each round. The explorers change ``n_estimators``, ``learning_rate`` and the depth of
+each round. The explorer changes ``n_estimators``, ``learning_rate`` and the depth of
 the weak learners.
 """
+
+import functools
 
 import numpy as np
 
 from scratchlearn.supervised import AdaBoostClassifier
-from scratchlearn.viz.common import (
-    PlotlyFigure,
-    show_figure_in,
-    staged_regions_explorer,
+from scratchlearn.viz.explorer import Control, Explorer, View, show
+from scratchlearn.viz.figures import (
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    class_points,
+    curve,
+    grid_over,
+    plot_decision_boundary,
+    region_trace,
 )
-from scratchlearn.viz.figures import COLOURS, grid_over, plot_decision_boundary
-from scratchlearn.viz.random_forest import LabelledTree
 
-# The static explorer's settings: ensemble sizes, then (learning_rate, max_depth).
-SIZES = (1, 3, 10, 30, 100)
-SETTINGS = ((1.0, 2), (0.5, 2), (0.1, 2), (1.0, 1), (0.5, 1), (0.1, 1))
+MAX_ROUNDS = 100  # the explorer's largest ensemble
+RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0)
 
 
 def sample_weights_by_round(model, X, y):
@@ -44,6 +48,18 @@ def sample_weights_by_round(model, X, y):
     penalties = np.vstack([np.zeros(len(y)), penalties[:-1]])  # shift by one round
     weights = np.exp(penalties - penalties.max(axis=1, keepdims=True))  # stable exp
     return weights / weights.sum(axis=1, keepdims=True)
+
+
+# GENERAL: belongs in viz/figures.py (Chapter 11 draws its forest's trees with a copy)
+class LabelledTree:
+    """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
+    labels instead, so that it can be drawn like a classifier."""
+
+    def __init__(self, tree, classes):
+        self.tree, self.classes_ = tree, classes
+
+    def predict(self, X):
+        return self.classes_[self.tree.predict(X)]
 
 
 def plot_rounds(model, X, y, axes):
@@ -74,8 +90,8 @@ def plot_staged_errors(train, test, ax, *, reference=None, title=None):
     """Training and test error against the number of rounds; ``reference`` (test
     errors of another implementation) is drawn dashed on top."""
     rounds = np.arange(1, len(train) + 1)
-    ax.plot(rounds, train, label="training error", color=COLOURS[0])
-    ax.plot(rounds, test, label="test error", color=COLOURS[1])
+    ax.plot(rounds, train, label="training error", color=TRAIN_COLOUR)
+    ax.plot(rounds, test, label="test error", color=VALIDATION_COLOUR)
     if reference is not None:
         ax.plot(
             np.arange(1, len(reference) + 1),
@@ -94,59 +110,6 @@ def plot_staged_errors(train, test, ax, *, reference=None, title=None):
     return ax
 
 
-def describe(model, train, test):
-    """One line: the number of learners and the last training and test errors."""
-    return (
-        f"{len(model.estimators_)} learner(s): training error {train[-1]:.3f}, "
-        f"test error {test[-1]:.3f}"
-    )
-
-
-def live_explorer(X_train, y_train, X_test, y_test):
-    """ipywidgets controls for ``n_estimators``, ``learning_rate`` and ``max_depth``;
-    every change refits the ensemble and redraws its regions and its staged errors."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    n_estimators = widgets.IntSlider(
-        value=30, min=1, max=100, description="n_estimators"
-    )
-    learning_rate = widgets.FloatLogSlider(
-        value=1.0, base=10, min=-2, max=0.5, step=0.1, description="learning_rate"
-    )
-    max_depth = widgets.ToggleButtons(
-        options=[1, 2, 3], value=2, description="max_depth"
-    )
-    style = {"description_width": "initial"}
-    for control in (n_estimators, learning_rate, max_depth):
-        control.style = style
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        model = AdaBoostClassifier(
-            n_estimators.value,
-            learning_rate=learning_rate.value,
-            max_depth=max_depth.value,
-        ).fit(X_train, y_train)
-        train = staged_errors(model, X_train, y_train)
-        test = staged_errors(model, X_test, y_test)
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6))
-        plot_decision_boundary(model, X_train, y_train, left, resolution=70)
-        plot_staged_errors(train, test, right)
-        right.set_xlim(0, n_estimators.max + 1)
-        right.set_ylim(0, 0.7)
-        fig.suptitle(describe(model, train, test), fontsize=10)
-        fig.tight_layout()
-        show_figure_in(out, fig)
-
-    for control in (n_estimators, learning_rate, max_depth):
-        control.observe(redraw, names="value")
-    redraw()
-    display(widgets.VBox([widgets.HBox([n_estimators, learning_rate]), max_depth, out]))
-
-
 def staged_regions(model, X, sizes, resolution=50):
     """Class index predicted over a grid after ``n`` rounds, for ``n`` in ``sizes``
     (after an early stop, the last round stands in for later ones).
@@ -163,50 +126,92 @@ def staged_regions(model, X, sizes, resolution=50):
     return xs, ys, regions
 
 
-def static_explorer(
-    X_train,
-    y_train,
-    X_test,
-    y_test,
-    *,
-    sizes=SIZES,
-    settings=SETTINGS,
-    resolution=50,
-    name="adaboost-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    menu over (``learning_rate``, ``max_depth``) and a slider over the number of
-    rounds. Each menu entry boosts ``max(sizes)`` rounds once; the ensemble after
-    ``n`` rounds is exactly the one ``n_estimators=n`` would train."""
+# GENERAL: belongs in viz/figures.py (Chapter 11 marks its chosen size with a copy)
+def chosen_line(x, axes=("x2", "y2")):
+    """A dotted vertical line at ``x`` across a panel (by default the second): the
+    setting chosen on a curve drawn over all settings."""
+    return {
+        "type": "line",
+        "xref": axes[0],
+        "yref": f"{axes[1]} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "width": 1, "dash": "dot"},
+    }
+
+
+def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
+    """The vote's regions on two features, for ``n_estimators`` (slider),
+    ``learning_rate`` and ``max_depth`` (menu), beside the training and test error
+    after each of ``MAX_ROUNDS`` rounds (a dotted line marks ``n_estimators``).
+
+    One ensemble of ``MAX_ROUNDS`` rounds is boosted per (``max_depth``,
+    ``learning_rate``) and kept: its first ``n`` rounds are exactly what
+    ``n_estimators=n`` would train, so moving ``n_estimators`` refits nothing.
+    """
     classes = np.unique(y_train)
-    regions, titles = [], []
-    for rate, depth in settings:
-        model = AdaBoostClassifier(max(sizes), learning_rate=rate, max_depth=depth)
-        model.fit(X_train, y_train)
+    names = [f"class {label}" for label in classes]
+
+    @functools.cache
+    def boosted(max_depth, learning_rate):
+        model = AdaBoostClassifier(
+            MAX_ROUNDS, learning_rate=learning_rate, max_depth=max_depth
+        ).fit(X_train, y_train)
         train = staged_errors(model, X_train, y_train)
         test = staged_errors(model, X_test, y_test)
-        xs, ys, setting_regions = staged_regions(model, X_train, sizes, resolution)
-        regions.append(setting_regions)
-        # After an early stop the last round stands in for later ones.
-        last = [min(size, len(train)) - 1 for size in sizes]
-        titles.append(
-            [
-                f"learning_rate={rate}, max_depth={depth}: after {k + 1} "
-                f"round(s), training error {train[k]:.3f}, "
-                f"test error {test[k]:.3f}"
-                for k in last
-            ]
+        xs, ys, regions = staged_regions(
+            model, X_train, range(1, MAX_ROUNDS + 1), resolution
         )
-    figure = staged_regions_explorer(
-        X_train,
-        y_train,
-        xs,
-        ys,
-        regions,
-        titles,
-        colours=COLOURS[: len(classes)],
-        menu_labels=[f"learning_rate={r}, max_depth={d}" for r, d in settings],
-        slider_labels=[str(size) for size in sizes],
-        start=sizes.index(30) if 30 in sizes else 0,
+        return train, test, xs, ys, np.array(regions, dtype=np.int8)
+
+    def draw(max_depth, learning_rate, n_estimators):
+        train, test, xs, ys, regions = boosted(max_depth, learning_rate)
+        rounds = min(n_estimators, len(train))  # fewer after an early stop
+        curves = [
+            curve(train, name="training error", colour=TRAIN_COLOUR),
+            curve(test, name="test error", colour=VALIDATION_COLOUR),
+        ]
+        return View(
+            [
+                region_trace(xs, ys, regions[n_estimators - 1], len(classes)),
+                *class_points(X_train, y_train, names=names),
+                *((trace, 2) for trace in curves),
+            ],
+            layout={"shapes": [chosen_line(rounds)]},
+            title=(
+                f"learning_rate={show(learning_rate)}, max_depth={max_depth}: after "
+                f"{rounds} round(s), training error {train[rounds - 1]:.3f}, "
+                f"test error {test[rounds - 1]:.3f}"
+            ),
+        )
+
+    return Explorer(
+        [
+            Control("max_depth", [1, 2], live_values=[1, 2, 3], start=2),
+            Control("learning_rate", [0.1, 0.5, 1.0], live_values=RATES, start=1.0),
+            Control(
+                "n_estimators",
+                [1, 3, 10, 30, MAX_ROUNDS],
+                live_values=range(1, MAX_ROUNDS + 1),
+                start=30,
+            ),
+        ],
+        draw,
+        name="adaboost-explorer",
+        panels=(1, 2),
+        subplot_titles=("regions of the weighted vote", "error after each round"),
+        layout={
+            "xaxis.title.text": "feature 1",
+            "yaxis.title.text": "feature 2",
+            "xaxis2.title.text": "boosting round",
+            "xaxis2.range": [0, MAX_ROUNDS + 1],
+            "yaxis2.title.text": "error rate",
+            "yaxis2.range": [0, 0.7],
+        },
+        description=(
+            "Decision regions of AdaBoost on three classes in rings, and its training "
+            "and test error after each boosting round"
+        ),
     )
-    return PlotlyFigure(figure, name)

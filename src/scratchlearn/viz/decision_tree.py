@@ -1,18 +1,23 @@
-"""Figures and explorers of Chapter 10 (decision trees).
+"""Figures and the explorer of Chapter 10 (decision trees).
 
-A fitted tree is drawn two ways: as a diagram of its questions (each internal node
-"feature <= threshold", each leaf its majority class and sample count), and, on two
-features, as the axis-aligned rectangles where each class wins. The explorers change
-``max_depth`` and ``min_samples_split`` and show how the rectangles multiply.
+A fitted tree is drawn two ways, together: on two features, as the axis-aligned
+rectangles where each class wins, and as a diagram of its questions (each internal
+node "feature <= threshold", each leaf its majority class and sample count). The
+explorer changes ``max_depth`` and ``min_samples_split``.
 """
 
 import numpy as np
 
 from scratchlearn.supervised import DecisionTreeClassifier
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.figures import COLOURS, plot_decision_boundary, predicted_regions
+from scratchlearn.viz.common import PlotlyFigure
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import COLOURS, class_points, model_regions
 
-DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, None)
+# An ipywidgets selection reads the value None as "nothing chosen", so the explorer's
+# controls say "None" (a string) for a tree grown until its leaves are pure.
+GROWN = "None"
+DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
+DIAGRAM_DEPTH = 4  # levels of the diagram below the root; deeper nodes show "..."
 
 
 def node_positions(model, max_draw_depth):
@@ -45,190 +50,177 @@ def node_positions(model, max_draw_depth):
     return positions
 
 
-def plot_tree_diagram(
-    model, ax, *, feature_names=None, class_names=None, max_draw_depth=4
-):
-    """Draw the top ``max_draw_depth`` levels of a fitted classification tree.
+def diagram_traces(model, *, feature_names, class_names, depth=DIAGRAM_DEPTH):
+    """The top ``depth`` levels of a fitted classification tree as plotly traces:
+    the edges as one line, the nodes as square markers with their text, node
+    ``(x, level)`` at ``(x, -level)``.
 
-    Internal nodes show their question; leaves their majority class (the box takes
-    its colour) and sample count. A node cut off by ``max_draw_depth`` shows "...".
+    An internal node shows its question; a leaf its majority class (the box takes
+    its colour) and sample count; a node cut off at ``depth`` shows "...".
     """
-    positions = node_positions(model, max_draw_depth)
-    n_features = model.n_features_in_
-    features = feature_names or [f"x{j}" for j in range(n_features)]
-    names = class_names or [str(label) for label in model.classes_]
-    for node, (x, depth) in positions.items():
-        for child in (model.left_[node], model.right_[node]):
-            if child in positions:
-                child_x, child_depth = positions[child]
-                ax.plot([x, child_x], [-depth, -child_depth], color="0.6", zorder=1)
-        majority = int(np.argmax(model.value_[node]))
-        if model.left_[node] == -1:
-            text = f"{names[majority]}\nn={model.n_node_samples_[node]}"
-            box = {"boxstyle": "round", "facecolor": COLOURS[majority], "alpha": 0.35}
-        elif depth == max_draw_depth:
-            text = f"...\nn={model.n_node_samples_[node]}"
-            box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"}
-        else:
-            feature = features[model.feature_[node]]
-            text = f"{feature}\n<= {model.threshold_[node]:.3g}"
-            box = {"boxstyle": "round", "facecolor": "white", "edgecolor": "k"}
-        ax.text(x, -depth, text, ha="center", va="center", fontsize=7, bbox=box)
-    xs = [x for x, _ in positions.values()]
-    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    ax.set_ylim(-max(depth for _, depth in positions.values()) - 0.5, 0.5)
-    ax.axis("off")
-    return ax
-
-
-def describe(model, X_train, y_train, X_val, y_val):
-    """One line: the tree's size and both accuracies."""
-    return (
-        f"depth {model.get_depth()}, {model.get_n_leaves()} leaves; "
-        f"train accuracy {model.score(X_train, y_train):.3f}, "
-        f"validation {model.score(X_val, y_val):.3f}"
-    )
-
-
-def live_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    feature_names=("feature 1", "feature 2"),
-    class_names=None,
-):
-    """ipywidgets sliders for ``max_depth`` and ``min_samples_split``; every change
-    refits the tree and redraws its regions and its diagram."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    depth = widgets.IntSlider(value=3, min=1, max=12, description="max_depth")
-    split = widgets.IntSlider(
-        value=2,
-        min=2,
-        max=60,
-        description="min_samples_split",
-        style={"description_width": "initial"},
-    )
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        model = DecisionTreeClassifier(
-            max_depth=depth.value, min_samples_split=split.value
-        ).fit(X_train, y_train)
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(
-                1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.4]}
-            )
-        plot_decision_boundary(
-            model, X_train, y_train, left, resolution=120, feature_names=feature_names
-        )
-        plot_tree_diagram(
-            model, right, feature_names=feature_names, class_names=class_names
-        )
-        fig.suptitle(describe(model, X_train, y_train, X_val, y_val), fontsize=10)
-        fig.tight_layout()
-        show_figure_in(out, fig)
-
-    for control in (depth, split):
-        control.observe(redraw, names="value")
-    redraw()
-    display(widgets.VBox([widgets.HBox([depth, split]), out]))
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    depths=DEPTHS,
-    resolution=80,
-    feature_names=("feature 1", "feature 2"),
-    class_names=None,
-    name="decision-tree-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    slider over ``max_depth`` showing the regions of each tree."""
     import plotly.graph_objects as go
 
-    classes = np.unique(y_train)
-    n_classes = len(classes)
-    names = class_names or [str(label) for label in classes]
-    colourscale = [
-        [edge, COLOURS[i]]
-        for i in range(n_classes)
-        for edge in (i / n_classes, (i + 1) / n_classes)
-    ]
-    traces, titles = [], []
-    for max_depth in depths:
-        model = DecisionTreeClassifier(max_depth=max_depth).fit(X_train, y_train)
-        xs, ys, regions = predicted_regions(model, X_train, resolution)
-        traces.append(
-            go.Heatmap(
-                x=rounded(xs, 3),
-                y=rounded(ys, 3),
-                z=regions,
-                zmin=-0.5,
-                zmax=n_classes - 0.5,
-                colorscale=colourscale,
-                opacity=0.3,
-                showscale=False,
-                hoverinfo="skip",
-                visible=False,
-            )
-        )
-        titles.append(
-            f"max_depth = {max_depth}: "
-            + describe(model, X_train, y_train, X_val, y_val)
-        )
-    n_heatmaps = len(traces)
-    for index, label in enumerate(classes):
-        members = y_train == label
-        traces.append(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=names[index],
-                marker={
-                    "color": COLOURS[index],
-                    "size": 6,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            )
-        )
-    start = min(2, n_heatmaps - 1)
-    traces[start].visible = True
-    steps = [
-        {
-            "label": str(max_depth),
-            "method": "update",
-            "args": [
-                {"visible": [index == step for index in range(n_heatmaps)]},
-                {"title.text": titles[step]},
-                list(range(n_heatmaps)),
-            ],
-        }
-        for step, max_depth in enumerate(depths)
-    ]
-    figure = go.Figure(traces)
-    xs, ys, _ = predicted_regions(model, X_train, 2)  # the grid's corners
-    figure.update_layout(
-        title={"text": titles[start], "font": {"size": 12}},
-        height=560,
-        xaxis={"title": feature_names[0], "range": [xs[0], xs[-1]]},
-        yaxis={"title": feature_names[1], "range": [ys[0], ys[-1]]},
-        sliders=[
-            {
-                "active": start,
-                "currentvalue": {"prefix": "max_depth = "},
-                "pad": {"t": 40},
-                "steps": steps,
-            }
-        ],
+    positions = node_positions(model, depth)
+    edge_x, edge_y, texts, fills, borders = [], [], [], [], []
+    for node, (x, level) in positions.items():
+        for child in (model.left_[node], model.right_[node]):
+            if child in positions:
+                edge_x += [x, positions[child][0], None]
+                edge_y += [-level, -positions[child][1], None]
+        majority = int(np.argmax(model.value_[node]))
+        count = f"<br>n={model.n_node_samples_[node]}"
+        if model.left_[node] == -1:  # a leaf
+            texts.append(f"{class_names[majority]}{count}")
+            fills.append(_tint(COLOURS[majority], 0.35))
+            borders.append(COLOURS[majority])
+        elif level == depth:  # drawn no further
+            texts.append(f"...{count}")
+            fills.append("white")
+            borders.append("#999999")
+        else:
+            feature = feature_names[model.feature_[node]]
+            texts.append(f"{feature}<br>≤ {model.threshold_[node]:.3g}")
+            fills.append("white")
+            borders.append("black")
+    x, y = zip(*((x, -level) for x, level in positions.values()), strict=True)
+    edges = go.Scatter(
+        x=edge_x,
+        y=edge_y,
+        mode="lines",
+        line={"color": "#999999", "width": 1},
+        hoverinfo="skip",
+        showlegend=False,
     )
-    return PlotlyFigure(figure, name)
+    box = {"symbol": "square", "size": 44, "color": fills}
+    nodes = go.Scatter(
+        x=x,
+        y=y,
+        mode="markers+text",
+        text=texts,
+        textfont={"size": 9},
+        marker={**box, "line": {"color": borders, "width": 1}},
+        hoverinfo="text",
+        showlegend=False,
+    )
+    return [edges, nodes]
+
+
+# GENERAL: belongs in viz/figures.py (a class colour as an opaque pale fill)
+def _tint(colour, strength):
+    """``"#rrggbb"`` mixed with white, opaque (the edges behind a box stay hidden):
+    ``strength`` 1 is the colour itself, 0 is white."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (round(255 - strength * (255 - c)) for c in channels)
+    return f"rgb({red},{green},{blue})"
+
+
+def tree_traces(model, X, y, *, feature_names, class_names, diagram_panel=2):
+    """A fitted tree's regions with the points ``X``, ``y`` (in panel 1) and its
+    diagram (in ``diagram_panel``): a list of (trace, panel)."""
+    diagram = diagram_traces(
+        model, feature_names=feature_names, class_names=class_names
+    )
+    return [
+        (model_regions(model, X, resolution=60), 1),
+        *((trace, 1) for trace in class_points(X, y, names=class_names)),
+        *((trace, diagram_panel) for trace in diagram),
+    ]
+
+
+def diagram_range(model):
+    """The diagram's x range: its boxes, and at least the width of four."""
+    width = max(x for x, _ in node_positions(model, DIAGRAM_DEPTH).values())
+    return {"xaxis2.range": [-0.6, max(width, 3) + 0.6]}
+
+
+def _layout(feature_names):
+    """Both panels' layout: the regions' axis titles, the diagram's axes hidden."""
+    hidden = {"visible": False, "fixedrange": True}
+    return {
+        "xaxis.title.text": feature_names[0],
+        "yaxis.title.text": feature_names[1],
+        "xaxis2": hidden,
+        "yaxis2": {**hidden, "range": [-DIAGRAM_DEPTH - 0.5, 0.5]},
+        "plot_bgcolor": "white",  # the diagram on white, like a page
+    }
+
+
+def picture(model, X, y, *, feature_names, class_names):
+    """A still figure of a fitted tree: its regions beside its diagram."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(
+        1,
+        2,
+        subplot_titles=("its regions", "its questions"),
+        column_widths=[0.45, 0.55],
+    )
+    traces = tree_traces(
+        model, X, y, feature_names=feature_names, class_names=class_names
+    )
+    for trace, panel in traces:
+        figure.add_trace(trace, row=1, col=panel)
+    figure.update_layout({**_layout(feature_names), **diagram_range(model)})
+    levels = min(model.get_depth(), DIAGRAM_DEPTH)
+    figure.update_layout({"yaxis2.range": [-levels - 0.5, 0.5]})  # no empty levels
+    figure.update_layout(height=420, margin={"t": 40})
+    description = "A decision tree's regions on two features and its diagram"
+    return PlotlyFigure(figure, "decision-tree-picture", description=description)
+
+
+def explorer(
+    X_train,
+    y_train,
+    X_val,
+    y_val,
+    *,
+    feature_names=("feature 1", "feature 2"),
+    class_names=None,
+):
+    """A tree's regions on two features and its diagram, for ``max_depth`` (slider)
+    and ``min_samples_split`` (menu), with its training and validation accuracy."""
+    names = class_names or [str(label) for label in np.unique(y_train)]
+
+    def draw(min_samples_split, max_depth):
+        model = DecisionTreeClassifier(
+            max_depth=None if max_depth == GROWN else max_depth,
+            min_samples_split=min_samples_split,
+        ).fit(X_train, y_train)
+        title = (
+            f"max_depth = {max_depth}, min_samples_split = {min_samples_split}: "
+            f"depth {model.get_depth()}, {model.get_n_leaves()} leaves; "
+            f"train accuracy {model.score(X_train, y_train):.3f}, "
+            f"validation {model.score(X_val, y_val):.3f}"
+        )
+        traces = tree_traces(
+            model,
+            X_train,
+            y_train,
+            feature_names=feature_names,
+            class_names=names,
+            diagram_panel=(2, 1),  # below the regions: the diagram needs the width
+        )
+        return View(traces, title=title, layout=diagram_range(model))
+
+    return Explorer(
+        [
+            Control(
+                "min_samples_split", [2, 10, 30], live_values=range(2, 61), start=2
+            ),
+            Control("max_depth", DEPTHS, live_values=(*range(1, 13), GROWN), start=3),
+        ],
+        draw,
+        name="decision-tree-explorer",
+        panels=(2, 1),
+        height=860,
+        subplots={"vertical_spacing": 0.12},
+        subplot_titles=(
+            "regions of the training data",
+            f"the tree (top {DIAGRAM_DEPTH + 1} levels)",
+        ),
+        layout=_layout(feature_names),
+        description=(
+            "Decision regions of a decision tree on two wine features, and the "
+            "tree's questions as a diagram"
+        ),
+    )

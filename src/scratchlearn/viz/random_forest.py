@@ -1,25 +1,42 @@
-"""Figures and explorers of Chapter 11 (random forests).
+"""Figures and the explorer of Chapter 11 (random forests).
 
 On two features a forest is drawn as the regions where each class wins, next to the
-out-of-bag and test accuracies of its first 1, 2, ... trees. The explorers change
+out-of-bag and test accuracies of its first 1, 2, ... trees. The explorer changes
 ``n_estimators``, ``max_features`` and ``max_depth``: few trees give the jagged
 regions of single trees, many trees average them into a smoother boundary.
 """
 
+import functools
+
 import numpy as np
 
 from scratchlearn.supervised import RandomForestClassifier
-from scratchlearn.viz.common import (
-    PlotlyFigure,
-    show_figure_in,
-    staged_regions_explorer,
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import (
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    class_points,
+    curve,
+    grid_over,
+    plot_decision_boundary,
+    region_trace,
 )
-from scratchlearn.viz.figures import COLOURS, grid_over, plot_decision_boundary
 
-# The static explorer's settings: forest sizes, then (max_features, max_depth) pairs.
-SIZES = (1, 3, 10, 30, 60)
-SETTINGS = ((1, None), (2, None), (1, 3), (2, 3))
-DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, None)
+# An ipywidgets selection reads the value None as "nothing chosen", so the explorer's
+# controls say "None" (a string) for trees grown until their leaves are pure.
+GROWN = "None"
+DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
+MAX_TREES = 60  # the explorer's largest forest
+OOB_LABEL, TEST_LABEL = "out-of-bag accuracy (training data)", "test accuracy"
+# The explorer's legend, in the accuracy panel's empty lower right (as in
+# plot_staged_scores), which leaves the panels the figure's whole width.
+LEGEND = {
+    "x": 1,
+    "xanchor": "right",
+    "y": 0,
+    "yanchor": "bottom",
+    "bgcolor": "rgba(255,255,255,0.8)",
+}
 
 
 def staged_scores(forest, X_train, y_train, X_test, y_test):
@@ -62,8 +79,8 @@ def staged_scores(forest, X_train, y_train, X_test, y_test):
 def plot_staged_scores(oob, test, ax, *, title=None):
     """Draw the out-of-bag and test accuracies against the number of trees."""
     trees = np.arange(1, len(test) + 1)
-    ax.plot(trees, oob, label="out-of-bag accuracy (training data)", color=COLOURS[2])
-    ax.plot(trees, test, label="test accuracy", color=COLOURS[1])
+    ax.plot(trees, oob, label=OOB_LABEL, color=TRAIN_COLOUR)
+    ax.plot(trees, test, label=TEST_LABEL, color=VALIDATION_COLOUR)
     ax.set_xlabel("number of trees")
     ax.set_ylabel("accuracy")
     ax.legend(loc="lower right")
@@ -82,11 +99,9 @@ def plot_trees_and_forest(X, y, axes, *, n_estimators=100, random_state=0):
     forest = RandomForestClassifier(n_estimators, random_state=random_state)
     forest.fit(X, y)
     for index, ax in enumerate(axes[:3]):
-        tree = forest.estimators_[index]
-        # The tree predicts class indices; wrap it to draw it with the labels.
-        single = LabelledTree(tree, forest.classes_)
+        tree = LabelledTree(forest.estimators_[index], forest.classes_)
         plot_decision_boundary(
-            single, X, y, ax, resolution=120, title=f"tree {index + 1} of the forest"
+            tree, X, y, ax, resolution=120, title=f"tree {index + 1} of the forest"
         )
     plot_decision_boundary(
         forest, X, y, axes[3], resolution=120, title=f"forest of {n_estimators} trees"
@@ -94,6 +109,7 @@ def plot_trees_and_forest(X, y, axes, *, n_estimators=100, random_state=0):
     return forest
 
 
+# GENERAL: belongs in viz/figures.py (Chapter 12 draws its weak learners with a copy)
 class LabelledTree:
     """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
     labels instead, so that it can be drawn like a classifier."""
@@ -123,114 +139,108 @@ def staged_regions(forest, X, sizes, resolution=50):
     return xs, ys, regions
 
 
-def describe(forest, oob, test):
-    """One line: the forest's size and its last out-of-bag and test accuracies."""
-    depth = max(tree.get_depth() for tree in forest.estimators_)
-    return (
-        f"{len(forest.estimators_)} tree(s), deepest {depth}: out-of-bag accuracy "
-        f"{_format(oob[-1])}, test accuracy {test[-1]:.3f}"
+def features_used_per_tree(forest):
+    """How many distinct features each tree of ``forest`` splits on: (n_estimators,)."""
+    trees = forest.estimators_
+    return np.array(
+        [len(np.unique(tree.feature_[tree.feature_ >= 0])) for tree in trees]
     )
+
+
+# GENERAL: belongs in viz/figures.py (Chapter 12 marks its chosen round with a copy)
+def chosen_line(x, axes=("x2", "y2")):
+    """A dotted vertical line at ``x`` across a panel (by default the second): the
+    setting chosen on a curve drawn over all settings."""
+    return {
+        "type": "line",
+        "xref": axes[0],
+        "yref": f"{axes[1]} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "width": 1, "dash": "dot"},
+    }
 
 
 def _format(score):
     return "n/a" if np.isnan(score) else f"{score:.3f}"
 
 
-def live_explorer(X_train, y_train, X_test, y_test):
-    """ipywidgets controls for ``n_estimators``, ``max_features`` and ``max_depth``;
-    every change refits the forest and redraws its regions and its accuracy curves."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
+    """A forest's regions on two features, for ``n_estimators`` (slider),
+    ``max_features`` and ``max_depth`` (menu), beside the out-of-bag and test
+    accuracy of its first 1, 2, ..., ``MAX_TREES`` trees (a dotted line marks
+    ``n_estimators``).
 
-    n_estimators = widgets.IntSlider(
-        value=10, min=1, max=60, description="n_estimators"
-    )
-    max_features = widgets.ToggleButtons(
-        options=[1, 2], value=1, description="max_features"
-    )
-    # Options are labels: a selection widget reads the value None as "nothing chosen".
-    depths = {str(depth): depth for depth in DEPTHS}
-    max_depth = widgets.SelectionSlider(
-        options=list(depths), value="None", description="max_depth"
-    )
-    out = widgets.Output()
+    One forest of ``MAX_TREES`` trees is grown per (``max_features``,
+    ``max_depth``) and kept: its first ``n`` trees are the forest of ``n`` trees
+    (see :func:`staged_regions`), so moving ``n_estimators`` refits nothing.
+    """
+    classes = np.unique(y_train)
+    names = [f"class {label}" for label in classes]
 
-    def redraw(_change=None):
+    @functools.cache
+    def grown(max_features, max_depth):
         forest = RandomForestClassifier(
-            n_estimators.value,
-            max_features=max_features.value,
-            max_depth=depths[max_depth.value],
+            MAX_TREES,
+            max_features=max_features,
+            max_depth=None if max_depth == GROWN else max_depth,
             random_state=0,
         ).fit(X_train, y_train)
         oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6))
-        plot_decision_boundary(forest, X_train, y_train, left, resolution=100)
-        plot_staged_scores(oob, test, right)
-        right.set_ylim(0.5, 1.0)
-        fig.suptitle(describe(forest, oob, test), fontsize=10)
-        fig.tight_layout()
-        show_figure_in(out, fig)
+        sizes = range(1, MAX_TREES + 1)
+        xs, ys, regions = staged_regions(forest, X_train, sizes, resolution)
+        depths = np.maximum.accumulate([t.get_depth() for t in forest.estimators_])
+        return oob, test, xs, ys, np.array(regions, dtype=np.int8), depths
 
-    for control in (n_estimators, max_features, max_depth):
-        control.observe(redraw, names="value")
-    redraw()
-    display(widgets.VBox([widgets.HBox([n_estimators, max_depth]), max_features, out]))
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_test,
-    y_test,
-    *,
-    sizes=SIZES,
-    settings=SETTINGS,
-    resolution=50,
-    name="random-forest-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    menu over (``max_features``, ``max_depth``) and a slider over ``n_estimators``.
-
-    For each menu entry one forest of ``max(sizes)`` trees is grown; its first
-    ``n`` trees are the forest of ``n`` trees (see :func:`staged_regions`).
-    """
-    classes = np.unique(y_train)
-    regions, titles = [], []
-    for features, depth in settings:
-        forest = RandomForestClassifier(
-            max(sizes), max_features=features, max_depth=depth, random_state=0
-        ).fit(X_train, y_train)
-        oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
-        xs, ys, setting_regions = staged_regions(forest, X_train, sizes, resolution)
-        regions.append(setting_regions)
-        titles.append(
+    def draw(max_features, max_depth, n_estimators):
+        oob, test, xs, ys, regions, depths = grown(max_features, max_depth)
+        last = n_estimators - 1
+        curves = [
+            curve(oob, name=OOB_LABEL, colour=TRAIN_COLOUR),
+            curve(test, name=TEST_LABEL, colour=VALIDATION_COLOUR),
+        ]
+        return View(
             [
-                f"max_features={features}, max_depth={depth}: {size} tree(s), "
-                f"out-of-bag accuracy {_format(oob[size - 1])}, "
-                f"test accuracy {test[size - 1]:.3f}"
-                for size in sizes
-            ]
+                region_trace(xs, ys, regions[last], len(classes)),
+                *class_points(X_train, y_train, names=names),
+                *((trace, 2) for trace in curves),
+            ],
+            layout={"shapes": [chosen_line(n_estimators)]},
+            title=(
+                f"max_features={max_features}, max_depth={max_depth}: "
+                f"{n_estimators} tree(s), deepest {depths[last]}; out-of-bag "
+                f"accuracy {_format(oob[last])}, test accuracy {test[last]:.3f}"
+            ),
         )
-    figure = staged_regions_explorer(
-        X_train,
-        y_train,
-        xs,
-        ys,
-        regions,
-        titles,
-        colours=COLOURS[: len(classes)],
-        menu_labels=[f"max_features={f}, max_depth={d}" for f, d in settings],
-        slider_labels=[str(size) for size in sizes],
-        start=sizes.index(10) if 10 in sizes else 0,
-    )
-    return PlotlyFigure(figure, name)
 
-
-def features_used_per_tree(forest):
-    """How many distinct features each tree of ``forest`` splits on: (n_estimators,)."""
-    trees = forest.estimators_
-    return np.array(
-        [len(np.unique(tree.feature_[tree.feature_ >= 0])) for tree in trees]
+    return Explorer(
+        [
+            Control("max_features", [1, 2], start=1),
+            Control("max_depth", [GROWN, 3], live_values=DEPTHS),
+            Control(
+                "n_estimators",
+                [1, 3, 10, 30, MAX_TREES],
+                live_values=range(1, MAX_TREES + 1),
+                start=10,
+            ),
+        ],
+        draw,
+        name="random-forest-explorer",
+        panels=(1, 2),
+        subplot_titles=("regions of the training data", "accuracy as trees are added"),
+        layout={
+            "xaxis.title.text": "feature 1",
+            "yaxis.title.text": "feature 2",
+            "xaxis2.title.text": "number of trees",
+            "xaxis2.range": [0, MAX_TREES + 1],
+            "yaxis2.title.text": "accuracy",
+            "yaxis2.range": [0.5, 1.0],
+            "legend": LEGEND,
+        },
+        description=(
+            "Decision regions of a random forest on two moon-shaped classes, and its "
+            "out-of-bag and test accuracy as trees are added"
+        ),
     )
