@@ -143,11 +143,11 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
             layout={"shapes": [now]},
         )
 
-    trees = [n for n in (1, 2, 3, 5, 10, 20, 50, 100, 200) if n <= max_trees]
+    trees = [n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n <= max_trees]
     return Explorer(
         [
             Control("learning_rate", [0.05, 0.3, 1.0], live_values=LEARNING_RATES),
-            Control("max_depth", [1, 2, 4], live_values=[1, 2, 3, 4, 5]),
+            Control("max_depth", [2, 4], live_values=[1, 2, 3, 4, 5], start=2),
             Control("subsample", [1.0], live_values=SUBSAMPLES),
             Control("n_estimators", trees, live_values=range(1, max_trees + 1)),
         ],
@@ -159,9 +159,12 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
             "xaxis.title.text": "x",
             "yaxis.title.text": "y",
             "xaxis2.title.text": "number of trees",
+            "xaxis2.type": "log",
+            "xaxis2.tickvals": trees,
             "yaxis2.title.text": "mean squared error",
             "yaxis2.type": "log",
             "yaxis2.range": [-3, 0],  # 0.001 to 1
+            "yaxis2.dtick": 1,  # a label per power of ten
         },
         description=(
             "Gradient boosting on one feature: the model after a number of trees, "
