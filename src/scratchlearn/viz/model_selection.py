@@ -223,9 +223,7 @@ def search_explorer(xs, ys, table, *, x_label="k", y_label="p"):
         return View(
             [
                 heatmap,
-                cells(
-                    rows.ravel(), columns.ravel(), f"{r}x{r} grid", "square", "black"
-                ),
+                cells(rows.ravel(), columns.ravel(), "grid", "square", "black"),
                 cells(random_rows, random_columns, "random", "circle", TEST),
             ],
             title=(
@@ -265,13 +263,8 @@ def vote_explorer(names, member_scores, folds, y_index):
     import plotly.graph_objects as go
 
     def bars(x, y, colour):
-        return go.Bar(
-            x=x,
-            y=y,
-            marker={"color": colour},
-            texttemplate="%{y:.3f}",
-            textposition="outside",
-        )
+        text = {"texttemplate": "%{y:.3f}", "textposition": "outside"}
+        return go.Bar(x=x, y=y, marker={"color": colour}, **text)
 
     members = bars(list(names), member_scores, GREY)
 
