@@ -127,6 +127,7 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
         )
         now = {"type": "line", "x0": n, "x1": n, "y0": 0, "y1": 1, "xref": "x2"}
         now.update(yref="y2 domain", line={"color": "grey", "dash": "dot"})
+        best = int(np.argmin(test)) + 1
         return View(
             [
                 points(X_train, y_train, "training data", "circle"),
@@ -136,9 +137,9 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
                 (curve(test, name="test MSE", colour=VALIDATION_COLOUR), 2),
             ],
             title=(
-                f"{n} trees: training MSE {train[n - 1]:.3f}, test MSE "
-                f"{test[n - 1]:.3f} (best test MSE {test.min():.3f}, at "
-                f"{np.argmin(test) + 1} trees)"
+                f"{n} tree{'s' * (n > 1)}: training MSE {train[n - 1]:.3f}, test "
+                f"MSE {test[n - 1]:.3f} (best test MSE {test.min():.3f}, after "
+                f"{best} tree{'s' * (best > 1)})"
             ),
             layout={"shapes": [now]},
         )
