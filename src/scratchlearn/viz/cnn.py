@@ -135,9 +135,9 @@ def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
     trained on ``(X_train, y_train)`` (a few hundred images) with each optimizer and
     learning rate, next to the default setting's.
 
-    A training takes about a second, too long for a live control: every setting
-    is trained here, once, and both explorers (the live one offers exactly these
-    settings) draw the kept runs.
+    A training takes half a second to a second, too long for a live control: every
+    setting is trained here, once, and both explorers (the live one offers exactly
+    these settings) draw the kept runs.
     """
     data = (X_train, y_train, X_val, y_val)
     runs = {
