@@ -1,9 +1,7 @@
-"""Figures and the explorer of Chapter 26 (convolutional networks).
-
-Pictures of images, kernels and feature maps (matplotlib), the training curves of
-networks, and the explorer: the chapter's network trained on a small subset of the
-digits with each optimizer and learning rate, every run trained once, in advance, so
-that both the live and the static explorer only draw.
+"""Figures and the explorer of Chapter 26 (convolutional networks): images, kernels
+and feature maps (matplotlib), training curves, and the chapter's network trained on
+a few digits with each optimizer and learning rate (every run trained once, in
+advance: both explorers only draw).
 """
 
 import numpy as np
