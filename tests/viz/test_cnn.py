@@ -6,6 +6,7 @@ import pytest
 
 from scratchlearn import datasets
 from scratchlearn.viz import cnn as cnn_plots
+from scratchlearn.viz.explorer import show
 
 EPOCHS = 2
 
@@ -55,9 +56,15 @@ def test_every_setting_is_trained_once_in_advance(trained):
 def test_the_live_explorer_offers_exactly_the_static_settings(trained):
     explorer, _ = trained
     pytest.importorskip("ipywidgets")
-    for control, widget in zip(explorer.controls, explorer.widgets(), strict=True):
+    widgets = explorer.widgets()
+    for control, widget in zip(explorer.controls, widgets, strict=True):
         assert control.live_values is None
-        assert [value for _, value in widget.options] == list(control.values)
+        assert [label for label, _ in widget.options] == [
+            show(value) for value in control.values
+        ]
+    for index, _ in enumerate(explorer.controls[-1].values):  # every position maps
+        widgets[-1].value = index  # back to a precomputed run
+        explorer.figure(**explorer.setting(widgets))
 
 
 def test_the_static_explorer_draws_every_setting(trained):

@@ -318,9 +318,10 @@ class Explorer:
             height, top = self._geometry()
             buttons = []
             for combo in combos:
-                label = ", ".join(
+                label = ", ".join(  # a control with one static value says nothing
                     f"{c.text} = {show(v)}"
                     for c, v in zip(menu_controls, combo, strict=True)
+                    if len(c.values) > 1
                 )
                 visible = [i in shown[combo, first[1]] for i in range(len(figure.data))]
                 update = {
@@ -403,8 +404,9 @@ class Explorer:
             f"Interactive figure: a slider sets {slider_control.text} "
             f"({', '.join(show(v) for v in slider_control.values)})"
         )
-        if menu_controls:
-            parts.append("a menu sets " + " and ".join(c.text for c in menu_controls))
+        varied = [c.text for c in menu_controls if len(c.values) > 1]
+        if varied:
+            parts.append("a menu sets " + " and ".join(varied))
         return "; ".join(parts) + "."
 
 
