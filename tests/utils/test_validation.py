@@ -22,35 +22,37 @@ from scratchlearn.utils.validation import (
     check_value,
 )
 
+CASES = [
+    (
+        Interval(float, 0, None, closed="neither"),
+        [1e-9, 1, 2.5, np.float32(3.0), np.int64(4)],
+        [0, 0.0, -1.0, np.nan, np.inf, True, "1"],
+    ),
+    (
+        Interval(int, 1, None, closed="left"),
+        [1, 5, np.int64(7), 2**100],
+        [0, -3, 1.0, 2.5, True, np.nan],
+    ),
+    (
+        Interval(RealNotInt, 0, 1, closed="right"),
+        [0.5, 1.0, np.float32(0.25)],
+        [1, 0.0, 1.5, np.nan, False],
+    ),
+    (Interval(float, 0, 1, closed="both"), [0, 0.0, 1, 1.0], [-0.1, 1.1]),
+    (Interval(float, None, None, closed="neither"), [-1e300, 0, 7.5], [np.inf]),
+    (Options("gini", "entropy"), ["gini", "entropy"], ["Gini", 0, None]),
+    (Options(-1), [-1, np.int64(-1)], [-1.0, 1, True]),
+    (Instance(bool), [True, False, np.True_], [0, 1, "yes", None]),
+    (Instance((list, tuple)), [[], (1, 2)], ["ab", {"a": 1}, np.zeros(2)]),
+    (HasMethods("fit", "get_params"), [KNeighborsClassifier()], [None, "knn", [1]]),
+    (CHECKED_IN_FIT, [None, "anything", object()], []),
+]
+
 
 @pytest.mark.parametrize(
     ("constraint", "accepted", "rejected"),
-    [
-        (
-            Interval(float, 0, None, closed="neither"),
-            [1e-9, 1, 2.5, np.float32(3.0), np.int64(4)],
-            [0, 0.0, -1.0, np.nan, np.inf, True, "1"],
-        ),
-        (
-            Interval(int, 1, None, closed="left"),
-            [1, 5, np.int64(7), 2**100],
-            [0, -3, 1.0, 2.5, True, np.nan],
-        ),
-        (
-            Interval(RealNotInt, 0, 1, closed="right"),
-            [0.5, 1.0, np.float32(0.25)],
-            [1, 0.0, 1.5, np.nan, False],
-        ),
-        (Interval(float, 0, 1, closed="both"), [0, 0.0, 1, 1.0], [-0.1, 1.1]),
-        (Interval(float, None, None, closed="neither"), [-1e300, 0, 7.5], [np.inf]),
-        (Options("gini", "entropy"), ["gini", "entropy"], ["Gini", 0, None]),
-        (Options(-1), [-1, np.int64(-1)], [-1.0, 1, True]),
-        (Instance(bool), [True, False, np.True_], [0, 1, "yes", None]),
-        (Instance((list, tuple)), [[], (1, 2)], ["ab", {"a": 1}, np.zeros(2)]),
-        (HasMethods("fit", "get_params"), [KNeighborsClassifier()], [None, "knn", [1]]),
-        (CHECKED_IN_FIT, [None, "anything", object()], []),
-    ],
-    ids=str,
+    CASES,
+    ids=[str(constraint) for constraint, _, _ in CASES],
 )
 def test_a_constraint_accepts_what_it_says(constraint, accepted, rejected):
     for value in accepted:
