@@ -7,7 +7,6 @@ and shrinks the covariance, and shows Fisher's criterion ``J`` for every directi
 with the best one (Fisher's) marked.
 """
 
-import copy
 import functools
 
 import numpy as np
@@ -249,7 +248,9 @@ class StaticFixed(Explorer):
 
     def static(self):
         fixed = {c.name: c.values[0] for c in self.controls[:-1] if len(c.values) == 1}
-        static = copy.copy(self)
-        static.controls = [c for c in self.controls if c.name not in fixed]
-        static.draw = functools.partial(self.draw, **fixed)
-        return Explorer.static(static)
+        varied = [c for c in self.controls if c.name not in fixed]
+        keep = ("name", "panels", "layout", "subplot_titles", "description", "height")
+        options = {key: getattr(self, key) for key in (*keep, "subplots")}
+        return Explorer(
+            varied, functools.partial(self.draw, **fixed), **options
+        ).static()
