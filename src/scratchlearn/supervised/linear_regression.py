@@ -66,10 +66,11 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         ``"gd"`` runs gradient descent on the mean squared error.
     fit_intercept : bool, default True
         Learn an intercept. ``False`` forces the fitted line through the origin.
-    lr : float > 0, default 0.01
-        Learning rate (step size) of gradient descent. Used only by ``"gd"``.
-    n_epochs : int >= 1, default 1000
-        Passes over the training set. Used only by ``"gd"``.
+    learning_rate : float > 0, default 0.01
+        Step size of gradient descent. Used only by ``"gd"``.
+    max_iter : int >= 1, default 1000
+        Epochs (passes over the training set) of gradient descent. Used only by
+        ``"gd"``.
     batch_size : int >= 1 or None, default None
         ``None``: each step uses the whole training set (batch gradient descent).
         An int: each epoch reshuffles the samples and takes one step per mini-batch
@@ -145,15 +146,15 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         *,
         solver="lstsq",
         fit_intercept=True,
-        lr=0.01,
-        n_epochs=1000,
+        learning_rate=0.01,
+        max_iter=1000,
         batch_size=None,
         random_state=None,
     ):
         self.solver = solver
         self.fit_intercept = fit_intercept
-        self.lr = lr
-        self.n_epochs = n_epochs
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
         self.batch_size = batch_size
         self.random_state = random_state
 
@@ -168,8 +169,10 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         """
         check_option(self.solver, "solver", {"lstsq", "gd"})
         check_option(self.fit_intercept, "fit_intercept", {True, False})
-        check_scalar(self.lr, "lr", float, low=0, low_inclusive=False)
-        check_scalar(self.n_epochs, "n_epochs", int, low=1)
+        check_scalar(
+            self.learning_rate, "learning_rate", float, low=0, low_inclusive=False
+        )
+        check_scalar(self.max_iter, "max_iter", int, low=1)
         if self.batch_size is not None:
             check_scalar(self.batch_size, "batch_size", int, low=1)
         rng = check_random_state(self.random_state)
@@ -206,11 +209,11 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         batch_size = n_samples if self.batch_size is None else self.batch_size
         coef = np.zeros(n_features)
         intercept = 0.0
-        loss_history = np.empty(self.n_epochs)
-        # A too-large lr makes the iterates overflow; that is reported below as a
-        # clear error, so NumPy's overflow warnings would only be noise.
+        loss_history = np.empty(self.max_iter)
+        # A too-large learning rate makes the iterates overflow; that is reported
+        # below as a clear error, so NumPy's overflow warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(self.n_epochs):
+            for epoch in range(self.max_iter):
                 if batch_size >= n_samples:
                     batches = [slice(None)]  # the full batch needs no shuffling
                 else:
@@ -223,16 +226,17 @@ class LinearRegression(RegressorMixin, BaseEstimator):
                     grad_coef, grad_intercept = mse_gradient(
                         X[batch], y[batch], coef, intercept
                     )
-                    coef = coef - self.lr * grad_coef
+                    coef = coef - self.learning_rate * grad_coef
                     if self.fit_intercept:
-                        intercept = intercept - self.lr * grad_intercept
+                        intercept = intercept - self.learning_rate * grad_intercept
                 loss = float(np.mean((X @ coef + intercept - y) ** 2))
                 if not np.isfinite(loss):
                     raise ValueError(
                         f"Gradient descent diverged at epoch {epoch + 1}: the "
-                        f"training loss became {loss}. Use a smaller lr (it is "
-                        f"{self.lr}; try {self.lr / 10:g}) or standardise the "
-                        "features first (scratchlearn.preprocessing.StandardScaler)."
+                        f"training loss became {loss}. Use a smaller learning_rate "
+                        f"(it is {self.learning_rate}; try "
+                        f"{self.learning_rate / 10:g}) or standardise the features "
+                        "first (scratchlearn.preprocessing.StandardScaler)."
                     )
                 loss_history[epoch] = loss
         return coef, intercept, loss_history

@@ -63,13 +63,17 @@ def descend(Z, y, lr, n_epochs):
     """
     start = float(np.mean(y**2))  # the loss of the all-zero start
     try:
-        model = LinearRegression(solver="gd", lr=lr, n_epochs=n_epochs).fit(Z, y)
+        model = LinearRegression(solver="gd", learning_rate=lr, max_iter=n_epochs).fit(
+            Z, y
+        )
     except ValueError as error:
         failure = str(error).split(":")[0]
         epochs = n_epochs // 2
         while epochs >= 1:
             try:
-                shorter = LinearRegression(solver="gd", lr=lr, n_epochs=epochs)
+                shorter = LinearRegression(
+                    solver="gd", learning_rate=lr, max_iter=epochs
+                )
                 losses = shorter.fit(Z, y).loss_history_
                 return None, np.concatenate([[start], losses]), failure
             except ValueError:
