@@ -14,14 +14,17 @@ Polynomial regression is this same model fitted on polynomial features
 its parameters, only the inputs change.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, RegressorMixin
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
+    Options,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -141,6 +144,15 @@ class LinearRegression(RegressorMixin, BaseEstimator):
     (least squares and the normal equations). Johns Hopkins University Press.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "solver": [Options("lstsq", "gd")],
+        "fit_intercept": [bool],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "batch_size": [None, Interval(int, 1, None, closed="left")],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
@@ -167,14 +179,7 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             If gradient descent diverges (the training loss becomes infinite or NaN);
             the estimator then keeps what it had learned before.
         """
-        check_option(self.solver, "solver", {"lstsq", "gd"})
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0, low_inclusive=False
-        )
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        if self.batch_size is not None:
-            check_scalar(self.batch_size, "batch_size", int, low=1)
+        self._validate_params()
         rng = check_random_state(self.random_state)
         X, y = check_X_y(X, y)
 

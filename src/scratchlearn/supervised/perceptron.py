@@ -21,14 +21,16 @@ one binary perceptron per class separates it from all the others, and a point go
 the class whose perceptron gives it the highest score.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -240,6 +242,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     Mathematical Theory of Automata 12, 615-622.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "shuffle": [bool],
+        "fit_intercept": [bool],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
@@ -257,12 +267,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Learn the weights from ``X`` (n_samples, n_features) and labels ``y``."""
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0, low_inclusive=False
-        )
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        check_option(self.shuffle, "shuffle", {True, False})
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
+        self._validate_params()
         rng = check_random_state(self.random_state)
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
