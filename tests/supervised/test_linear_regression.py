@@ -1,6 +1,8 @@
 """LinearRegression (Chapter 2): hand-computed toys, scikit-learn on the same data,
 the numerics of the closed form, and the gradient that gradient descent follows."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn import linear_model
@@ -10,7 +12,11 @@ from sklearn.pipeline import make_pipeline
 
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
-from scratchlearn.supervised.linear_regression import mse_gradient
+from scratchlearn.supervised.linear_regression import (
+    DIVERGENCE_FACTOR,
+    DivergenceError,
+    mse_gradient,
+)
 
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 
@@ -302,10 +308,69 @@ def test_divergence_raises_and_keeps_the_previous_fit():
     history = np.array(model.loss_history_)
 
     # learning_rate = 1 is far above 2 / (largest Hessian eigenvalue, about 8): the
-    # loss grows geometrically until it overflows.
-    with pytest.raises(ValueError, match=r"diverged.*smaller learning_rate"):
+    # loss grows geometrically until it passes the divergence line.
+    with pytest.raises(DivergenceError, match=r"diverged.*smaller learning_rate"):
         model.set_params(learning_rate=1.0, max_iter=5000).fit(X, y)
     np.testing.assert_array_equal(model.coef_, coef)
     assert model.intercept_ == intercept
     np.testing.assert_array_equal(model.loss_history_, history)
     assert model.n_iter_ == 50
+
+
+def diverged(model, X, y):
+    """The DivergenceError that fitting ``model`` raises."""
+    with pytest.raises(DivergenceError) as caught:
+        model.fit(X, y)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "learning_rate"), [(None, 1.0), (32, 0.3)], ids=["batch", "mini"]
+)
+def test_divergence_is_reported_where_the_loss_passes_the_line(
+    batch_size, learning_rate
+):
+    X, y = standardised_diabetes()
+    model = LinearRegression(
+        solver="gd", learning_rate=learning_rate, batch_size=batch_size, random_state=0
+    )
+    error = diverged(model, X, y)
+    losses = error.loss_history
+    line = DIVERGENCE_FACTOR * np.mean(y**2)  # times the loss of coef = 0
+    epoch = len(losses)
+    assert f"diverged at epoch {epoch}:" in str(error)
+    assert losses[-1] > line and np.all(losses[:-1] <= line)
+    assert np.all(np.isfinite(losses)), "stopped long before overflow"
+    # The losses up to there are those of a run that stops one epoch earlier.
+    shorter = model.set_params(max_iter=epoch - 1).fit(X, y)
+    np.testing.assert_array_equal(shorter.loss_history_, losses[:-1])
+
+
+def test_the_epoch_of_divergence_does_not_depend_on_the_last_bits():
+    # The loss grows geometrically (about 50 times per epoch here), so it passes the
+    # line with room to spare on both sides: changing every input by a few ulps, as
+    # another processor's arithmetic would, cannot move the crossing. Overflow to
+    # inf, the old rule, happened at epoch 175 on one machine and 176 on another.
+    X, y = standardised_diabetes()
+    model = LinearRegression(solver="gd", learning_rate=1.0, max_iter=300)
+    error = diverged(model, X, y)
+    ratios = np.log10(error.loss_history[-2:] / np.mean(y**2))
+    assert ratios[0] < np.log10(DIVERGENCE_FACTOR) - 0.5
+    assert ratios[1] > np.log10(DIVERGENCE_FACTOR) + 0.5
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        ulps = rng.integers(-4, 5, size=X.shape)
+        X_nudged = X + ulps * np.spacing(X)
+        y_nudged = y + rng.integers(-4, 5, size=y.shape) * np.spacing(y)
+        assert str(diverged(model, X_nudged, y_nudged)) == str(error)
+    assert "diverged at epoch 7:" in str(error)
+
+
+def test_a_learning_rate_that_overflows_at_once_raises_without_warnings():
+    X, y = random_regression()
+    model = LinearRegression(solver="gd", learning_rate=1e300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning from NumPy
+        error = diverged(model, X, y)
+    assert "diverged at epoch 1:" in str(error)
+    assert len(error.loss_history) == 1 and not np.isfinite(error.loss_history[0])

@@ -28,6 +28,25 @@ from scratchlearn.utils.validation import (
     check_X_y,
 )
 
+# Gradient descent has diverged once the training loss is this many times the loss it
+# started from (or is no longer finite). A diverging loss grows geometrically, so it
+# crosses the line within a few epochs and far below overflow; a converging one never
+# comes near it. A line ten orders of magnitude away is crossed at the same epoch on
+# every machine, where overflow is reached at an epoch that depends on the last bits.
+DIVERGENCE_FACTOR = 1e10
+
+
+class DivergenceError(ValueError):
+    """Gradient descent diverged: the learning rate is too large for the data.
+
+    ``loss_history`` holds the training loss after each epoch, up to and including
+    the one at which the loss grew past ``DIVERGENCE_FACTOR`` times its start.
+    """
+
+    def __init__(self, message, loss_history):
+        super().__init__(message)
+        self.loss_history = loss_history
+
 
 def mse_gradient(X, y, coef, intercept):
     """Gradient of the mean squared error with respect to ``coef`` and ``intercept``.
@@ -131,7 +150,9 @@ class LinearRegression(RegressorMixin, BaseEstimator):
     slowly when features have very different scales, hence standardising them first
     (:class:`scratchlearn.preprocessing.StandardScaler`). With a constant learning
     rate, mini-batches keep jittering around the solution unless the data fit a line
-    exactly. If the loss overflows, ``fit`` raises rather than return NaN.
+    exactly. Once the training loss exceeds ``DIVERGENCE_FACTOR`` (1e10) times its
+    value at the start, descent has diverged and ``fit`` raises a
+    :class:`DivergenceError` rather than return NaN.
 
     Chapter 2 explains this code.
 
@@ -175,9 +196,10 @@ class LinearRegression(RegressorMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
-            If gradient descent diverges (the training loss becomes infinite or NaN);
-            the estimator then keeps what it had learned before.
+        DivergenceError (a ValueError)
+            If gradient descent diverges (the training loss grows past
+            ``DIVERGENCE_FACTOR`` times its start); the estimator then keeps what it
+            had learned before.
         """
         self._validate_params()
         rng = check_random_state(self.random_state)
@@ -215,8 +237,9 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         coef = np.zeros(n_features)
         intercept = 0.0
         loss_history = np.empty(self.max_iter)
-        # A too-large learning rate makes the iterates overflow; that is reported
-        # below as a clear error, so NumPy's overflow warnings would only be noise.
+        start_loss = float(np.mean(y**2))  # the loss of coef = 0, intercept = 0
+        # A far too large learning rate can overflow within one epoch; that is
+        # reported below as a clear error, so NumPy's warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(self.max_iter):
                 if batch_size >= n_samples:
@@ -235,15 +258,17 @@ class LinearRegression(RegressorMixin, BaseEstimator):
                     if self.fit_intercept:
                         intercept = intercept - self.learning_rate * grad_intercept
                 loss = float(np.mean((X @ coef + intercept - y) ** 2))
-                if not np.isfinite(loss):
-                    raise ValueError(
-                        f"Gradient descent diverged at epoch {epoch + 1}: the "
-                        f"training loss became {loss}. Use a smaller learning_rate "
-                        f"(it is {self.learning_rate}; try "
-                        f"{self.learning_rate / 10:g}) or standardise the features "
-                        "first (scratchlearn.preprocessing.StandardScaler)."
-                    )
                 loss_history[epoch] = loss
+                if not np.isfinite(loss) or loss > DIVERGENCE_FACTOR * start_loss:
+                    raise DivergenceError(
+                        f"Gradient descent diverged at epoch {epoch + 1}: the "
+                        f"training loss grew past {DIVERGENCE_FACTOR:.0e} times its "
+                        "starting value. Use a smaller learning_rate (it is "
+                        f"{self.learning_rate}; try {self.learning_rate / 10:g}) or "
+                        "standardise the features first "
+                        "(scratchlearn.preprocessing.StandardScaler).",
+                        loss_history[: epoch + 1],
+                    )
         return coef, intercept, loss_history
 
     def predict(self, X):
