@@ -285,9 +285,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         weights, n_epochs, n_updates = [], [], 0
         for positive in positives:
             y_signed = np.where(y_index == positive, 1.0, -1.0)  # (n_samples,)
-            signed = (
-                self.learning_rate * y_signed[:, np.newaxis] * X
-            )  # (n_samples, n_weights)
+            scale = self.learning_rate * y_signed  # (n_samples,): eta * y_i
+            signed = scale[:, np.newaxis] * X  # (n_samples, n_weights)
             coef, updates, mistakes_per_epoch = train_perceptron(
                 signed, max_iter=self.max_iter, shuffle=self.shuffle, rng=rng
             )
