@@ -18,18 +18,15 @@ VIZ = ROOT / "src" / "scratchlearn" / "viz"
 # Chapters still being ported to the explorer builder: their notebooks and modules
 # are over the budget until then. Strict, so each name must go once it is under.
 PENDING = {
-    "linear_regression",
     "regularized",
     "bayesian_regression",
     "logistic_regression",
-    "perceptron",
     "building_blocks",
     "optimizers",
 }
 PENDING_NOTEBOOKS = {
     f"book/{name}.ipynb"
     for name in (
-        "supervised/linear_regression",
         "supervised/regularized",
         "supervised/bayesian_regression",
         "supervised/logistic_regression",
