@@ -250,9 +250,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``np.inf`` fits without any penalty.
     solver : {"newton", "gd"}, default "newton"
         ``"newton"``: Newton's method (IRLS), with step halving. ``"gd"``: gradient
-        descent with the fixed learning rate ``lr`` (it needs far more iterations
-        than ``max_iter``'s default).
-    lr : float > 0, default 0.1
+        descent with the fixed learning rate ``learning_rate`` (it needs far more
+        iterations than ``max_iter``'s default).
+    learning_rate : float > 0, default 0.1
         Learning rate of gradient descent. Used only by ``"gd"``.
     max_iter : int >= 1, default 100
         Most iterations (Newton steps or gradient steps).
@@ -321,14 +321,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         *,
         C=1.0,
         solver="newton",
-        lr=0.1,
+        learning_rate=0.1,
         max_iter=100,
         tol=1e-4,
         fit_intercept=True,
     ):
         self.C = C
         self.solver = solver
-        self.lr = lr
+        self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
         self.fit_intercept = fit_intercept
@@ -345,7 +345,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if not (isinstance(self.C, float) and self.C == np.inf):
             check_scalar(self.C, "C", float, low=0, low_inclusive=False)
         check_option(self.solver, "solver", {"newton", "gd"})
-        check_scalar(self.lr, "lr", float, low=0, low_inclusive=False)
+        check_scalar(
+            self.learning_rate, "learning_rate", float, low=0, low_inclusive=False
+        )
         check_scalar(self.max_iter, "max_iter", int, low=1)
         check_scalar(self.tol, "tol", float, low=0, low_inclusive=False)
         check_option(self.fit_intercept, "fit_intercept", {True, False})
@@ -375,7 +377,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"LogisticRegression(solver={self.solver!r}) did not converge in "
                 f"max_iter={self.max_iter} iterations: the gradient is still above "
                 f"tol={self.tol:g}. Increase max_iter"
-                + (" or lr" if self.solver == "gd" else "")
+                + (" or learning_rate" if self.solver == "gd" else "")
                 + ", or standardise the features.",
                 ConvergenceWarning,
                 stacklevel=2,
@@ -396,20 +398,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Run the solver from ``theta``; return it, the losses and convergence."""
         loss, gradient = logistic_objective(X, Y, theta, penalty)
         losses = []
-        # A too-large lr makes the iterates overflow; that is reported below as a
-        # clear error, so NumPy's overflow warnings would only be noise.
+        # A too-large learning rate makes the iterates overflow; that is reported
+        # below as a clear error, so NumPy's overflow warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
             for iteration in range(self.max_iter):
                 if np.max(np.abs(gradient)) <= self.tol:
                     break
                 if self.solver == "gd":
-                    theta = theta - self.lr * gradient
+                    theta = theta - self.learning_rate * gradient
                     loss, gradient = logistic_objective(X, Y, theta, penalty)
                     if not np.isfinite(loss):
                         raise ValueError(
                             f"Gradient descent diverged at iteration {iteration + 1}: "
-                            f"the objective became {loss}. Use a smaller lr (it is "
-                            f"{self.lr}; try {self.lr / 10:g}) or standardise the "
+                            f"the objective became {loss}. Use a smaller "
+                            f"learning_rate (it is {self.learning_rate}; try "
+                            f"{self.learning_rate / 10:g}) or standardise the "
                             "features first (scratchlearn.preprocessing."
                             "StandardScaler)."
                         )

@@ -97,7 +97,9 @@ def fit_both(X, y, C, lr, n_iter):
     if its objective only grew, ``descent`` holds that run, to draw.
     """
     newton = LogisticRegression(C=C, **EXACT).fit(X, y)
-    descent = LogisticRegression(C=C, solver="gd", lr=lr, max_iter=n_iter, tol=1e-12)
+    descent = LogisticRegression(
+        C=C, solver="gd", learning_rate=lr, max_iter=n_iter, tol=1e-12
+    )
     with warnings.catch_warnings():
         # Stopping early is the point of a fixed n_iter: no warning for it.
         warnings.simplefilter("ignore", ConvergenceWarning)
