@@ -10,8 +10,14 @@ from sklearn import linear_model
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.preprocessing import StandardScaler
 
+from scratchlearn import numerics
 from scratchlearn.exceptions import ConvergenceWarning
-from scratchlearn.supervised import LogisticRegression, sigmoid, softmax
+from scratchlearn.supervised import (
+    LogisticRegression,
+    logistic_regression,
+    sigmoid,
+    softmax,
+)
 from scratchlearn.supervised.logistic_regression import (
     log_loss_from_logits,
     log_softmax,
@@ -324,6 +330,38 @@ def test_predictions_are_finite_for_far_away_points():
         probabilities = binary.predict_proba(1e4 * X[:20])
     assert np.all(np.isfinite(probabilities))
     assert np.all(probabilities.max(axis=1) > 1 - 1e-12)  # sure, and rightly so
+
+
+def test_the_safe_functions_are_the_books_shared_ones():
+    # One implementation for the whole book (scratchlearn.numerics); the names stay
+    # importable from this module and from scratchlearn.supervised.
+    assert logistic_regression.sigmoid is numerics.sigmoid
+    assert logistic_regression.softmax is numerics.softmax
+    assert logistic_regression.log_softmax is numerics.log_softmax
+    assert sigmoid is numerics.sigmoid and softmax is numerics.softmax
+
+
+def test_objective_and_predictions_are_exact_at_logits_of_1000():
+    # Two samples, one feature: x = +-1000 with weight 1 gives logits +-1000, both
+    # labelled 1. The first costs nothing, the second exactly 1000: mean 500. The
+    # loss's derivatives with respect to the logits, (p - y) / n, are 0 and -1/2,
+    # exactly: 500 for the weight, -1/2 for the intercept.
+    X = np.array([[1000.0, 1.0], [-1000.0, 1.0]])  # the intercept's column last
+    Y = np.array([[1.0], [1.0]])
+    theta = np.array([[1.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, gradient = logistic_objective(X, Y, theta, np.zeros(2))
+        hessian = logistic_hessian(X, theta, np.zeros(2))
+    assert loss == 500.0
+    np.testing.assert_array_equal(gradient, [[500.0, -0.5]])
+    assert np.all(np.isfinite(hessian))
+    # The same through a fitted model: four classes, logits of +-1000 and 0.
+    model = LogisticRegression().fit(*_data("multiclass overlapping"))
+    model.coef_ = np.zeros_like(model.coef_)
+    model.intercept_ = np.array([1000.0, -1000.0, 0.0, -1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        probabilities = model.predict_proba(np.zeros((1, model.n_features_in_)))
+    np.testing.assert_array_equal(probabilities, [[1.0, 0.0, 0.0, 0.0]])
 
 
 def test_separable_data_without_penalty_stays_finite():

@@ -19,8 +19,9 @@ classes, one per class otherwise) whose last column is the intercepts. The penal
 a vector with one strength per column, 0 for the intercept's: that is all it takes to
 leave the intercept unpenalised.
 
-The sigmoid, the softmax and the log-loss are computed so that they never overflow,
-even for logits of magnitude 1000.
+The sigmoid, the softmax and the log-loss never overflow, even for logits of
+magnitude 1000: the first two come from :mod:`scratchlearn.numerics`, the book's one
+module of numerically safe functions, and the loss is computed from the logits.
 """
 
 import warnings
@@ -29,57 +30,13 @@ import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.numerics import log_softmax, sigmoid, softmax
 from scratchlearn.utils.validation import (
     check_option,
     check_predict_input,
     check_scalar,
     check_X_y,
 )
-
-
-def sigmoid(z):
-    """The logistic function ``1 / (1 + exp(-z))``, element by element, stably.
-
-    For a large negative ``z``, ``exp(-z)`` overflows. Written as
-    ``exp(z) / (1 + exp(z))`` instead, it does not: each branch only ever takes
-    ``exp`` of ``-|z|``, a number in (0, 1].
-    """
-    z = np.asarray(z, dtype=np.float64)
-    small = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-
-
-def log_softmax(logits):
-    """The logarithm of :func:`softmax`, row by row: ``z_k - log sum_l exp(z_l)``.
-
-    Subtracting each row's largest logit first changes nothing mathematically and
-    keeps every ``exp`` at most 1 (the *log-sum-exp trick*).
-
-    Parameters
-    ----------
-    logits : ndarray of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_classes)
-    """
-    shifted = logits - logits.max(axis=1, keepdims=True)  # (n_samples, n_classes)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def softmax(logits):
-    """Probabilities ``exp(z_k) / sum_l exp(z_l)`` of each row of ``logits``.
-
-    Parameters
-    ----------
-    logits : ndarray of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_classes)
-        Non-negative; each row sums to 1.
-    """
-    return np.exp(log_softmax(logits))
 
 
 def probabilities_from_logits(logits):
