@@ -25,6 +25,7 @@ module of numerically safe functions, and the loss is computed from the logits.
 """
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
@@ -32,9 +33,9 @@ from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.exceptions import ConvergenceWarning
 from scratchlearn.numerics import log_softmax, sigmoid, softmax
 from scratchlearn.utils.validation import (
-    check_option,
+    Interval,
+    Options,
     check_predict_input,
-    check_scalar,
     check_X_y,
 )
 
@@ -273,6 +274,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     to 4.3.4 (the softmax, IRLS and the multiclass Hessian). Springer.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        # np.inf means no penalty at all.
+        "C": [Interval(float, 0, None, closed="neither"), Options(np.inf)],
+        "solver": [Options("newton", "gd")],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "tol": [Interval(float, 0, None, closed="neither")],
+        "fit_intercept": [bool],
+    }
+
     def __init__(
         self,
         *,
@@ -299,15 +310,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             If ``y`` holds fewer than two classes, or if gradient descent diverges
             (the estimator then keeps what it had learned before).
         """
-        if not (isinstance(self.C, float) and self.C == np.inf):
-            check_scalar(self.C, "C", float, low=0, low_inclusive=False)
-        check_option(self.solver, "solver", {"newton", "gd"})
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0, low_inclusive=False
-        )
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        check_scalar(self.tol, "tol", float, low=0, low_inclusive=False)
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
 
         classes, y_index = np.unique(y, return_inverse=True)
