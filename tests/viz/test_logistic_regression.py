@@ -59,7 +59,9 @@ def test_the_static_explorer_draws_every_setting(explorer):
     for button, classes in zip(menu.buttons, (2, 3), strict=True):
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(Cs)
-        mine = steps[0]["args"][2]  # the traces this data set's slider restyles
+        # The traces this data set's slider restyles (all of them if it lists none).
+        args = steps[0]["args"]
+        mine = args[2] if len(args) > 2 else range(len(figure.data))
         for step, C in zip(steps, Cs, strict=True):
             visible = [False] * len(figure.data)
             for index, shown in zip(mine, step["args"][0]["visible"], strict=True):
