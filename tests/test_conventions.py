@@ -18,10 +18,6 @@ from tests.conftest import make_estimator, output_method, required_arguments, to
 ESTIMATORS = all_estimators()
 IDS = [cls.__name__ for cls in ESTIMATORS]
 
-# Being renamed on another branch; they declare their constraints once that lands
-# (strict: this fails as soon as they do, so that the names are taken off).
-NOT_YET_DECLARED = {"LogisticRegression"}
-
 
 def test_the_package_has_estimators():
     assert len(ESTIMATORS) >= 2
@@ -119,21 +115,7 @@ def test_random_state_makes_fit_reproducible(cls):
     np.testing.assert_array_equal(first, second)
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        pytest.param(
-            cls,
-            marks=pytest.mark.xfail(
-                cls.__name__ in NOT_YET_DECLARED,
-                reason="still checks its hyperparameters by hand",
-                strict=True,
-            ),
-        )
-        for cls in ESTIMATORS
-    ],
-    ids=IDS,
-)
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
 def test_declares_a_constraint_for_exactly_its_hyperparameters(cls):
     declared = getattr(cls, "_parameter_constraints", None)
     assert isinstance(declared, dict), f"{cls.__name__} has no _parameter_constraints"

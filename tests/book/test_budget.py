@@ -20,7 +20,6 @@ VIZ = ROOT / "src" / "scratchlearn" / "viz"
 PENDING = {
     "regularized",
     "bayesian_regression",
-    "logistic_regression",
     "building_blocks",
     "optimizers",
 }
@@ -29,7 +28,6 @@ PENDING_NOTEBOOKS = {
     for name in (
         "supervised/regularized",
         "supervised/bayesian_regression",
-        "supervised/logistic_regression",
         "deep/building_blocks",
         "deep/optimizers",
     )

@@ -10,8 +10,14 @@ from sklearn import linear_model
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.preprocessing import StandardScaler
 
+from scratchlearn import numerics
 from scratchlearn.exceptions import ConvergenceWarning
-from scratchlearn.supervised import LogisticRegression, sigmoid, softmax
+from scratchlearn.supervised import (
+    LogisticRegression,
+    logistic_regression,
+    sigmoid,
+    softmax,
+)
 from scratchlearn.supervised.logistic_regression import (
     log_loss_from_logits,
     log_softmax,
@@ -130,7 +136,7 @@ def test_two_groups_without_penalty_give_their_proportions():
     y = np.array([0, 0, 0, 1, 1, 1, 1, 0])
     for solver, settings in [
         ("newton", TIGHT),
-        ("gd", {"lr": 2.0, "max_iter": 5000, "tol": 1e-10}),
+        ("gd", {"learning_rate": 2.0, "max_iter": 5000, "tol": 1e-10}),
     ]:
         model = LogisticRegression(C=np.inf, solver=solver, **settings).fit(X, y)
         np.testing.assert_allclose(model.coef_, [[2 * np.log(3)]], atol=1e-7)
@@ -241,12 +247,14 @@ def test_without_penalty_matches_scikit_learn(data):
 
 
 @pytest.mark.parametrize(
-    ("data", "C", "lr"),
+    ("data", "C", "learning_rate"),
     [("breast_cancer", 0.1, 0.5), ("iris", 1.0, 1.0), ("wine", 1.0, 0.5)],
 )
-def test_gradient_descent_matches_scikit_learn(data, C, lr):
+def test_gradient_descent_matches_scikit_learn(data, C, learning_rate):
     X, y = _data(data)
-    ours = LogisticRegression(C=C, solver="gd", lr=lr, tol=1e-8, max_iter=20_000)
+    ours = LogisticRegression(
+        C=C, solver="gd", learning_rate=learning_rate, tol=1e-8, max_iter=20_000
+    )
     ours.fit(X, y)
     reference = _fit_reference(_reference(C), X, y)
     np.testing.assert_allclose(
@@ -322,6 +330,38 @@ def test_predictions_are_finite_for_far_away_points():
         probabilities = binary.predict_proba(1e4 * X[:20])
     assert np.all(np.isfinite(probabilities))
     assert np.all(probabilities.max(axis=1) > 1 - 1e-12)  # sure, and rightly so
+
+
+def test_the_safe_functions_are_the_books_shared_ones():
+    # One implementation for the whole book (scratchlearn.numerics); the names stay
+    # importable from this module and from scratchlearn.supervised.
+    assert logistic_regression.sigmoid is numerics.sigmoid
+    assert logistic_regression.softmax is numerics.softmax
+    assert logistic_regression.log_softmax is numerics.log_softmax
+    assert sigmoid is numerics.sigmoid and softmax is numerics.softmax
+
+
+def test_objective_and_predictions_are_exact_at_logits_of_1000():
+    # Two samples, one feature: x = +-1000 with weight 1 gives logits +-1000, both
+    # labelled 1. The first costs nothing, the second exactly 1000: mean 500. The
+    # loss's derivatives with respect to the logits, (p - y) / n, are 0 and -1/2,
+    # exactly: 500 for the weight, -1/2 for the intercept.
+    X = np.array([[1000.0, 1.0], [-1000.0, 1.0]])  # the intercept's column last
+    Y = np.array([[1.0], [1.0]])
+    theta = np.array([[1.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, gradient = logistic_objective(X, Y, theta, np.zeros(2))
+        hessian = logistic_hessian(X, theta, np.zeros(2))
+    assert loss == 500.0
+    np.testing.assert_array_equal(gradient, [[500.0, -0.5]])
+    assert np.all(np.isfinite(hessian))
+    # The same through a fitted model: four classes, logits of +-1000 and 0.
+    model = LogisticRegression().fit(*_data("multiclass overlapping"))
+    model.coef_ = np.zeros_like(model.coef_)
+    model.intercept_ = np.array([1000.0, -1000.0, 0.0, -1000.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        probabilities = model.predict_proba(np.zeros((1, model.n_features_in_)))
+    np.testing.assert_array_equal(probabilities, [[1.0, 0.0, 0.0, 0.0]])
 
 
 def test_separable_data_without_penalty_stays_finite():
@@ -401,7 +441,7 @@ def test_the_objective_is_scikit_learns_divided_by_C_n():
     assert ours == pytest.approx(scikit_learn / (C * len(X)), rel=1e-12)
 
 
-def test_gradient_is_averaged_so_lr_does_not_depend_on_n():
+def test_gradient_is_averaged_so_the_learning_rate_does_not_depend_on_n():
     X, y = _data("binary overlapping")
     X, y = X[:50], y[:50]
     X_repeated, y_repeated = np.tile(X, (10, 1)), np.tile(y, 10)  # 500 samples
@@ -419,7 +459,7 @@ def test_gradient_is_averaged_so_lr_does_not_depend_on_n():
         np.testing.assert_allclose(gradient_repeated, gradient, rtol=1e-12, atol=1e-15)
     # One gradient step is then the same step for both (a summed gradient would
     # make it ten times longer on the repeated data).
-    settings = {"solver": "gd", "lr": 0.5, "max_iter": 1}
+    settings = {"solver": "gd", "learning_rate": 0.5, "max_iter": 1}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         one = LogisticRegression(C=1.0, **settings).fit(X, y)
@@ -508,7 +548,9 @@ def test_gradient_descent_loss_decreases_and_ends_at_the_training_objective():
     X, y = _data("iris")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = LogisticRegression(solver="gd", lr=0.5, max_iter=200).fit(X, y)
+        model = LogisticRegression(solver="gd", learning_rate=0.5, max_iter=200).fit(
+            X, y
+        )
     assert model.n_iter_ == 200
     assert np.all(np.diff(model.loss_history_) <= 0)
     X1, Y, penalty = _setup(X, y)
@@ -520,7 +562,9 @@ def test_gradient_descent_loss_decreases_and_ends_at_the_training_objective():
 def test_newton_needs_far_fewer_iterations_than_gradient_descent():
     X, y = _data("wine")
     newton = LogisticRegression(C=1.0, tol=1e-6).fit(X, y)
-    descent = LogisticRegression(C=1.0, solver="gd", lr=0.5, tol=1e-6, max_iter=50_000)
+    descent = LogisticRegression(
+        C=1.0, solver="gd", learning_rate=0.5, tol=1e-6, max_iter=50_000
+    )
     descent.fit(X, y)
     assert newton.n_iter_ < 10 < 1000 < descent.n_iter_
     np.testing.assert_allclose(
@@ -542,7 +586,7 @@ def test_no_warning_when_converged():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         LogisticRegression().fit(X, y)
-        LogisticRegression(solver="gd", lr=0.5, max_iter=20_000).fit(X, y)
+        LogisticRegression(solver="gd", learning_rate=0.5, max_iter=20_000).fit(X, y)
 
 
 def test_divergence_raises_and_keeps_the_previous_fit():
@@ -550,10 +594,12 @@ def test_divergence_raises_and_keeps_the_previous_fit():
     model = LogisticRegression(C=1.0).fit(X, y)
     coef, intercept = model.coef_.copy(), model.intercept_.copy()
     history = model.loss_history_.copy()
-    # With C = 1e-4 the penalty's curvature is 1 / (C n) = 33: any lr above 2 / 33
-    # makes the weights grow geometrically, until they overflow.
-    with pytest.raises(ValueError, match=r"diverged.*smaller lr"):
-        model.set_params(C=1e-4, solver="gd", lr=1.0, max_iter=10_000).fit(X, y)
+    # With C = 1e-4 the penalty's curvature is 1 / (C n) = 33: any learning rate
+    # above 2 / 33 makes the weights grow geometrically, until they overflow.
+    with pytest.raises(ValueError, match=r"diverged.*smaller learning_rate"):
+        model.set_params(C=1e-4, solver="gd", learning_rate=1.0, max_iter=10_000).fit(
+            X, y
+        )
     np.testing.assert_array_equal(model.coef_, coef)
     np.testing.assert_array_equal(model.intercept_, intercept)
     np.testing.assert_array_equal(model.loss_history_, history)

@@ -19,67 +19,25 @@ classes, one per class otherwise) whose last column is the intercepts. The penal
 a vector with one strength per column, 0 for the intercept's: that is all it takes to
 leave the intercept unpenalised.
 
-The sigmoid, the softmax and the log-loss are computed so that they never overflow,
-even for logits of magnitude 1000.
+The sigmoid, the softmax and the log-loss never overflow, even for logits of
+magnitude 1000: the first two come from :mod:`scratchlearn.numerics`, the book's one
+module of numerically safe functions, and the loss is computed from the logits.
 """
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.numerics import log_softmax, sigmoid, softmax
 from scratchlearn.utils.validation import (
-    check_option,
+    Interval,
+    Options,
     check_predict_input,
-    check_scalar,
     check_X_y,
 )
-
-
-def sigmoid(z):
-    """The logistic function ``1 / (1 + exp(-z))``, element by element, stably.
-
-    For a large negative ``z``, ``exp(-z)`` overflows. Written as
-    ``exp(z) / (1 + exp(z))`` instead, it does not: each branch only ever takes
-    ``exp`` of ``-|z|``, a number in (0, 1].
-    """
-    z = np.asarray(z, dtype=np.float64)
-    small = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
-
-
-def log_softmax(logits):
-    """The logarithm of :func:`softmax`, row by row: ``z_k - log sum_l exp(z_l)``.
-
-    Subtracting each row's largest logit first changes nothing mathematically and
-    keeps every ``exp`` at most 1 (the *log-sum-exp trick*).
-
-    Parameters
-    ----------
-    logits : ndarray of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_classes)
-    """
-    shifted = logits - logits.max(axis=1, keepdims=True)  # (n_samples, n_classes)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def softmax(logits):
-    """Probabilities ``exp(z_k) / sum_l exp(z_l)`` of each row of ``logits``.
-
-    Parameters
-    ----------
-    logits : ndarray of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_classes)
-        Non-negative; each row sums to 1.
-    """
-    return np.exp(log_softmax(logits))
 
 
 def probabilities_from_logits(logits):
@@ -250,9 +208,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``np.inf`` fits without any penalty.
     solver : {"newton", "gd"}, default "newton"
         ``"newton"``: Newton's method (IRLS), with step halving. ``"gd"``: gradient
-        descent with the fixed learning rate ``lr`` (it needs far more iterations
-        than ``max_iter``'s default).
-    lr : float > 0, default 0.1
+        descent with the fixed learning rate ``learning_rate`` (it needs far more
+        iterations than ``max_iter``'s default).
+    learning_rate : float > 0, default 0.1
         Learning rate of gradient descent. Used only by ``"gd"``.
     max_iter : int >= 1, default 100
         Most iterations (Newton steps or gradient steps).
@@ -316,19 +274,29 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     to 4.3.4 (the softmax, IRLS and the multiclass Hessian). Springer.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        # np.inf means no penalty at all.
+        "C": [Interval(float, 0, None, closed="neither"), Options(np.inf)],
+        "solver": [Options("newton", "gd")],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "tol": [Interval(float, 0, None, closed="neither")],
+        "fit_intercept": [bool],
+    }
+
     def __init__(
         self,
         *,
         C=1.0,
         solver="newton",
-        lr=0.1,
+        learning_rate=0.1,
         max_iter=100,
         tol=1e-4,
         fit_intercept=True,
     ):
         self.C = C
         self.solver = solver
-        self.lr = lr
+        self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
         self.fit_intercept = fit_intercept
@@ -342,13 +310,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             If ``y`` holds fewer than two classes, or if gradient descent diverges
             (the estimator then keeps what it had learned before).
         """
-        if not (isinstance(self.C, float) and self.C == np.inf):
-            check_scalar(self.C, "C", float, low=0, low_inclusive=False)
-        check_option(self.solver, "solver", {"newton", "gd"})
-        check_scalar(self.lr, "lr", float, low=0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        check_scalar(self.tol, "tol", float, low=0, low_inclusive=False)
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
 
         classes, y_index = np.unique(y, return_inverse=True)
@@ -375,7 +337,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"LogisticRegression(solver={self.solver!r}) did not converge in "
                 f"max_iter={self.max_iter} iterations: the gradient is still above "
                 f"tol={self.tol:g}. Increase max_iter"
-                + (" or lr" if self.solver == "gd" else "")
+                + (" or learning_rate" if self.solver == "gd" else "")
                 + ", or standardise the features.",
                 ConvergenceWarning,
                 stacklevel=2,
@@ -396,20 +358,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Run the solver from ``theta``; return it, the losses and convergence."""
         loss, gradient = logistic_objective(X, Y, theta, penalty)
         losses = []
-        # A too-large lr makes the iterates overflow; that is reported below as a
-        # clear error, so NumPy's overflow warnings would only be noise.
+        # A too-large learning rate makes the iterates overflow; that is reported
+        # below as a clear error, so NumPy's overflow warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
             for iteration in range(self.max_iter):
                 if np.max(np.abs(gradient)) <= self.tol:
                     break
                 if self.solver == "gd":
-                    theta = theta - self.lr * gradient
+                    theta = theta - self.learning_rate * gradient
                     loss, gradient = logistic_objective(X, Y, theta, penalty)
                     if not np.isfinite(loss):
                         raise ValueError(
                             f"Gradient descent diverged at iteration {iteration + 1}: "
-                            f"the objective became {loss}. Use a smaller lr (it is "
-                            f"{self.lr}; try {self.lr / 10:g}) or standardise the "
+                            f"the objective became {loss}. Use a smaller "
+                            f"learning_rate (it is {self.learning_rate}; try "
+                            f"{self.learning_rate / 10:g}) or standardise the "
                             "features first (scratchlearn.preprocessing."
                             "StandardScaler)."
                         )

@@ -1,60 +1,68 @@
-"""Figures and explorers of Chapter 5 (logistic regression).
+"""Figures and the explorer of Chapter 5 (logistic regression).
 
-The explorers fit ``LogisticRegression`` on two features, by Newton's method and by
-gradient descent, and draw two things:
-
-* a *probability map*: each point of the plane takes the colour of its most
-  probable class, the paler the less sure the model is; black lines are the decision
-  boundaries, dashed ones where the most probable class reaches a given probability;
-* the *loss curves*: how far the objective is above its minimum after each iteration,
-  for both solvers, on a log scale.
-
-:func:`probability_map` computes the picture for one fitted model; the live explorer
-draws it with matplotlib (ipywidgets controls refit and redraw), the static one
-precomputes it for a few values of ``C`` into a plotly figure.
+Still figures: one feature with the logistic curve, the sigmoid and the log-loss, and
+both solvers' loss curves. The explorer fits ``LogisticRegression`` on two features
+by Newton's method and by gradient descent, and draws a *probability map* (each point
+in the colour of its most probable class, paler where the model is less sure) and
+the *loss curves* (each solver's objective minus its minimum, per iteration).
 """
 
 import base64
+import functools
 import io
 import warnings
 
 import numpy as np
 
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.numerics import sigmoid
 from scratchlearn.supervised import LogisticRegression
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import COLOURS, class_points, curve, grid_over
 
-# One colour per class (as in Chapter 1), one per solver.
-COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
-NEWTON_COLOUR = "#444444"
-GD_COLOUR = "#1f77b4"
-# The most probable class's probability at the dashed lines of the maps.
-CONFIDENCE_LEVELS = (0.9,)
+NEWTON_COLOUR, GD_COLOUR = "#444444", "#1f77b4"
+CONFIDENCE_LEVEL = 0.9  # the winning class's probability at the dashed lines
 # Newton's fit, converged as far as floating point allows: the minimum of the curves.
 EXACT = {"tol": 1e-10, "max_iter": 100}
-
-
-def short(number):
-    """``number`` with 3 significant digits and no exponent: 0.001, 3.16, 1000."""
-    return np.format_float_positional(
-        float(number), precision=3, unique=False, fractional=False, trim="-"
-    )
-
-
-def hex_to_rgb(colour):
-    """``"#1b9e77"`` as three floats in [0, 1]."""
-    return np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
-
-
-def grid_over(X, resolution=100, margin=0.5):
-    """Axes ``xs``, ``ys`` (shape (resolution,) each) covering the two features of
-    ``X``, and the grid's points, shape (resolution**2, 2), row by row:
-    ``points[i * resolution + j]`` is ``(xs[j], ys[i])``."""
-    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
-    xs = np.linspace(low[0], high[0], resolution)
-    ys = np.linspace(low[1], high[1], resolution)
-    xx, yy = np.meshgrid(xs, ys)  # (resolution, resolution) each
-    return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
+# The explorer's floor for the objective's excess. An objective near 1 is known to
+# about 1e-15 (its last bits differ between processors); an excess from 1e-10 up is
+# known to 5 digits, and the stored figure is the same on every machine.
+FLOOR = 1e-10
+# After the data set's menu. The static explorer draws Newton's map for each C, with
+# 200 gradient steps at learning rate 1; the live explorer varies all four.
+MAPS = ("Newton", "gradient descent")
+RATES, STEPS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0), (1, 3, 10, 30, 100, 200, 1000)
+CONTROLS = (
+    Control("solver", MAPS[:1], label="map of", live_values=MAPS),
+    Control("learning_rate", [1.0], label="learning rate", live_values=RATES),
+    Control("n_iter", [200], label="steps", live_values=STEPS),
+    Control(
+        "C",
+        (0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0),
+        live_values=[float(f"{10.0**e:.3g}") for e in np.arange(-3, 3.01, 0.25)],
+        start=1.0,
+    ),
+)
+LAYOUT = {
+    # The builder's title is placed for one line: two start lower, clear of the menu.
+    "title.pad.t": 10,
+    "yaxis.autorange": False,  # an image would turn the y axis upside down
+    "yaxis.scaleanchor": False,  # and square its pixels
+    "xaxis2.title.text": "iteration",
+    "yaxis2.type": "log",
+    "yaxis2.range": [-10.5, 0.5],  # from just below the floor to about 3
+    "yaxis2.dtick": 2,
+    "yaxis2.exponentformat": "power",
+    # The classes, in the map's upper left (as in the still figures); the title
+    # names the curves' colours.
+    "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.7)"},
+}
+DESCRIPTION = (
+    "Logistic regression on two features: the probability map of Newton's fit, with "
+    "its decision boundaries and the training and validation points, and how far "
+    "Newton's method and gradient descent are above the objective's minimum after "
+    "each iteration"
+)
 
 
 def probability_map(model, xs, ys):
@@ -71,139 +79,69 @@ def probability_map(model, xs, ys):
     confidence : ndarray of shape (len(ys), len(xs))
         The most probable class's probability.
     """
+    from matplotlib.colors import to_rgb
+
     xx, yy = np.meshgrid(xs, ys)  # (len(ys), len(xs)) each
-    points = np.column_stack([xx.ravel(), yy.ravel()])
     n_classes = len(model.classes_)
-    probabilities = model.predict_proba(points).reshape(len(ys), len(xs), n_classes)
+    probabilities = model.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))
+    probabilities = probabilities.reshape(len(ys), len(xs), n_classes)
     best = probabilities.argmax(axis=2)  # (len(ys), len(xs))
     confidence = probabilities.max(axis=2)
     strength = (confidence - 1 / n_classes) / (1 - 1 / n_classes)  # 0 to 1
-    palette = np.array([hex_to_rgb(COLOURS[k]) for k in range(n_classes)])
-    colour = palette[best]  # (len(ys), len(xs), 3)
+    palette = np.array([to_rgb(colour) for colour in COLOURS[:n_classes]])
     mix = 0.85 * strength[:, :, np.newaxis]
-    rgb = (1 - mix) * 1.0 + mix * colour
-    margins = np.empty((n_classes, len(ys), len(xs)))
-    for k in range(n_classes):
-        others = np.delete(probabilities, k, axis=2).max(axis=2)
-        margins[k] = probabilities[:, :, k] - others
+    rgb = (1 - mix) * 1.0 + mix * palette[best]  # (len(ys), len(xs), 3)
+    # The largest of the other classes' probabilities: the runner-up's for the
+    # winner, the winner's for every other class.
+    runner_up = np.sort(probabilities, axis=2)[:, :, -2:-1]  # (len(ys), len(xs), 1)
+    winner = best[:, :, np.newaxis] == np.arange(n_classes)
+    others = np.where(winner, runner_up, confidence[:, :, np.newaxis])
+    margins = np.moveaxis(probabilities - others, 2, 0)  # (n_classes, len(ys), ...)
     return rgb, margins, confidence
 
 
-def fit_both(X, y, C, lr, n_iter):
+def fit_both(X, y, C, learning_rate, n_iter):
     """Fit Newton's method to convergence and ``n_iter`` steps of gradient descent.
 
     Returns ``(newton, descent, failure)``: the two fitted models and ``None`` or
-    why gradient descent failed. If its weights overflowed, ``descent`` is ``None``;
+    how gradient descent failed. If its weights overflowed, ``descent`` is ``None``;
     if its objective only grew, ``descent`` holds that run, to draw.
     """
     newton = LogisticRegression(C=C, **EXACT).fit(X, y)
-    descent = LogisticRegression(C=C, solver="gd", lr=lr, max_iter=n_iter, tol=1e-12)
+    descent = LogisticRegression(
+        C=C, solver="gd", learning_rate=learning_rate, max_iter=n_iter, tol=1e-300
+    )  # so small a tol that it runs all n_iter steps
     with warnings.catch_warnings():
         # Stopping early is the point of a fixed n_iter: no warning for it.
         warnings.simplefilter("ignore", ConvergenceWarning)
         try:
             descent.fit(X, y)
-        except ValueError as error:
-            return newton, None, str(error).split(":")[0]
+        except ValueError:  # the weights overflowed
+            return newton, None, "gradient descent diverges: its weights overflow"
     if descent.loss_history_[-1] > np.log(len(descent.classes_)):  # above the start
-        return newton, descent, "Gradient descent diverges: the objective grows"
+        return newton, descent, "gradient descent diverges: its objective grows"
     return newton, descent, None
 
 
-def excess_losses(model, minimum, floor=1e-16):
-    """The objective minus ``minimum`` before the first iteration (all weights 0,
-    so the loss is log(n_classes)) and after each, floored at ``floor`` for a log
-    scale."""
-    start = np.log(len(model.classes_))
-    losses = np.concatenate([[start], model.loss_history_])
+def excess_losses(model, minimum, floor=FLOOR):
+    """The objective minus ``minimum`` before the first iteration (all weights 0:
+    log(n_classes)) and after each, floored at ``floor`` for a log scale."""
+    losses = np.concatenate([[np.log(len(model.classes_))], model.loss_history_])
     return np.maximum(losses - minimum, floor)
-
-
-# The static explorer's floor for the objective's excess. An objective near 1 is
-# known to about 1e-15 (its last bits differ between processors), so an excess of
-# 1e-14 is mostly rounding noise; from 1e-10 up it is known to 5 digits, and the
-# stored figure is the same on every machine.
-STATIC_FLOOR = 1e-10
 
 
 def describe(model, X_train, y_train, X_val, y_val):
     """Accuracy on both sets and the validation log-loss, in words."""
-    probabilities = model.predict_proba(X_val)
     rows = np.searchsorted(model.classes_, y_val)
-    log_loss = -np.mean(
-        np.log(np.maximum(probabilities[np.arange(len(y_val)), rows], 1e-300))
-    )
+    true_class = model.predict_proba(X_val)[np.arange(len(y_val)), rows]
+    log_loss = -np.mean(np.log(np.maximum(true_class, 1e-300)))
     return (
         f"accuracy train {model.score(X_train, y_train):.3f}, validation "
         f"{model.score(X_val, y_val):.3f}; validation log-loss {log_loss:.3f}"
     )
 
 
-def plot_probability_map(
-    model,
-    X,
-    y,
-    ax,
-    *,
-    X_val=None,
-    y_val=None,
-    resolution=120,
-    feature_names=("feature 1", "feature 2"),
-    title=None,
-):
-    """Draw the probability map of a fitted two-feature classifier, with the decision
-    boundaries (black), the lines where the winning class reaches a probability of
-    0.9 (dashed), the training points (filled) and validation points (hollow)."""
-    xs, ys, _ = grid_over(np.vstack([X] if X_val is None else [X, X_val]), resolution)
-    rgb, margins, confidence = probability_map(model, xs, ys)
-    extent = (xs[0], xs[-1], ys[0], ys[-1])
-    ax.imshow(
-        rgb, origin="lower", extent=extent, aspect="auto", interpolation="bilinear"
-    )
-    # Every boundary between two classes is also the boundary of a region other
-    # than the last class's: drawing those is enough.
-    for margin in margins[:-1]:
-        if margin.min() < 0 < margin.max():
-            ax.contour(xs, ys, margin, levels=[0.0], colors="black", linewidths=1.2)
-    if confidence.min() < CONFIDENCE_LEVELS[0] < confidence.max():
-        lines = ax.contour(
-            xs,
-            ys,
-            confidence,
-            levels=list(CONFIDENCE_LEVELS),
-            colors="black",
-            linewidths=0.8,
-            linestyles="dashed",
-        )
-        ax.clabel(lines, fontsize=7, fmt="%.1f")
-    for k, label in enumerate(model.classes_):
-        members = y == label
-        ax.scatter(
-            X[members, 0],
-            X[members, 1],
-            s=16,
-            color=COLOURS[k],
-            edgecolor="black",
-            linewidth=0.4,
-            label=str(label),
-        )
-        if X_val is not None:
-            members = y_val == label
-            ax.scatter(
-                X_val[members, 0],
-                X_val[members, 1],
-                s=16,
-                facecolors="none",
-                edgecolors=COLOURS[k],
-                linewidth=0.9,
-            )
-    ax.set(xlim=extent[:2], ylim=extent[2:])
-    ax.set_xlabel(feature_names[0])
-    ax.set_ylabel(feature_names[1])
-    ax.legend(fontsize=8, loc="upper left", framealpha=0.8)
-    if title:
-        ax.set_title(title, fontsize=9)
-    return ax
+# --- matplotlib: the chapter's still figures -------------------------------------
 
 
 def plot_loss_curves(models, minimum, ax):
@@ -213,21 +151,12 @@ def plot_loss_curves(models, minimum, ax):
     the rate of convergence: a straight line for gradient descent (the excess is
     divided by the same factor at each step), a plunge for Newton's method.
     """
-    for (label, model), colour in zip(
-        models.items(), [NEWTON_COLOUR, GD_COLOUR, "#d62728"], strict=False
-    ):
-        excess = excess_losses(model, minimum)
-        ax.plot(
-            np.arange(len(excess)),
-            excess,
-            color=colour,
-            marker="o" if len(excess) < 30 else None,
-            markersize=4,
-            label=label,
-        )
-    ax.set_yscale("log")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("objective − minimum")
+    colours = [NEWTON_COLOUR, GD_COLOUR, "#d62728"]
+    for (label, model), colour in zip(models.items(), colours, strict=False):
+        excess = excess_losses(model, minimum, floor=1e-16)
+        marker = "o" if len(excess) < 30 else None
+        ax.plot(excess, color=colour, marker=marker, markersize=4, label=label)
+    ax.set(yscale="log", xlabel="iteration", ylabel="objective − minimum")
     ax.legend(fontsize=8)
     return ax
 
@@ -235,27 +164,14 @@ def plot_loss_curves(models, minimum, ax):
 def plot_one_feature(x, y, model, line, ax, *, xlabel="x", ylabel="P(y = 1)"):
     """Labels 0/1 of one feature, with the logistic curve of ``model`` and the
     least-squares line ``line`` (any fitted regressor) through the same points."""
-    rng = np.random.default_rng(0)
-    jitter = 0.04 * rng.normal(size=len(y))  # so that points at 0 and 1 separate
+    jitter = 0.04 * np.random.default_rng(0).normal(size=len(y))  # to separate
     ax.scatter(x, y + jitter, s=8, alpha=0.4, color="black", label="tumours")
-    grid = np.linspace(x.min(), x.max(), 300)
-    ax.plot(
-        grid,
-        model.predict_proba(grid[:, np.newaxis])[:, 1],
-        color=COLOURS[1],
-        linewidth=2.5,
-        label="logistic regression",
-    )
-    ax.plot(
-        grid,
-        line.predict(grid[:, np.newaxis]),
-        color=COLOURS[2],
-        linestyle="--",
-        label="least squares",
-    )
+    grid = np.linspace(x.min(), x.max(), 300)[:, np.newaxis]  # (300, 1)
+    probability = model.predict_proba(grid)[:, 1]
+    ax.plot(grid, probability, color=COLOURS[1], lw=2.5, label="logistic regression")
+    ax.plot(grid, line.predict(grid), color=COLOURS[2], ls="--", label="least squares")
     ax.axhspan(0, 1, color="grey", alpha=0.08)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.legend(fontsize=8, loc="upper left")
     return ax
 
@@ -263,8 +179,6 @@ def plot_one_feature(x, y, model, line, ax, *, xlabel="x", ylabel="P(y = 1)"):
 def plot_sigmoid_and_log_loss(left, right, limit=8.0):
     """The sigmoid of a logit ``z`` (left) and the log-loss of each class (right):
     ``log(1 + exp(-z))`` when the class is 1, ``log(1 + exp(z))`` when it is 0."""
-    from scratchlearn.supervised import sigmoid
-
     z = np.linspace(-limit, limit, 401)
     left.plot(z, sigmoid(z), color=COLOURS[1], linewidth=2)
     left.axhline(0.5, color="grey", linewidth=0.6, linestyle=":")
@@ -277,379 +191,137 @@ def plot_sigmoid_and_log_loss(left, right, limit=8.0):
     return left, right
 
 
-def live_explorer(datasets, *, initial="binary"):
-    """ipywidgets controls for the data set, ``C``, the solver, the learning rate and
-    the number of gradient-descent iterations; every change refits both solvers and
-    redraws the chosen one's probability map and both loss curves.
-
-    ``datasets`` maps a name to ``(X_train, y_train, X_val, y_val, feature_names)``
-    with two standardised features.
-    """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-    from matplotlib.ticker import NullLocator
-
-    data = widgets.ToggleButtons(
-        options=list(datasets), value=initial, description="data"
-    )
-    C = widgets.FloatLogSlider(
-        value=1.0,
-        base=10,
-        min=-3,
-        max=3,
-        step=0.1,
-        description="C",
-        readout_format=".3g",
-    )
-    solver = widgets.ToggleButtons(
-        options=["newton", "gd"], value="newton", description="map of"
-    )
-    lr = widgets.FloatLogSlider(
-        value=1.0,
-        base=10,
-        min=-2,
-        max=1,
-        step=0.1,
-        description="lr",
-        readout_format=".3g",
-    )
-    n_iter = widgets.IntSlider(value=100, min=1, max=1000, description="gd steps")
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        X_train, y_train, X_val, y_val, names = datasets[data.value]
-        newton, descent, failure = fit_both(
-            X_train, y_train, C.value, lr.value, n_iter.value
-        )
-        use_descent = solver.value == "gd" and failure is None
-        shown = descent if use_descent else newton
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(
-                1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": (1.15, 1)}
-            )
-        # Fixed margins: tight_layout would measure every label on each redraw.
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.85, wspace=0.22)
-        what = (
-            "Newton" if shown is newton else f"gradient descent, {n_iter.value} steps"
-        )
-        plot_probability_map(
-            shown,
-            X_train,
-            y_train,
-            left,
-            X_val=X_val,
-            y_val=y_val,
-            resolution=100,
-            feature_names=names,
-            title=f"{what}: {describe(shown, X_train, y_train, X_val, y_val)}",
-        )
-        curves = {f"Newton ({newton.n_iter_} iterations)": newton}
-        if descent is not None:
-            curves[f"gradient descent, lr={lr.value:.3g}"] = descent
-        plot_loss_curves(curves, newton.loss_history_[-1], right)
-        right.yaxis.set_minor_locator(NullLocator())  # many, slow, little gain
-        right.set_ylim(1e-16, 2.0)
-        if failure is not None:
-            right.text(
-                0.5,
-                0.5,
-                failure,
-                transform=right.transAxes,
-                ha="center",
-                color="crimson",
-                fontsize=11,
-                wrap=True,
-            )
-        right.set_title("training objective per iteration", fontsize=9)
-        fig.suptitle(
-            f"C = {C.value:.3g}: the larger C, the weaker the penalty and the sharper "
-            "the probabilities",
-            fontsize=10,
-        )
-        show_figure_in(out, fig)
-
-    for control in (data, C, solver, lr, n_iter):
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox([widgets.HBox([data, solver]), widgets.HBox([C, lr, n_iter]), out])
-    )
+# --- plotly: the explorer ------------------------------------------------------------
 
 
-def _png(rgb):
-    """``rgb`` (rows from the bottom up) as a PNG data URI, for a plotly image."""
+# GENERAL: belongs in viz/figures.py (any picture computed pixel by pixel).
+def image_trace(rgb, xs, ys):
+    """``rgb`` (len(ys), len(xs), 3), row 0 at ``ys[0]``, as a plotly image over the
+    grid ``xs`` x ``ys``: a PNG, a fraction of the size of the numbers."""
     import matplotlib.image
+    import plotly.graph_objects as go
 
     buffer = io.BytesIO()
     # plotly draws the image's first row at y0, which is ys[0] here: no flip. No
     # metadata, so that the bytes depend on the picture only.
     matplotlib.image.imsave(buffer, rgb, format="png", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    x0, y0, dx, dy = (float(v) for v in (xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]))
+    grid = {"x0": x0, "y0": y0, "dx": dx, "dy": dy}
+    return go.Image(source=source, **grid, zsmooth="fast", hoverinfo="skip")
 
 
-def _lines(xs, ys, field, level):
-    """The curves where ``field`` (len(ys), len(xs)) equals ``level``, as x and y
-    lists with ``None`` between curves (one plotly trace draws them all)."""
+# GENERAL: belongs in viz/figures.py (decision boundaries, level sets).
+def level_lines(xs, ys, field, level, *, dash=None, width=1.5):
+    """Where ``field`` (len(ys), len(xs)) equals ``level``: one black plotly line
+    trace, NaN between curves (empty if ``field`` never crosses ``level``)."""
     import contourpy
-
-    if not field.min() < level < field.max():
-        return [], []
-    generator = contourpy.contour_generator(xs, ys, field)
-    x_all, y_all = [], []
-    for curve in generator.lines(level):
-        x_all += [*rounded(curve[:, 0], 3).tolist(), None]
-        y_all += [*rounded(curve[:, 1], 3).tolist(), None]
-    return x_all, y_all
-
-
-def _thin(values, every=10, first=20):
-    """Iteration numbers and values to draw: every one at first, then every 10th."""
-    iterations = np.arange(len(values))
-    keep = (iterations < first) | (iterations % every == 0)
-    keep[-1] = True
-    return iterations[keep], values[keep]
-
-
-def static_explorer(
-    datasets,
-    *,
-    Cs=(0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0),
-    lr=1.0,
-    n_iter=200,
-    resolution=60,
-    initial=(0, 3),
-    name="logistic-regression-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    menu for the data set and a slider for ``C``. Left, Newton's probability map;
-    right, both solvers' loss curves (gradient descent with ``lr`` for ``n_iter``
-    steps). ``initial`` gives the indices, into ``datasets`` and ``Cs``, of the
-    setting shown first."""
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
-    names = list(datasets)
-    figure = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        horizontal_spacing=0.12,
-        subplot_titles=("Newton's probability map", "objective − minimum"),
+    points = np.empty((0, 2))
+    if field.min() < level < field.max():
+        curves = contourpy.contour_generator(xs, ys, field).lines(level)
+        gap = np.full((1, 2), np.nan)
+        points = np.concatenate([part for c in curves for part in (c, gap)])
+    line = {"color": "black", "width": width, "dash": dash}
+    quiet = {"showlegend": False, "hoverinfo": "skip"}
+    return go.Scatter(x=points[:, 0], y=points[:, 1], mode="lines", line=line, **quiet)
+
+
+def map_traces(model, xs, ys):
+    """The probability map of a fitted two-feature classifier over ``xs`` x ``ys``,
+    its decision boundaries and its lines of probability 0.9."""
+    rgb, margins, confidence = probability_map(model, xs, ys)
+    # Every boundary between two classes is also the boundary of a region other
+    # than the last class's: drawing those is enough.
+    boundaries = [level_lines(xs, ys, margin, 0.0) for margin in margins[:-1]]
+    sure = level_lines(xs, ys, confidence, CONFIDENCE_LEVEL, dash="dash", width=1)
+    return [image_trace(rgb, xs, ys), *boundaries, sure]
+
+
+def loss_traces(newton, descent):
+    """Both solvers' objective minus the minimum (Newton's final objective) per
+    iteration: every one of the first 20 iterations, then every 10th."""
+    traces = []
+    for model, colour, name in [
+        (newton, NEWTON_COLOUR, "Newton"),
+        (descent, GD_COLOUR, "gradient descent"),
+    ]:
+        if model is not None:  # gradient descent may have diverged
+            excess = excess_losses(model, newton.loss_history_[-1])
+            steps = np.arange(len(excess))
+            keep = (steps < 20) | (steps % 10 == 0) | (steps == steps[-1])
+            style = {"markers": model is newton, "legend": False}
+            traces.append(
+                curve(excess[keep], x=steps[keep], name=name, colour=colour, **style)
+            )
+    return traces
+
+
+def summary(newton, descent, failure, learning_rate, n_iter):
+    """Both solvers' progress in words, for the explorer's title."""
+    if failure is not None:
+        return f"Newton: {newton.n_iter_} iterations (grey); {failure} (blue)"
+    excess = excess_losses(descent, newton.loss_history_[-1])[-1]
+    gap = f"{excess:.1e} above" if excess > FLOOR else f"within {FLOOR:.0e} of"
+    return (
+        f"Newton: {newton.n_iter_} iterations (grey); gradient descent (learning rate "
+        f"{learning_rate:g}) after {n_iter} steps: {gap} the minimum (blue)"
     )
-    # Every trace with its column and when it shows: for one data set
-    # ("data", data_index) or for one setting ("setting", data_index, C_index).
-    traces, titles, ranges = [], {}, {}
-    for data_index, data_name in enumerate(names):
-        X_train, y_train, X_val, y_val, feature_names = datasets[data_name]
-        xs, ys, _ = grid_over(np.vstack([X_train, X_val]), resolution)
-        ranges[data_index] = (xs, ys, feature_names)
-        key = ("data", data_index)
-        for k, label in enumerate(np.unique(y_train)):
-            for X, y, hollow in ((X_train, y_train, False), (X_val, y_val, True)):
-                members = y == label
-                marker = {"color": COLOURS[k], "size": 6, "line": {"width": 0.5}}
-                if hollow:
-                    marker = {
-                        "color": "rgba(0,0,0,0)",
-                        "size": 6,
-                        "line": {"color": COLOURS[k], "width": 1.2},
-                    }
-                points = go.Scatter(
-                    x=rounded(X[members, 0], 3),
-                    y=rounded(X[members, 1], 3),
-                    mode="markers",
-                    marker=marker,
-                    name=f"{label} ({'validation' if hollow else 'training'})",
-                    legendgroup=str(label),
-                    hoverinfo="skip",
-                )
-                traces.append((points, 1, key))
-        for C_index, C in enumerate(Cs):
-            key = ("setting", data_index, C_index)
-            newton, descent, failure = fit_both(X_train, y_train, C, lr, n_iter)
-            rgb, margins, confidence = probability_map(newton, xs, ys)
-            image = go.Image(
-                source=_png(rgb),
-                x0=float(xs[0]),
-                dx=float(xs[1] - xs[0]),
-                y0=float(ys[0]),
-                dy=float(ys[1] - ys[0]),
-                zsmooth="fast",
-                hoverinfo="skip",
-            )
-            boundary_x, boundary_y = [], []
-            for margin in margins[:-1]:  # as in plot_probability_map
-                x_line, y_line = _lines(xs, ys, margin, 0.0)
-                boundary_x += x_line
-                boundary_y += y_line
-            boundary = go.Scatter(
-                x=boundary_x,
-                y=boundary_y,
-                mode="lines",
-                line={"color": "black", "width": 1.5},
-                name="decision boundary",
-                showlegend=False,
-                hoverinfo="skip",
-            )
-            sure_x, sure_y = _lines(xs, ys, confidence, CONFIDENCE_LEVELS[0])
-            sure = go.Scatter(
-                x=sure_x,
-                y=sure_y,
-                mode="lines",
-                line={"color": "black", "width": 1, "dash": "dash"},
-                name="probability 0.9",
-                showlegend=False,
-                hoverinfo="skip",
-            )
-            minimum = newton.loss_history_[-1]
-            curves = [
-                go.Scatter(
-                    x=list(range(newton.n_iter_ + 1)),
-                    y=excess_losses(newton, minimum, STATIC_FLOOR),
-                    mode="lines+markers",
-                    line={"color": NEWTON_COLOUR},
-                    name="Newton",
-                    showlegend=False,
-                )
-            ]
-            if descent is not None:
-                steps, values = _thin(excess_losses(descent, minimum, STATIC_FLOOR))
-                curves.append(
-                    go.Scatter(
-                        x=steps,
-                        y=values,
-                        mode="lines",
-                        line={"color": GD_COLOUR},
-                        name=f"gradient descent, lr={lr:g}",
-                        showlegend=False,
-                    )
-                )
-            for trace in (image, boundary, sure):
-                traces.append((trace, 1, key))
-            traces += [(curve, 2, key) for curve in curves]
-            if failure is not None:
-                gd_text = f"{failure[0].lower()}{failure[1:]} (lr={lr:g})"
-            else:
-                excess = excess_losses(descent, minimum, STATIC_FLOOR)[-1]
-                gd_text = f"gradient descent (lr={lr:g}) after {n_iter} steps: " + (
-                    f"{excess:.1e} above"
-                    if excess > STATIC_FLOOR
-                    else f"within {STATIC_FLOOR:.0e} of"
-                )
-            titles[data_index, C_index] = (
-                f"{data_name}, C = {short(C)}: "
-                f"{describe(newton, X_train, y_train, X_val, y_val)}<br>"
-                f"Newton: {newton.n_iter_} iterations (grey); {gd_text} (blue)"
-            )
 
-    for trace, col, _ in traces:
-        figure.add_trace(trace, row=1, col=col)
 
-    def visibility(data_index, C_index):
-        shown = (("data", data_index), ("setting", data_index, C_index))
-        return [key in shown for _, _, key in traces]
+def explorer(examples, *, resolution=60):
+    """Probability map (left) and loss curves (right) of logistic regression, for
+    ``C``, the map's solver, gradient descent's learning rate and number of steps.
 
-    def slider(data_index, C_index):
-        # A step restyles only this data set's settings (the third argument lists
-        # them): the other traces keep their visibility.
-        settings = [
-            (index, key[2])
-            for index, (_, _, key) in enumerate(traces)
-            if key[:2] == ("setting", data_index)
-        ]
-        return {
-            "active": C_index,
-            "currentvalue": {"prefix": f"{names[data_index]}: C = "},
-            "pad": {"t": 50},
-            "steps": [
-                {
-                    "label": short(C),
-                    "method": "update",
-                    "args": [
-                        {"visible": [step == index for _, step in settings]},
-                        {"title.text": titles[data_index, index]},
-                        [trace_index for trace_index, _ in settings],
-                    ],
-                }
-                for index, C in enumerate(Cs)
+    ``examples`` maps a name to ``(X_train, y_train, X_val, y_val, feature_names)``
+    with two standardised features; a menu chooses among them.
+    """
+    grids = {
+        name: grid_over(np.vstack([X_train, X_val]), resolution)[:2]
+        for name, (X_train, _, X_val, _, _) in examples.items()
+    }
+
+    @functools.lru_cache(maxsize=64)  # both maps of a setting share its fits
+    def fitted(data, C, learning_rate, n_iter):
+        X_train, y_train = examples[data][:2]
+        return fit_both(X_train, y_train, C, learning_rate, n_iter)
+
+    def draw(data, solver, learning_rate, n_iter, C):
+        X_train, y_train, X_val, y_val, names = examples[data]
+        xs, ys = grids[data]
+        newton, descent, failure = fitted(data, C, learning_rate, n_iter)
+        shown = descent if solver == MAPS[1] and failure is None else newton
+        hollow = class_points(X_val, y_val, classes=shown.classes_, hollow=True)
+        hollow = [t.update(showlegend=False) for t in hollow]  # see the panel's title
+        what = "Newton's" if shown is newton else "gradient descent's"
+        return View(
+            [
+                *map_traces(shown, xs, ys),
+                *class_points(X_train, y_train, classes=shown.classes_),
+                *hollow,
+                *[(trace, 2) for trace in loss_traces(newton, descent)],
             ],
-        }
+            title=(
+                f"C = {C:g}, {what} map: "
+                f"{describe(shown, X_train, y_train, X_val, y_val)}<br>"
+                f"{summary(newton, descent, failure, learning_rate, n_iter)}"
+            ),
+            layout={
+                "xaxis.range": [float(xs[0]), float(xs[-1])],
+                "yaxis.range": [float(ys[0]), float(ys[-1])],
+                "xaxis.title.text": names[0],
+                "yaxis.title.text": names[1],
+            },
+        )
 
-    def axes(data_index):
-        xs, ys, feature_names = ranges[data_index]
-        return {
-            "xaxis.range": [float(xs[0]), float(xs[-1])],
-            "yaxis.range": [float(ys[0]), float(ys[-1])],
-            "xaxis.title.text": feature_names[0],
-            "yaxis.title.text": feature_names[1],
-        }
-
-    data_index, C_index = initial
-    for trace, shown in zip(figure.data, visibility(data_index, C_index), strict=True):
-        trace.visible = shown
-    xs, ys, feature_names = ranges[data_index]
-    figure.update_xaxes(
-        range=[float(xs[0]), float(xs[-1])], title_text=feature_names[0], row=1, col=1
+    return Explorer(
+        [Control("data", list(examples)), *CONTROLS],
+        draw,
+        name="logistic-regression-explorer",
+        panels=(1, 2),
+        subplots={"column_widths": [0.55, 0.45], "horizontal_spacing": 0.12},
+        subplot_titles=("probability map (hollow: validation)", "objective − minimum"),
+        layout=LAYOUT,
+        description=DESCRIPTION,
     )
-    figure.update_yaxes(
-        range=[float(ys[0]), float(ys[-1])],
-        autorange=False,
-        title_text=feature_names[1],
-        row=1,
-        col=1,
-    )
-    figure.update_xaxes(title_text="iteration", row=1, col=2)
-    figure.update_yaxes(
-        type="log", range=[-10.5, 0.5], exponentformat="power", dtick=2, row=1, col=2
-    )
-    figure.update_layout(
-        # From the top: the menu, the title (two lines), the panels' titles; below
-        # the panels the slider, then the legend. The margins leave room for each.
-        title={
-            "text": titles[data_index, C_index],
-            "font": {"size": 12},
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.905,
-            "yanchor": "top",
-        },
-        height=760,
-        margin={"t": 140, "b": 220},
-        legend={
-            "font": {"size": 10},
-            "orientation": "h",
-            "x": 0,
-            "y": -0.45,
-            "yanchor": "top",
-        },
-        sliders=[slider(data_index, C_index)],
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.34,
-                "yanchor": "top",
-                "active": data_index,
-                # A new data set starts from the C shown first: a menu cannot read
-                # the slider's position.
-                "buttons": [
-                    {
-                        "label": data_name,
-                        "method": "update",
-                        "args": [
-                            {"visible": visibility(index, C_index)},
-                            {
-                                "sliders": [slider(index, C_index)],
-                                "title.text": titles[index, C_index],
-                                **axes(index),
-                            },
-                        ],
-                    }
-                    for index, data_name in enumerate(names)
-                ],
-            }
-        ],
-    )
-    return PlotlyFigure(figure, name)
