@@ -1,11 +1,13 @@
-"""Figures and explorers of Chapter 23 (the building blocks of a network).
+"""Figures and the explorer of Chapter 23 (the building blocks of a network).
 
 A computation graph of a small network with its forward and backward passes; the
 activations and their derivatives; and a one-hidden-layer network learning the two
-moons, whose decision boundary and loss curves the explorers redraw as the number of
+moons, whose probability map and loss curves the explorer redraws as the number of
 hidden units, the activation, the learning rate, the batch size and the number of
 epochs change.
 """
+
+import dataclasses
 
 import numpy as np
 
@@ -16,15 +18,19 @@ from scratchlearn.deep import (
     SparseCategoricalCrossentropy,
     activations,
 )
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.figures import COLOURS, grid_over
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import (
+    COLOURS,
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    class_points,
+    curve,
+    grid_over,
+)
 
-TRAIN_COLOUR = "#1f77b4"
-VALIDATION_COLOUR = "#ff7f0e"
 BACKWARD_COLOUR = "#c0392b"
 
-# The explorer's starting point, and the static explorer's settings: each changes
-# one thing from the starting point (capacity, activation, step size, batch size).
+# The network of the chapter's first figure, where the explorer starts.
 DEFAULT = {
     "hidden_units": 16,
     "activation": "tanh",
@@ -32,26 +38,40 @@ DEFAULT = {
     "batch_size": 32,
     "epochs": 100,
 }
-SETTINGS = [
-    {**DEFAULT, "hidden_units": 1},
-    {**DEFAULT, "hidden_units": 2},
-    {**DEFAULT, "hidden_units": 4},
-    DEFAULT,
-    {**DEFAULT, "activation": "relu"},
-    {**DEFAULT, "activation": "sigmoid"},
-    {**DEFAULT, "learning_rate": 0.01},
-    {**DEFAULT, "learning_rate": 3.0},
-    # 100, not 10: at 10 training is chaotic (the loss after 100 epochs changes with
-    # the last bits of the data, so no stored figure could show it reproducibly);
-    # at 100 the tanh units saturate at once and the loss climbs the same way
-    # on every machine.
-    {**DEFAULT, "learning_rate": 100.0},
-    {**DEFAULT, "batch_size": 8},
-    {**DEFAULT, "batch_size": 200},
-]
+# What the explorer varies. A static figure precomputes the values of the two
+# controls it varies, at the DEFAULT of the others (the chapter shows two: the
+# activation and the hidden units; the batch size and the learning rate); the live
+# explorer offers every control's live_values.
+CONTROLS = {
+    "learning_rate": Control(
+        "learning_rate",
+        # Each static value trains the same way on every machine, so that stored
+        # figures reproduce. Not 3 or 10: in batches of 8 (at 3) or 32 (at 10)
+        # training is chaotic, the loss after 100 epochs changes with the last bits
+        # of the data; at 100 the tanh units saturate at once and the loss climbs
+        # the same way everywhere.
+        [0.01, 0.03, 0.1, 0.3, 1.0, 100.0],
+        label="learning rate",
+        live_values=[0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
+    ),
+    "batch_size": Control(
+        "batch_size",
+        [8, 32, 200],
+        label="batch size",
+        live_values=[8, 16, 32, 64, 128, 200],
+    ),
+    "epochs": Control("epochs", [100], live_values=range(10, 201, 10)),
+    "activation": Control("activation", ["tanh", "relu", "sigmoid"]),
+    "hidden_units": Control(
+        "hidden_units",
+        [1, 2, 4, 8, 16, 32],
+        label="hidden units",
+        live_values=range(1, 33),
+    ),
+}
 
 
-# --- the network of the explorers ---------------------------------------------------
+# --- the network of the explorer ----------------------------------------------------
 
 
 def moons_network(hidden_units, activation, random_state=0):
@@ -141,31 +161,11 @@ def plot_boundary(model, X, y, ax, *, resolution=100, title=None):
     ax.contourf(xs, ys, probability, levels=np.linspace(0, 1, 11), cmap=shades)
     ax.contour(xs, ys, probability, levels=[0.5], colors="k", linewidths=1.5)
     ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=y,
-        cmap=ListedColormap(COLOURS[:2]),
-        edgecolor="k",
-        linewidth=0.5,
-        s=20,
+        *X.T, c=y, cmap=ListedColormap(COLOURS[:2]), edgecolor="k", linewidth=0.5, s=20
     )
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
     if title:
         ax.set_title(title, fontsize=10)
-    return ax
-
-
-def plot_loss_curves(history, ax):
-    """Training and validation loss per epoch."""
-    logs = history.history
-    epochs = np.arange(1, len(logs["loss"]) + 1)
-    ax.plot(epochs, logs["loss"], color=TRAIN_COLOUR, label="training")
-    ax.plot(epochs, logs["val_loss"], color=VALIDATION_COLOUR, label="validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy")
-    ax.set_ylim(bottom=0)
-    ax.legend()
     return ax
 
 
@@ -188,6 +188,21 @@ def plot_activations(axes, names=("sigmoid", "tanh", "relu")):
     return axes
 
 
+def _partial(of, to):
+    return rf"\frac{{\partial {of}}}{{\partial {to}}}"
+
+
+# The backward pass of the computation graph: (x, y, formula), drawn in red.
+GRADIENTS = [
+    (8.9, -0.75, rf"{_partial('L', 'Z_2')} = \frac{{1}}{{n}}(P - Y)"),
+    (6.7, -0.75, rf"{_partial('L', 'A_1')} = {_partial('L', 'Z_2')}W_2^\top"),
+    (6.7, -1.45, rf"{_partial('L', 'W_2')} = A_1^\top{_partial('L', 'Z_2')}"),
+    (4.6, -0.75, rf"{_partial('L', 'Z_1')} = {_partial('L', 'A_1')}\odot f'(Z_1)"),
+    (2.5, -0.75, rf"{_partial('L', 'X')} = {_partial('L', 'Z_1')}W_1^\top"),
+    (2.5, -1.45, rf"{_partial('L', 'W_1')} = X^\top{_partial('L', 'Z_1')}"),
+]
+
+
 def plot_computation_graph(ax):
     """The computation graph of Dense, activation, Dense, softmax cross-entropy:
     values flow right (forward, black), gradients flow left (backward, red)."""
@@ -203,61 +218,19 @@ def plot_computation_graph(ax):
         ax.text(x, 0, text, ha="center", va="center", fontsize=10, bbox=style)
     for x, text in [(2.5, r"$W_1, b_1$"), (6.7, r"$W_2, b_2$"), (8.9, r"$Y$")]:
         ax.text(x, 1.1, text, ha="center", va="center", fontsize=10, color="0.3")
-        ax.annotate(
-            "", (x, 0.3), (x, 0.9), arrowprops={"arrowstyle": "->", "color": "0.3"}
-        )
+        arrow = {"arrowstyle": "->", "color": "0.3"}
+        ax.annotate("", (x, 0.3), (x, 0.9), arrowprops=arrow)
     edges = [(0.5, 2.5), (2.5, 4.6), (4.6, 6.7), (6.7, 8.9)]
     gaps = [(0.3, 0.75), (0.75, 0.65), (0.65, 0.8), (0.8, 1.05)]
     for (left, right), (gap_left, gap_right) in zip(edges, gaps, strict=True):
-        ax.annotate(
-            "",
-            (right - gap_right, 0.12),
-            (left + gap_left, 0.12),
-            arrowprops={"arrowstyle": "->", "color": "k"},
-        )
-        ax.annotate(
-            "",
-            (left + gap_left, -0.12),
-            (right - gap_right, -0.12),
-            arrowprops={"arrowstyle": "->", "color": BACKWARD_COLOUR},
-        )
-    gradients = [
-        (8.9, -0.75, r"$\frac{\partial L}{\partial Z_2} = \frac{1}{n}(P - Y)$"),
-        (
-            6.7,
-            -0.75,
-            r"$\frac{\partial L}{\partial A_1} = "
-            r"\frac{\partial L}{\partial Z_2}W_2^\top$",
-        ),
-        (
-            6.7,
-            -1.45,
-            r"$\frac{\partial L}{\partial W_2} = "
-            r"A_1^\top\frac{\partial L}{\partial Z_2}$",
-        ),
-        (
-            4.6,
-            -0.75,
-            r"$\frac{\partial L}{\partial Z_1} = \frac{\partial L}{\partial A_1}"
-            r"\odot f'(Z_1)$",
-        ),
-        (
-            2.5,
-            -0.75,
-            r"$\frac{\partial L}{\partial X} = "
-            r"\frac{\partial L}{\partial Z_1}W_1^\top$",
-        ),
-        (
-            2.5,
-            -1.45,
-            r"$\frac{\partial L}{\partial W_1} = "
-            r"X^\top\frac{\partial L}{\partial Z_1}$",
-        ),
-    ]
-    for x, y, text in gradients:
-        ax.text(
-            x, y, text, ha="center", va="center", fontsize=13, color=BACKWARD_COLOUR
-        )
+        start, end = left + gap_left, right - gap_right
+        forward = {"arrowstyle": "->", "color": "k"}
+        ax.annotate("", (end, 0.12), (start, 0.12), arrowprops=forward)
+        backward = {"arrowstyle": "->", "color": BACKWARD_COLOUR}
+        ax.annotate("", (start, -0.12), (end, -0.12), arrowprops=backward)
+    for x, y, formula in GRADIENTS:
+        style = {"ha": "center", "va": "center", "fontsize": 13}
+        ax.text(x, y, f"${formula}$", color=BACKWARD_COLOUR, **style)
     ax.text(0.0, 0.55, "forward", fontsize=9)
     ax.text(0.0, -0.55, "backward", fontsize=9, color=BACKWARD_COLOUR)
     ax.set_xlim(-0.3, 10.6)
@@ -276,194 +249,86 @@ def plot_error_by_step(steps, errors, ax):
     return ax
 
 
-# --- explorers ---------------------------------------------------------------------
+# --- the explorer ---------------------------------------------------------------------
 
 
-def _explorer_figure(X_train, y_train, X_val, y_val, setting):
-    import matplotlib.pyplot as plt
-
-    model, history = train_network(X_train, y_train, X_val, y_val, **setting)
-    with plt.ioff():  # shown in the widget only, not by the notebook
-        fig, (left, right) = plt.subplots(
-            1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.1]}
-        )
-    if history is None:
-        for ax in (left, right):
-            ax.text(0.5, 0.5, "training diverged", ha="center", transform=ax.transAxes)
-    else:
-        plot_boundary(model, X_train, y_train, left, resolution=60)
-        plot_loss_curves(history, right)
-    fig.suptitle(describe(setting, history), fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def live_explorer(X_train, y_train, X_val, y_val):
-    """ipywidgets controls for the hidden units, the activation, the learning rate,
-    the batch size and the number of epochs; every change retrains the network from
-    the same initial seed and redraws its boundary and its loss curves."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    wide = {"description_width": "initial"}
-    units = widgets.IntSlider(
-        value=DEFAULT["hidden_units"], min=1, max=32, description="hidden units"
-    )
-    activation = widgets.Dropdown(
-        options=["tanh", "relu", "sigmoid"],
-        value=DEFAULT["activation"],
-        description="activation",
-    )
-    learning_rate = widgets.FloatLogSlider(
-        value=DEFAULT["learning_rate"],
-        base=10,
-        min=-3,
-        max=1,
-        step=0.25,
-        description="learning rate",
-        style=wide,
-    )
-    batch_size = widgets.SelectionSlider(
-        options=[8, 16, 32, 64, 128, 200],
-        value=DEFAULT["batch_size"],
-        description="batch size",
-    )
-    epochs = widgets.IntSlider(
-        value=DEFAULT["epochs"], min=10, max=200, step=10, description="epochs"
-    )
-    controls = {
-        "hidden_units": units,
-        "activation": activation,
-        "learning_rate": learning_rate,
-        "batch_size": batch_size,
-        "epochs": epochs,
-    }
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        setting = {name: control.value for name, control in controls.items()}
-        show_figure_in(out, _explorer_figure(X_train, y_train, X_val, y_val, setting))
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox(
-            [
-                widgets.HBox([units, activation, learning_rate]),
-                widgets.HBox([batch_size, epochs]),
-                out,
-            ]
-        )
-    )
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    settings=SETTINGS,
-    resolution=36,
-    name="building-blocks-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    slider over ``settings``, each showing the network's probability map (left) and
-    its loss curves (right)."""
+def probability_contour(model, X, resolution=36):
+    """The network's probability of class 1 over a grid covering ``X`` as plotly
+    shades, from the colour of class 0 through white (0.5) to that of class 1."""
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.1)
-    titles, groups = [], []
-    shades = [[0.0, COLOURS[0]], [0.5, "white"], [1.0, COLOURS[1]]]
-    for index, setting in enumerate(settings):
-        model, history = train_network(X_train, y_train, X_val, y_val, **setting)
-        titles.append(describe(setting, history))
-        xs, ys, probability = probability_grid(model, X_train, resolution)
-        start = len(figure.data)
-        figure.add_trace(
-            go.Contour(
-                x=rounded(xs, 3),
-                y=rounded(ys, 3),
-                z=rounded(probability, 2),
-                zmin=0,
-                zmax=1,
-                colorscale=shades,
-                contours={"start": 0, "end": 1, "size": 0.1},
-                line={"width": 0},
-                showscale=False,
-                hoverinfo="skip",
-                visible=index == 0,
-            ),
-            row=1,
-            col=1,
-        )
-        logs = history.history if history is not None else {"loss": [], "val_loss": []}
-        epochs = np.arange(1, len(logs["loss"]) + 1)
-        for key, label, colour in [
-            ("loss", "training loss", TRAIN_COLOUR),
-            ("val_loss", "validation loss", VALIDATION_COLOUR),
-        ]:
-            figure.add_trace(
-                go.Scatter(
-                    x=epochs,
-                    y=rounded(logs[key], 4),
-                    mode="lines",
-                    name=label,
-                    line={"color": colour},
-                    showlegend=index == 0,
-                    legendgroup=key,
-                    visible=index == 0,
-                ),
-                row=1,
-                col=2,
-            )
-        groups.append(range(start, len(figure.data)))
-    n_varying = len(figure.data)
-    for label, colour in enumerate(COLOURS[:2]):
-        members = y_train == label
-        figure.add_trace(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=f"moon {label}",
-                marker={
-                    "color": colour,
-                    "size": 5,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            ),
-            row=1,
-            col=1,
-        )
-    steps = [
-        {
-            "label": str(step + 1),
-            "method": "update",
-            "args": [
-                {"visible": [i in groups[step] for i in range(n_varying)]},
-                {"title.text": titles[step]},
-                list(range(n_varying)),
-            ],
-        }
-        for step in range(len(settings))
-    ]
-    figure.update_layout(
-        title={"text": titles[0], "font": {"size": 12}},
-        height=500,
-        sliders=[
-            {
-                "active": 0,
-                "currentvalue": {"prefix": "setting "},
-                "pad": {"t": 40},
-                "steps": steps,
-            }
-        ],
+    xs, ys, probability = probability_grid(model, X, resolution)
+    return go.Contour(
+        x=xs,
+        y=ys,
+        # In whole percent, one byte a point: the shades change every 10%.
+        z=np.rint(100 * probability).astype(np.uint8),
+        zmin=0,
+        zmax=100,
+        colorscale=[[0.0, COLOURS[0]], [0.5, "white"], [1.0, COLOURS[1]]],
+        contours={"start": 0, "end": 100, "size": 10},
+        line={"width": 0},
+        showscale=False,
+        hoverinfo="skip",
     )
-    figure.update_xaxes(title_text="x1", row=1, col=1)
-    figure.update_yaxes(title_text="x2", row=1, col=1)
-    figure.update_xaxes(title_text="epoch", row=1, col=2)
-    figure.update_yaxes(title_text="cross-entropy", rangemode="tozero", row=1, col=2)
-    return PlotlyFigure(figure, name)
+
+
+def explorer(X_train, y_train, X_val, y_val, *, vary=("activation", "hidden_units")):
+    """The moons network's probability map (left) and its loss curves (right), for
+    the hidden units, the activation, the learning rate, the batch size and the
+    number of epochs.
+
+    The live explorer offers every control. The static one precomputes the two
+    controls of ``vary`` (a menu over the first, a slider over the second), the
+    others at their :data:`DEFAULT`. Each setting trains once, from the same initial
+    weights, and is kept: going back to it redraws at once.
+    """
+    runs = {}
+    points = class_points(X_train, y_train, names=("moon 0", "moon 1"))
+    curves = [
+        ("loss", "training", TRAIN_COLOUR),
+        ("val_loss", "validation", VALIDATION_COLOUR),
+    ]
+
+    def draw(**setting):
+        key = tuple(sorted(setting.items()))
+        if key not in runs:
+            runs[key] = train_network(X_train, y_train, X_val, y_val, **setting)
+        model, history = runs[key]
+        if history is None:
+            return View(points, title=describe(setting, None))
+        losses = [
+            (curve(history.history[key], name=f"{name} loss", colour=colour), 2)
+            for key, name, colour in curves
+        ]
+        return View(
+            [probability_contour(model, X_train), *points, *losses],
+            title=describe(setting, history),
+        )
+
+    def control(name):  # the static values of the varied, the default of the others
+        if name in vary:
+            return dataclasses.replace(CONTROLS[name], start=DEFAULT[name])
+        every = CONTROLS[name].live_values or CONTROLS[name].values
+        return dataclasses.replace(
+            CONTROLS[name], values=[DEFAULT[name]], live_values=every
+        )
+
+    fixed = [name for name in CONTROLS if name not in vary]
+    return Explorer(
+        [control(name) for name in [*fixed, *vary]],
+        draw,
+        name="building-blocks-" + "-".join(vary).replace("_", "-"),
+        panels=(1, 2),
+        subplot_titles=("probability of moon 1", "cross-entropy per epoch"),
+        layout={
+            "xaxis.title.text": "x1",
+            "yaxis.title.text": "x2",
+            "xaxis2.title.text": "epoch",
+            "yaxis2.rangemode": "tozero",
+        },
+        description=(
+            "A one-hidden-layer network learning the two moons: its probability of "
+            "the second moon over the plane, and its training and validation loss"
+        ),
+    )
