@@ -6,6 +6,9 @@ The rules, borrowed from scikit-learn so that habits transfer:
   nothing else: no validation, no computation.
 * ``fit(X, y)`` validates its input and the hyperparameters, learns attributes whose
   names end in ``_`` (``coef_``, ``classes_``, ``n_features_in_``) and returns ``self``.
+  The hyperparameters are checked against what the class declares each may be, in
+  ``_parameter_constraints`` (see :mod:`scratchlearn.utils.validation`), by one call
+  of ``self._validate_params()`` at the top of ``fit``.
 * ``predict``/``transform``/``score`` first check that ``fit`` has been called.
 * ``get_params``/``set_params`` read and write the hyperparameters, so the same
   object can be refitted with other settings.
@@ -37,6 +40,17 @@ class BaseEstimator:
             for name, parameter in signature.parameters.items()
             if name != "self" and parameter.kind in named
         )
+
+    def _validate_params(self):
+        """Check every hyperparameter against the class's ``_parameter_constraints``.
+
+        Raises ``TypeError`` (wrong type) or ``ValueError`` (out of range) naming the
+        hyperparameter; ``fit`` calls it first, before touching the data.
+        """
+        # Imported here: the validation module itself imports from this one.
+        from scratchlearn.utils.validation import check_params
+
+        check_params(self)
 
     def get_params(self, deep=False):
         """Return the hyperparameters as a dict ``{name: value}``.

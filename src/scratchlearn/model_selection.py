@@ -21,16 +21,22 @@ same numbers as scikit-learn's for the same estimators.
 import itertools
 import numbers
 import warnings
+from collections.abc import Iterable
+from typing import ClassVar
 
 import numpy as np
 
 from scratchlearn import metrics
 from scratchlearn.base import BaseEstimator, check_is_fitted, clone
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    HasMethods,
+    Instance,
+    Interval,
+    Options,
     check_predict_input,
     check_random_state,
-    check_scalar,
+    check_value,
     check_X_y,
 )
 
@@ -70,21 +76,27 @@ class KFold(BaseEstimator):
     \\rfloor`. Chapter 15 explains this code.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_splits": [Interval(int, 2, None, closed="left")],
+        "shuffle": [bool],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         self.n_splits = n_splits
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def _check_hyperparameters(self, n_samples):
-        check_scalar(self.n_splits, "n_splits", int, low=2)
-        check_option(self.shuffle, "shuffle", {True, False})
-        rng = check_random_state(self.random_state)
+    def _checked_generator(self, n_samples):
+        """Check the hyperparameters, then that no fold of ``n_samples`` is empty;
+        return the generator that shuffles."""
+        self._validate_params()
         if self.n_splits > n_samples:
             raise ValueError(
                 f"n_splits={self.n_splits} is more than the {n_samples} samples: "
                 "some folds would be empty."
             )
-        return rng
+        return check_random_state(self.random_state)
 
     def get_n_splits(self, X=None, y=None):
         """The number of folds, ``n_splits``."""
@@ -96,7 +108,7 @@ class KFold(BaseEstimator):
         ``X`` only gives the number of samples; ``y`` is ignored.
         """
         n_samples = len(X)
-        rng = self._check_hyperparameters(n_samples)
+        rng = self._checked_generator(n_samples)
         sizes = np.full(self.n_splits, n_samples // self.n_splits)  # (n_splits,)
         sizes[: n_samples % self.n_splits] += 1
         fold_of_position = np.repeat(np.arange(self.n_splits), sizes)  # (n_samples,)
@@ -136,7 +148,7 @@ class StratifiedKFold(KFold):
         """Yield ``(train_indices, test_indices)`` for each fold, both sorted."""
         y = np.asarray(y)
         n_samples = len(y)
-        rng = self._check_hyperparameters(n_samples)
+        rng = self._checked_generator(n_samples)
         # Number the classes in order of first appearance (as scikit-learn does).
         _, first_seen, y_sorted_index = np.unique(
             y, return_index=True, return_inverse=True
@@ -199,6 +211,16 @@ SCORERS = {
     "neg_mean_squared_error": _neg_mean_squared_error,
 }
 
+# What the arguments shared by the searches and the functions below may be.
+ESTIMATOR = [HasMethods("fit", "get_params")]
+SCORING = [None, Options(*SCORERS), callable]
+CV = [
+    Interval(int, 2, None, closed="left"),
+    HasMethods("split"),
+    Instance(Iterable, description="an iterable of (train, test) pairs"),
+]
+PARAM_GRID = [Instance((dict, list, tuple), description="a dict or a list of dicts")]
+
 
 def get_scorer(scoring):
     """The function ``scorer(estimator, X, y) -> float`` that ``scoring`` names.
@@ -206,11 +228,11 @@ def get_scorer(scoring):
     ``None`` uses the estimator's own ``score`` (accuracy for a classifier, R² for a
     regressor); a string is a key of :data:`SCORERS`; a callable is used as it is.
     """
+    check_value(scoring, "scoring", SCORING)
     if scoring is None:
         return _own_score
     if callable(scoring):
         return scoring
-    check_option(scoring, "scoring", set(SCORERS))
     return SCORERS[scoring]
 
 
@@ -231,8 +253,8 @@ def check_cv(cv, X, y, estimator):
     (ours or scikit-learn's), or an iterable of ``(train, test)`` pairs. The pairs
     are listed once, so that every candidate of a search sees the same folds.
     """
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        check_scalar(cv, "cv", int, low=2)
+    check_value(cv, "cv", CV)
+    if isinstance(cv, numbers.Integral):
         splitter = StratifiedKFold(cv) if is_classifier(estimator) else KFold(cv)
         return list(splitter.split(X, y))
     if hasattr(cv, "split") and not isinstance(cv, str):
@@ -249,14 +271,6 @@ def check_cv(cv, X, y, estimator):
     if not splits:
         raise ValueError("cv gave no (train, test) pairs.")
     return splits
-
-
-def _check_estimator(estimator, name="estimator"):
-    if not (hasattr(estimator, "fit") and hasattr(estimator, "get_params")):
-        raise TypeError(
-            f"{name} must be an estimator with fit and get_params methods, got "
-            f"{estimator!r}."
-        )
 
 
 def fit_and_score(estimator, X, y, train, test, scorer, params=None):
@@ -278,7 +292,7 @@ def fit_and_score(estimator, X, y, train, test, scorer, params=None):
 def _prepare(estimator, X, y, cv, scoring):
     """Validate the arguments shared by every function below; return the checked
     data, the folds and the scorer."""
-    _check_estimator(estimator)
+    check_value(estimator, "estimator", ESTIMATOR)
     scorer = get_scorer(scoring)
     X, y = check_X_y(X, y, y_numeric=False)
     return X, y, check_cv(cv, X, y, estimator), scorer
@@ -441,16 +455,11 @@ class _BaseSearchCV(BaseEstimator):
         # stratifies, and a search can itself be cross-validated).
         return "classifier" if is_classifier(self.estimator) else "regressor"
 
-    def _check_hyperparameters(self):
-        """Validate everything but the data; return the candidates and scorer."""
-        _check_estimator(self.estimator)
-        scorer = get_scorer(self.scoring)
-        return self._candidates(), scorer
-
     def fit(self, X, y):
         """Cross-validate every candidate on ``X`` (n_samples, n_features) and
         ``y``, then refit the best one on all of it."""
-        candidates, scorer = self._check_hyperparameters()
+        self._validate_params()
+        candidates, scorer = self._candidates(), get_scorer(self.scoring)
         X, y = check_X_y(X, y, y_numeric=False)
         splits = check_cv(self.cv, X, y, self.estimator)
         test_scores = np.array(
@@ -567,6 +576,14 @@ class GridSearchCV(_BaseSearchCV):
     Learning, 2nd edition, Section 7.10 (cross-validation). Springer.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": ESTIMATOR,
+        # Its names must be the estimator's hyperparameters: checked by _candidates.
+        "param_grid": PARAM_GRID,
+        "scoring": SCORING,
+        "cv": CV,
+    }
+
     def __init__(self, estimator, param_grid, *, scoring=None, cv=5):
         self.estimator = estimator
         self.param_grid = param_grid
@@ -616,6 +633,16 @@ class RandomizedSearchCV(_BaseSearchCV):
     optimization. Journal of Machine Learning Research 13, 281-305.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimator": ESTIMATOR,
+        # Its names must be the estimator's hyperparameters: checked by _candidates.
+        "param_distributions": PARAM_GRID,
+        "n_iter": [Interval(int, 1, None, closed="left")],
+        "scoring": SCORING,
+        "cv": CV,
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         estimator,
@@ -634,7 +661,6 @@ class RandomizedSearchCV(_BaseSearchCV):
         self.random_state = random_state
 
     def _candidates(self):
-        check_scalar(self.n_iter, "n_iter", int, low=1)
         rng = check_random_state(self.random_state)
         grids = _as_list_of_dicts(
             self.param_distributions,
@@ -713,7 +739,7 @@ def learning_curve(
     simpler or more regularised model, helps. Chapter 15 explains this code.
     """
     X, y, splits, scorer = _prepare(estimator, X, y, cv, scoring)
-    check_option(shuffle, "shuffle", {True, False})
+    check_value(shuffle, "shuffle", [bool])
     rng = check_random_state(random_state)
     counts = _train_sizes_to_counts(train_sizes, len(splits[0][0]))
     if shuffle:

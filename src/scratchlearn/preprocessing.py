@@ -10,15 +10,15 @@ in the same places as a model, and ignores it beyond checking its length.
 """
 
 from itertools import combinations_with_replacement
+from typing import ClassVar
 
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, TransformerMixin, check_is_fitted
 from scratchlearn.utils.validation import (
+    Interval,
     check_array,
-    check_option,
     check_predict_input,
-    check_scalar,
     check_X_y,
 )
 
@@ -73,15 +73,19 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
     Learning, 2nd ed., Section 5.1 (basis expansions). Springer.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "degree": [Interval(int, 0, None, closed="left")],
+        "include_bias": [bool],
+    }
+
     def __init__(self, degree=2, *, include_bias=False):
         self.degree = degree
         self.include_bias = include_bias
 
     def fit(self, X, y=None):
         """Work out the output columns for ``X`` (n_samples, n_features)."""
-        check_scalar(self.degree, "degree", int, low=0)
-        check_option(self.include_bias, "include_bias", {True, False})
-        if self.degree == 0 and not self.include_bias:
+        self._validate_params()
+        if self.degree == 0 and not self.include_bias:  # two hyperparameters together
             raise ValueError(
                 "degree=0 with include_bias=False leaves no output column; use "
                 "degree >= 1 or include_bias=True."
@@ -178,11 +182,14 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     242-247.
     """
 
+    _parameter_constraints: ClassVar[dict] = {}  # no hyperparameters
+
     def __init__(self):
         pass
 
     def fit(self, X, y=None):
         """Learn the mean and scale of each feature of ``X`` (n_samples, n_features)."""
+        self._validate_params()
         X = _check_fit_input(X, y)
         n_samples = X.shape[0]
         mean = X.mean(axis=0)  # (n_features,)

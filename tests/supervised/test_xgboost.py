@@ -161,6 +161,18 @@ def test_prediction_starts_from_the_base_score():
     np.testing.assert_allclose(proba[:, 1], 0.2, atol=1e-6)
 
 
+def test_base_score_of_more_classes_is_any_margin():
+    # Two classes: a probability, strictly in (0, 1). More: every class's initial
+    # margin, any number; softmax ignores a common shift, so the model is the same.
+    X, y = X_TOY, np.array([0, 1, 2, 2])
+    shifted = XGBoostClassifier(3, base_score=7.5).fit(X, y)
+    centred = XGBoostClassifier(3, base_score=0.0).fit(X, y)
+    np.testing.assert_allclose(shifted.initial_margin_, 7.5)
+    np.testing.assert_allclose(shifted.predict_proba(X), centred.predict_proba(X))
+    with pytest.raises(ValueError, match="base_score is a probability"):
+        XGBoostClassifier(3, base_score=7.5).fit(X, [0, 1, 1, 1])
+
+
 # -- gradients and hessians -----------------------------------------------------
 
 

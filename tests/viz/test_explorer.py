@@ -57,12 +57,11 @@ def test_each_step_shows_its_own_traces_title_and_layout(explorer):
         for step, size in zip(
             button.args[1]["sliders"][0]["steps"], [1, 2, None], strict=True
         ):
-            visible, layout = step["args"]
-            shown = [
-                trace
-                for trace, on in zip(figure.data, visible["visible"], strict=True)
-                if on
-            ]
+            visible, layout, indices = step["args"]
+            on = dict(zip(indices, visible["visible"], strict=True))
+            shown = [figure.data[i] for i, flag in on.items() if flag]
+            # A step restyles only its menu entry's traces: 1 shared + 3 sizes.
+            assert len(indices) == 4
             assert {trace.name for trace in shown} == {"background", shape}
             points = next(trace for trace in shown if trace.name == shape)
             assert set(points.y) == {float(size or 0)}

@@ -19,15 +19,17 @@ tie-breaking as Chapter 10 (first feature, then smallest threshold), it grows th
 tree scikit-learn grows from ``fit(X, y, sample_weight)`` whenever no two splits tie.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.numerics import softmax
 from scratchlearn.supervised.decision_tree import EPSILON, FEATURE_THRESHOLD, LEAF
 from scratchlearn.utils.validation import (
+    RANDOM_STATE,
+    Interval,
     check_predict_input,
-    check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -238,6 +240,13 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     Sciences, 55(1), 119-139.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_estimators": [Interval(int, 1, None, closed="left")],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_depth": [None, Interval(int, 1, None, closed="left")],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self, n_estimators=50, *, learning_rate=1.0, max_depth=1, random_state=None
     ):
@@ -246,18 +255,9 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         self.max_depth = max_depth
         self.random_state = random_state
 
-    def _check_hyperparameters(self):
-        check_scalar(self.n_estimators, "n_estimators", int, low=1)
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0.0, low_inclusive=False
-        )
-        if self.max_depth is not None:
-            check_scalar(self.max_depth, "max_depth", int, low=1)
-        check_random_state(self.random_state)
-
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
-        self._check_hyperparameters()
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)

@@ -29,15 +29,17 @@ algorithms here depend on NumPy only), so this module computes it too:
 import functools
 import math
 import statistics
+from typing import ClassVar
 
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, RegressorMixin, check_is_fitted
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
     check_predict_input,
     check_random_state,
-    check_scalar,
+    check_value,
     check_X_y,
 )
 
@@ -167,6 +169,15 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
     415-447. (The model of scikit-learn's ``BayesianRidge``.)
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "prior_precision": [Interval(float, 0, None, closed="neither")],
+        "noise_precision": [None, Interval(float, 0, None, closed="neither")],
+        "a0": [Interval(float, 0, None, closed="neither")],
+        "b0": [Interval(float, 0, None, closed="neither")],
+        "fit_intercept": [bool],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
@@ -186,21 +197,7 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Compute the posterior from ``X`` (n_samples, n_features) and ``y``."""
-        check_scalar(
-            self.prior_precision, "prior_precision", float, low=0, low_inclusive=False
-        )
-        if self.noise_precision is not None:
-            check_scalar(
-                self.noise_precision,
-                "noise_precision",
-                float,
-                low=0,
-                low_inclusive=False,
-            )
-        check_scalar(self.a0, "a0", float, low=0, low_inclusive=False)
-        check_scalar(self.b0, "b0", float, low=0, low_inclusive=False)
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
-        check_random_state(self.random_state)
+        self._validate_params()
         X, y = check_X_y(X, y)
 
         n_samples, n_features = X.shape
@@ -281,10 +278,8 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         -------
         lower, upper : ndarrays of shape (n_samples,)
         """
-        check_scalar(level, "level", float, low=0, low_inclusive=False)
-        if not level < 1:
-            raise ValueError(f"level must be < 1, got {level!r}.")
-        check_option(include_noise, "include_noise", {True, False})
+        check_value(level, "level", [Interval(float, 0, 1, closed="neither")])
+        check_value(include_noise, "include_noise", [bool])
         X = check_predict_input(self, X)
         y_mean = X @ self.coef_ + self.intercept_  # (n_samples,)
         half_width = student_t_quantile(0.5 + level / 2, self.dof_) * (
@@ -330,7 +325,7 @@ class BayesianLinearRegression(RegressorMixin, BaseEstimator):
         """``n_draws`` joint posterior draws of the coefficients and the intercept:
         shapes (n_draws, n_features) and (n_draws,)."""
         check_is_fitted(self)
-        check_scalar(n_draws, "n_draws", int, low=1)
+        check_value(n_draws, "n_draws", [Interval(int, 1, None, closed="left")])
         rng = check_random_state(self.random_state)
         n_features = self.n_features_in_
         cholesky = np.linalg.cholesky(self._coef_scale)  # (n_features, n_features)

@@ -26,14 +26,19 @@ threshold win. scikit-learn visits features in a random order, so it may break s
 ties differently; on data without tied improvements the two trees are identical.
 """
 
+import numbers
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
+    Options,
+    RealNotInt,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -166,6 +171,27 @@ def best_split(X, targets, criterion, min_samples_leaf=1):
 class _BaseDecisionTree(BaseEstimator):
     """What the classifier and the regressor share: growing, walking and reading."""
 
+    # Counts are ints and fractions (of the samples or features) floats, as in
+    # scikit-learn; each subclass adds its criterion.
+    _parameter_constraints: ClassVar[dict] = {
+        "max_depth": [None, Interval(int, 1, None, closed="left")],
+        "min_samples_split": [
+            Interval(int, 2, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "min_samples_leaf": [
+            Interval(int, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "max_features": [
+            None,
+            Options("sqrt", "log2"),
+            Interval(int, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
@@ -186,29 +212,26 @@ class _BaseDecisionTree(BaseEstimator):
     # -- hyperparameters ----------------------------------------------------
 
     def _resolve_hyperparameters(self, n_samples, n_features):
-        """Turn the hyperparameters into integers for this training set.
+        """Turn the (validated) hyperparameters into integers for this training set.
 
         ``min_samples_split``, ``min_samples_leaf`` and ``max_features`` may be counts
-        (ints) or fractions (floats) of the samples or features, as in scikit-learn.
+        (ints) or fractions (floats) of the samples or features, as in scikit-learn;
+        fractions are rounded as scikit-learn rounds them.
         """
-        if self.max_depth is not None:
-            check_scalar(self.max_depth, "max_depth", int, low=1)
         max_depth = np.inf if self.max_depth is None else self.max_depth
-        min_split = _count_or_fraction(
-            self.min_samples_split, "min_samples_split", n_samples, low=2
-        )
-        min_leaf = _count_or_fraction(
-            self.min_samples_leaf, "min_samples_leaf", n_samples, low=1
-        )
+        min_split = _count(self.min_samples_split, n_samples, low=2, round_up=True)
+        min_leaf = _count(self.min_samples_leaf, n_samples, low=1, round_up=True)
         if self.max_features is None:
             n_drawn = n_features
         elif isinstance(self.max_features, str):
-            check_option(self.max_features, "max_features", {"sqrt", "log2"})
             root = np.sqrt if self.max_features == "sqrt" else np.log2
             n_drawn = max(1, int(root(n_features)))
         else:
-            n_drawn = _count_or_fraction(
-                self.max_features, "max_features", n_features, low=1, high=n_features
+            n_drawn = _count(self.max_features, n_features, low=1, round_up=False)
+        if n_drawn > n_features:  # the one check that needs the data
+            raise ValueError(
+                f"max_features={self.max_features} is more than the {n_features} "
+                "features of X."
             )
         # A node must hold two full leaves to be split at all.
         return max_depth, max(min_split, 2 * min_leaf), min_leaf, n_drawn
@@ -335,15 +358,14 @@ class _BaseDecisionTree(BaseEstimator):
         return len(self.feature_)
 
 
-def _count_or_fraction(value, name, total, *, low, high=None):
-    """An int is a count (checked against ``low``/``high``); a float in (0, 1] is a
-    fraction of ``total``, rounded as scikit-learn rounds it."""
-    if isinstance(value, float):
-        check_scalar(value, name, float, low=0.0, high=1.0, low_inclusive=False)
-        if name == "max_features":
-            return max(1, int(value * total))
-        return max(low, int(np.ceil(value * total)))
-    return check_scalar(value, name, int, low=low, high=high)
+def _count(value, total, *, low, round_up):
+    """An int is a count already; a float in (0, 1] is a fraction of ``total``,
+    rounded up (sample counts) or down (feature counts) as scikit-learn does, and at
+    least ``low``."""
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    scaled = value * total
+    return max(low, int(np.ceil(scaled) if round_up else scaled))
 
 
 def _feature_importances(tree, n_features):
@@ -381,7 +403,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     min_samples_split : int >= 2 or float in (0, 1], default 2
         Fewest samples a node needs to be split (a float: that fraction of the
         training samples, rounded up).
-    min_samples_leaf : int >= 1 or float in (0, 1), default 1
+    min_samples_leaf : int >= 1 or float in (0, 1], default 1
         Fewest samples each child of a split must keep.
     max_features : int, float, "sqrt", "log2" or None, default None
         How many features, drawn at random for each node, are searched for its
@@ -424,6 +446,11 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     Regression Trees. Wadsworth.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "criterion": [Options("gini", "entropy", "log_loss")],
+        **_BaseDecisionTree._parameter_constraints,
+    }
+
     def __init__(
         self,
         criterion="gini",
@@ -453,7 +480,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
 
     def fit(self, X, y):
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
-        check_option(self.criterion, "criterion", {"gini", "entropy", "log_loss"})
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         # Small integers make the cumulative class counts of the split search fast.
@@ -507,6 +534,11 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
     Regression Trees. Wadsworth.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "criterion": [Options("squared_error")],
+        **_BaseDecisionTree._parameter_constraints,
+    }
+
     def __init__(
         self,
         criterion="squared_error",
@@ -535,7 +567,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
 
     def fit(self, X, y):
         """Grow the tree on ``X`` (n_samples, n_features) and real targets ``y``."""
-        check_option(self.criterion, "criterion", {"squared_error"})
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=True)
         return self._fit(X, y)
 

@@ -21,6 +21,8 @@ their leaf values are rewritten for the log-loss, as scikit-learn rewrites its t
 ``tree_.value``.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -29,9 +31,10 @@ from scratchlearn.numerics import log_softmax
 from scratchlearn.supervised.decision_tree import LEAF, DecisionTreeRegressor
 from scratchlearn.supervised.logistic_regression import probabilities_from_logits
 from scratchlearn.utils.validation import (
+    RANDOM_STATE,
+    Interval,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -79,6 +82,18 @@ class _BaseGradientBoosting(BaseEstimator):
     hyperparameters with the same defaults, described in each subclass's docstring.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "n_estimators": [Interval(int, 1, None, closed="left")],
+        # Passed to every tree: declared as the trees declare them.
+        **{
+            name: DecisionTreeRegressor._parameter_constraints[name]
+            for name in ("max_depth", "min_samples_split", "min_samples_leaf")
+        },
+        "subsample": [Interval(float, 0, 1, closed="right")],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
@@ -98,24 +113,13 @@ class _BaseGradientBoosting(BaseEstimator):
         self.subsample = subsample
         self.random_state = random_state
 
-    def _check_hyperparameters(self):
-        """Check the ensemble's own hyperparameters (the trees check theirs)."""
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0.0, low_inclusive=False
-        )
-        check_scalar(self.n_estimators, "n_estimators", int, low=1)
-        check_scalar(
-            self.subsample, "subsample", float, low=0.0, high=1.0, low_inclusive=False
-        )
-        return check_random_state(self.random_state)
-
     def _boost(self, X, targets):
         """Fit the initial estimate, then ``n_estimators`` stages of trees.
 
         ``targets`` has shape (n_samples, n_trees_per_iteration): the real targets,
         or the class indicators. Returns everything ``fit`` stores.
         """
-        rng = self._check_hyperparameters()
+        rng = check_random_state(self.random_state)
         n_samples, n_columns = targets.shape
         n_in_bag = max(1, int(self.subsample * n_samples))
         initial = self._initial_estimate(targets)  # (n_columns,)
@@ -253,6 +257,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
 
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and real targets ``y``."""
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=True)
         fitted = self._boost(X, y[:, np.newaxis])  # targets (n_samples, 1)
         # Learned attributes are set only now, so a failed fit changes nothing.
@@ -360,6 +365,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
 
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:

@@ -15,14 +15,16 @@ Ties, broken deterministically and the same way as scikit-learn's brute-force se
   first maximum, and ``classes_`` is sorted).
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.distances import METRICS, pairwise_distances, squared_euclidean
 from scratchlearn.utils.validation import (
-    check_option,
+    Interval,
+    Options,
     check_predict_input,
-    check_scalar,
     check_X_y,
 )
 
@@ -91,6 +93,13 @@ def exact_nearest_distances(X, Y, k):
 class _KNeighborsBase(BaseEstimator):
     """What the classifier and the regressor share: storing data, finding neighbours."""
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_neighbors": [Interval(int, 1, None, closed="left")],
+        "weights": [Options("uniform", "distance")],
+        "metric": [Options(*METRICS)],
+        "p": [Interval(float, 1, None, closed="left")],
+    }
+
     def __init__(self, n_neighbors=5, *, weights="uniform", metric="euclidean", p=2):
         self.n_neighbors = n_neighbors
         self.weights = weights
@@ -98,10 +107,6 @@ class _KNeighborsBase(BaseEstimator):
         self.p = p
 
     def _fit(self, X, y, *, y_numeric):
-        check_scalar(self.n_neighbors, "n_neighbors", int, low=1)
-        check_option(self.weights, "weights", {"uniform", "distance"})
-        check_option(self.metric, "metric", set(METRICS))
-        check_scalar(self.p, "p", float, low=1)
         X, y = check_X_y(X, y, y_numeric=y_numeric)
         if self.n_neighbors > X.shape[0]:
             raise ValueError(
@@ -189,6 +194,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
 
     def fit(self, X, y):
         """Remember the training set ``X`` (n_samples, n_features) and labels ``y``."""
+        self._validate_params()
         y = self._fit(X, y, y_numeric=False)
         self.classes_, self.y_fit_ = np.unique(y, return_inverse=True)
         return self
@@ -236,6 +242,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
 
     def fit(self, X, y):
         """Remember the training set ``X`` (n_samples, n_features) and targets ``y``."""
+        self._validate_params()
         self.y_fit_ = self._fit(X, y, y_numeric=True)
         return self
 

@@ -18,16 +18,19 @@ same name: ``transform`` projects onto the discriminant directions, ``predict`` 
 :func:`fisher_criterion` are the quantities the chapter draws.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from scratchlearn.numerics import log_sum_exp
 from scratchlearn.utils.validation import (
+    CHECKED_IN_FIT,
+    Interval,
+    Options,
     check_array,
-    check_option,
     check_predict_input,
     check_priors,
-    check_scalar,
     check_X_y,
 )
 
@@ -307,6 +310,14 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
     edition, Section 3.8. Wiley.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_components": [None, Interval(int, 1, None, closed="left")],
+        # None, or one probability per class: that needs the classes of y.
+        "priors": [CHECKED_IN_FIT],
+        "solver": [Options("eigen", "svd")],
+        "shrinkage": [None, Interval(float, 0, 1, closed="both")],
+    }
+
     def __init__(
         self, *, n_components=None, priors=None, solver="eigen", shrinkage=None
     ):
@@ -328,14 +339,12 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         -------
         self
         """
-        check_option(self.solver, "solver", {"eigen", "svd"})
-        if self.shrinkage is not None:
-            check_scalar(self.shrinkage, "shrinkage", float, low=0, high=1)
-            if self.solver == "svd":
-                raise ValueError(
-                    "shrinkage needs solver='eigen': the svd solver never forms the "
-                    "covariance matrix that shrinkage changes."
-                )
+        self._validate_params()
+        if self.shrinkage is not None and self.solver == "svd":
+            raise ValueError(
+                "shrinkage needs solver='eigen': the svd solver never forms the "
+                "covariance matrix that shrinkage changes."
+            )
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         (n_samples, n_features), n_classes = X.shape, len(classes)
@@ -348,7 +357,6 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         n_directions = min(n_features, n_classes - 1)
         n_components = n_directions
         if self.n_components is not None:
-            check_scalar(self.n_components, "n_components", int, low=1)
             if self.n_components > n_directions:
                 raise ValueError(
                     f"n_components={self.n_components} is too many: with {n_classes} "

@@ -13,14 +13,17 @@ A product of hundreds of densities is too small for floating point (it underflow
 :func:`log_sum_exp`, which never leaves log-space.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.numerics import log_sum_exp
 from scratchlearn.utils.validation import (
+    CHECKED_IN_FIT,
+    Interval,
     check_predict_input,
     check_priors,
-    check_scalar,
     check_X_y,
 )
 
@@ -84,6 +87,12 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
     classifier under zero-one loss. Machine Learning 29, 103-130.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        # None, or one probability per class: that needs the classes of y.
+        "priors": [CHECKED_IN_FIT],
+        "var_smoothing": [Interval(float, 0, None, closed="left")],
+    }
+
     def __init__(self, *, priors=None, var_smoothing=1e-9):
         self.priors = priors
         self.var_smoothing = var_smoothing
@@ -101,7 +110,7 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        check_scalar(self.var_smoothing, "var_smoothing", float, low=0)
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes, n_features = len(classes), X.shape[1]

@@ -26,6 +26,7 @@ values and so the splits are the same; only ``min_samples_split`` and
 """
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
@@ -36,10 +37,9 @@ from scratchlearn.supervised.decision_tree import (
     DecisionTreeRegressor,
 )
 from scratchlearn.utils.validation import (
-    check_option,
+    Interval,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -49,6 +49,13 @@ MAX_SEED = np.iinfo(np.int32).max
 
 class _BaseForest(BaseEstimator):
     """What the classifier and the regressor share: bagging and out-of-bag rows."""
+
+    # The forest's own hyperparameters; each subclass adds those of its trees.
+    _parameter_constraints: ClassVar[dict] = {
+        "n_estimators": [Interval(int, 1, None, closed="left")],
+        "bootstrap": [bool],
+        "oob_score": [bool],
+    }
 
     def __init__(
         self,
@@ -73,24 +80,17 @@ class _BaseForest(BaseEstimator):
         self.oob_score = oob_score
         self.random_state = random_state
 
-    def _check_forest_hyperparameters(self):
-        """Check the forest's own hyperparameters (the trees check theirs)."""
-        check_scalar(self.n_estimators, "n_estimators", int, low=1)
-        check_option(self.bootstrap, "bootstrap", {True, False})
-        check_option(self.oob_score, "oob_score", {True, False})
-        if self.oob_score and not self.bootstrap:
-            raise ValueError(
-                "oob_score=True needs bootstrap=True: without bootstrap samples "
-                "every tree sees every sample, so none is out of bag."
-            )
-        return check_random_state(self.random_state)
-
     def _fit_trees(self, X, targets):
         """Grow ``n_estimators`` trees, each on its bootstrap sample and own seed.
 
         Returns the trees and the rows each was grown on (with repeats).
         """
-        rng = self._check_forest_hyperparameters()
+        if self.oob_score and not self.bootstrap:  # two hyperparameters together
+            raise ValueError(
+                "oob_score=True needs bootstrap=True: without bootstrap samples "
+                "every tree sees every sample, so none is out of bag."
+            )
+        rng = check_random_state(self.random_state)
         n_samples = X.shape[0]
         trees, samples = [], []
         for _ in range(self.n_estimators):
@@ -236,6 +236,10 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
     """
 
     _tree_class = DecisionTreeClassifier
+    _parameter_constraints: ClassVar[dict] = {
+        **DecisionTreeClassifier._parameter_constraints,
+        **_BaseForest._parameter_constraints,
+    }
 
     def __init__(
         self,
@@ -264,6 +268,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
 
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and class labels ``y``."""
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         trees, samples = self._fit_trees(X, y_index)
@@ -365,6 +370,10 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
     """
 
     _tree_class = DecisionTreeRegressor
+    _parameter_constraints: ClassVar[dict] = {
+        **DecisionTreeRegressor._parameter_constraints,
+        **_BaseForest._parameter_constraints,
+    }
 
     def __init__(
         self,
@@ -393,6 +402,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
 
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and real targets ``y``."""
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=True)
         trees, samples = self._fit_trees(X, y)
         if self.oob_score:

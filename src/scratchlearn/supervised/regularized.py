@@ -18,17 +18,13 @@ time, which has a closed form, the soft-thresholding of :func:`soft_threshold`.
 """
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, RegressorMixin, check_is_fitted
 from scratchlearn.exceptions import ConvergenceWarning
-from scratchlearn.utils.validation import (
-    check_option,
-    check_predict_input,
-    check_scalar,
-    check_X_y,
-)
+from scratchlearn.utils.validation import Interval, check_predict_input, check_X_y
 
 
 def soft_threshold(z, threshold):
@@ -111,14 +107,18 @@ class Ridge(_PenalisedLinearModel):
     nonorthogonal problems. Technometrics 12(1), 55-67.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "alpha": [Interval(float, 0, None, closed="left")],
+        "fit_intercept": [bool],
+    }
+
     def __init__(self, alpha=1.0, *, fit_intercept=True):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 
     def fit(self, X, y):
         """Fit to ``X`` (n_samples, n_features) and targets ``y`` (n_samples,)."""
-        check_scalar(self.alpha, "alpha", float, low=0)
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
+        self._validate_params()
         X, y = check_X_y(X, y)
 
         X_c, y_c, X_mean, y_mean = _centre(X, y, self.fit_intercept)
@@ -226,6 +226,14 @@ class ElasticNet(_PenalisedLinearModel):
     elastic net. Journal of the Royal Statistical Society B 67(2), 301-320.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "alpha": [Interval(float, 0, None, closed="left")],
+        "l1_ratio": [Interval(float, 0, 1, closed="both")],
+        "fit_intercept": [bool],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "tol": [Interval(float, 0, None, closed="neither")],
+    }
+
     def __init__(
         self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000, tol=1e-4
     ):
@@ -245,11 +253,7 @@ class ElasticNet(_PenalisedLinearModel):
         A warm start from the solution for a nearby ``alpha`` needs only a few passes:
         :func:`coefficient_path` uses it.
         """
-        check_scalar(self.alpha, "alpha", float, low=0)
-        check_scalar(self.l1_ratio, "l1_ratio", float, low=0, high=1)
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        check_scalar(self.tol, "tol", float, low=0, low_inclusive=False)
+        self._validate_params()
         X, y = check_X_y(X, y)
 
         n_samples, n_features = X.shape
@@ -335,8 +339,13 @@ class Lasso(ElasticNet):
 
     # A lasso is an elastic net whose penalty is all L1. The ratio is fixed here, on
     # the class, rather than taken by __init__: get_params then lists only what a user
-    # of Lasso can set.
+    # of Lasso can set, and only that is declared.
     l1_ratio = 1.0
+    _parameter_constraints: ClassVar[dict] = {
+        name: constraints
+        for name, constraints in ElasticNet._parameter_constraints.items()
+        if name != "l1_ratio"
+    }
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4):
         self.alpha = alpha

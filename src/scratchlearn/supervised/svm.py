@@ -18,6 +18,7 @@ iteration then costs a handful of NumPy operations over ``n_samples`` numbers.
 """
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
@@ -25,9 +26,9 @@ from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.distances import squared_euclidean
 from scratchlearn.exceptions import ConvergenceWarning
 from scratchlearn.utils.validation import (
-    check_option,
+    Interval,
+    Options,
     check_predict_input,
-    check_scalar,
     check_X_y,
 )
 
@@ -324,6 +325,17 @@ class SVC(ClassifierMixin, BaseEstimator):
     machines. ACM Transactions on Intelligent Systems and Technology 2(3), 27.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "C": [Interval(float, 0, None, closed="neither")],
+        "kernel": [Options(*KERNELS)],
+        "degree": [Interval(int, 0, None, closed="left")],
+        "gamma": [Options("scale", "auto"), Interval(float, 0, None, closed="neither")],
+        "coef0": [Interval(float, None, None, closed="neither")],
+        "tol": [Interval(float, 0, None, closed="neither")],
+        # -1 means no limit.
+        "max_iter": [Options(-1), Interval(int, 1, None, closed="left")],
+    }
+
     def __init__(
         self,
         *,
@@ -343,20 +355,6 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def _check_params(self):
-        check_scalar(self.C, "C", float, low=0, low_inclusive=False)
-        check_option(self.kernel, "kernel", set(KERNELS))
-        check_scalar(self.degree, "degree", int, low=0)
-        if isinstance(self.gamma, str):
-            check_option(self.gamma, "gamma", {"scale", "auto"})
-        else:
-            check_scalar(self.gamma, "gamma", float, low=0, low_inclusive=False)
-        check_scalar(self.coef0, "coef0", float)
-        check_scalar(self.tol, "tol", float, low=0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", int, low=-1)
-        if self.max_iter == 0:
-            raise ValueError("max_iter must be -1 (no limit) or >= 1, got 0.")
-
     def fit(self, X, y):
         """Solve the dual problem by SMO on ``X`` (n_samples, n_features) and ``y``.
 
@@ -366,7 +364,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             If ``y`` does not hold exactly two classes (one-vs-one multiclass is not
             implemented).
         """
-        self._check_params()
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) != 2:

@@ -8,12 +8,15 @@ mistakes cancel out each other's errors, so the ensemble is often better than it
 best member and rarely much worse.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, clone
 from scratchlearn.utils.validation import (
+    Instance,
+    Options,
     check_array,
-    check_option,
     check_predict_input,
     check_X_y,
 )
@@ -72,15 +75,24 @@ class VotingClassifier(ClassifierMixin, BaseEstimator):
     2nd edition, Chapter 4. Wiley.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "estimators": [
+            Instance((list, tuple), description="a list of (name, estimator) pairs")
+        ],
+        "voting": [Options("hard", "soft")],
+        "weights": [None, Instance((list, tuple, np.ndarray))],
+    }
+
     def __init__(self, estimators, *, voting="hard", weights=None):
         self.estimators = estimators
         self.voting = voting
         self.weights = weights
 
-    def _check_hyperparameters(self):
-        """Check the members, the voting rule and the weights; return the weights."""
-        check_option(self.voting, "voting", {"hard", "soft"})
-        if not isinstance(self.estimators, (list, tuple)) or not self.estimators:
+    def _check_members_and_weights(self):
+        """What the declarations cannot say: what the lists hold. The members must be
+        uniquely named estimators with the methods ``voting`` needs, and ``weights``
+        one non-negative weight per member, not all zero. Returns the weights."""
+        if not self.estimators:
             raise ValueError(
                 "estimators must be a non-empty list of (name, estimator) pairs, "
                 f"got {self.estimators!r}."
@@ -122,7 +134,8 @@ class VotingClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Fit a clone of every member on ``X`` (n_samples, n_features) and ``y``."""
-        weights = self._check_hyperparameters()
+        self._validate_params()
+        weights = self._check_members_and_weights()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         members = [clone(estimator).fit(X, y_index) for _, estimator in self.estimators]

@@ -36,15 +36,13 @@ Faithful to xgboost, where it differs from the paper or from Chapter 10:
   1e-6 relative as long as no two splits tie within float32 rounding.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.numerics import sigmoid, softmax
-from scratchlearn.utils.validation import (
-    check_predict_input,
-    check_scalar,
-    check_X_y,
-)
+from scratchlearn.utils.validation import Interval, check_predict_input, check_X_y
 
 # Node marker, as in Chapter 10: a leaf has no children.
 LEAF = -1
@@ -301,6 +299,17 @@ class BoostedTree:
 class _BaseXGBoost(BaseEstimator):
     """What the regressor and the classifier share: the boosting loop."""
 
+    _parameter_constraints: ClassVar[dict] = {
+        "n_estimators": [Interval(int, 1, None, closed="left")],
+        "max_depth": [Interval(int, 1, None, closed="left")],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "reg_lambda": [Interval(float, 0, None, closed="left")],
+        "gamma": [Interval(float, 0, None, closed="left")],
+        "min_child_weight": [Interval(float, 0, None, closed="left")],
+        # Any number here; a probability in (0, 1) for two classes (checked in fit).
+        "base_score": [None, Interval(float, None, None, closed="neither")],
+    }
+
     def __init__(
         self,
         n_estimators=100,
@@ -320,25 +329,9 @@ class _BaseXGBoost(BaseEstimator):
         self.min_child_weight = min_child_weight
         self.base_score = base_score
 
-    def _check_hyperparameters(self, base_score_low=None, base_score_high=None):
-        """Validate the hyperparameters; return them as the trees need them."""
-        check_scalar(self.n_estimators, "n_estimators", int, low=1)
-        check_scalar(self.max_depth, "max_depth", int, low=1)
-        check_scalar(
-            self.learning_rate, "learning_rate", float, low=0.0, low_inclusive=False
-        )
-        check_scalar(self.reg_lambda, "reg_lambda", float, low=0.0)
-        check_scalar(self.gamma, "gamma", float, low=0.0)
-        check_scalar(self.min_child_weight, "min_child_weight", float, low=0.0)
-        if self.base_score is not None:
-            check_scalar(self.base_score, "base_score", float)
-            if base_score_low is not None and not (
-                base_score_low < self.base_score < base_score_high
-            ):
-                raise ValueError(
-                    f"base_score is a probability here and must lie strictly between "
-                    f"0 and 1, got {self.base_score!r}."
-                )
+    def _tree_params(self):
+        """The hyperparameters the trees grow with, as ``BoostedTree.grow`` takes
+        them."""
         return {
             "max_depth": self.max_depth,
             "learning_rate": float(self.learning_rate),
@@ -347,13 +340,14 @@ class _BaseXGBoost(BaseEstimator):
             "min_child_weight": float(self.min_child_weight),
         }
 
-    def _boost(self, X, targets, initial_margin, gradients_of, params):
+    def _boost(self, X, targets, initial_margin, gradients_of):
         """Add ``n_estimators`` rounds of trees; return them (n_rounds, n_trees).
 
         ``targets`` and the margins have shape (n_samples, n_trees): one column, or
         one per class for softmax. Every round computes ``g`` and ``h`` once at the
         current margins, then grows one tree per column.
         """
+        params = self._tree_params()
         order = np.argsort(X, axis=0, kind="stable")  # (n_samples, n_features), once
         margins = np.tile(initial_margin, (X.shape[0], 1))  # (n_samples, n_trees)
         rounds = []
@@ -439,12 +433,12 @@ class XGBoostRegressor(RegressorMixin, _BaseXGBoost):
 
     def fit(self, X, y):
         """Boost ``n_estimators`` trees on ``X`` (n_samples, n_features) and ``y``."""
-        params = self._check_hyperparameters()
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=True)
         base = y.mean() if self.base_score is None else float(self.base_score)
         initial_margin = np.array([base])
         rounds = self._boost(
-            X, y[:, np.newaxis], initial_margin, squared_error_gradients, params
+            X, y[:, np.newaxis], initial_margin, squared_error_gradients
         )
         return self._store(X, rounds, initial_margin)
 
@@ -494,13 +488,18 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
 
     def fit(self, X, y):
         """Boost on ``X`` (n_samples, n_features) and class labels ``y``."""
-        params = self._check_hyperparameters(base_score_low=0.0, base_score_high=1.0)
+        self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError("XGBoostClassifier needs at least two classes in y.")
         if len(classes) == 2:
             # One margin, the logit of the second class; base_score is a probability.
+            if self.base_score is not None and not 0 < self.base_score < 1:
+                raise ValueError(
+                    "base_score is a probability for two classes and must lie "
+                    f"strictly between 0 and 1, got {self.base_score!r}."
+                )
             p = y_index.mean() if self.base_score is None else self.base_score
             p = np.clip(p, 1e-7, 1 - 1e-7)  # one class absent from a tiny set
             initial_margin = np.array([np.log(p / (1.0 - p))])
@@ -515,7 +514,7 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
             )
             targets = np.eye(len(classes))[y_index]  # (n_samples, n_classes)
             gradients_of = softmax_gradients
-        rounds = self._boost(X, targets, initial_margin, gradients_of, params)
+        rounds = self._boost(X, targets, initial_margin, gradients_of)
         self._store(X, rounds, initial_margin)
         self.classes_ = classes
         return self

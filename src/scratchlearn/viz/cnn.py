@@ -1,22 +1,21 @@
-"""Figures and explorers of Chapter 26 (convolutional networks).
-
-Pictures of images, kernels and feature maps (matplotlib), the training curves of a
-network, and the explorers: ipywidgets controls (learning rate, batch size,
-optimizer, dropout rate, number of filters) that retrain the chapter's network on a
-small subset of the digits and redraw its curves, and a plotly figure that shows
-precomputed runs on the static site.
+"""Figures and the explorer of Chapter 26 (convolutional networks): images, kernels
+and feature maps (matplotlib), training curves, and the chapter's network trained on
+a few digits with each optimizer and learning rate (every run trained once, in
+advance: both explorers only draw).
 """
 
 import numpy as np
 
 from scratchlearn.deep.cnn import digits_cnn, feature_maps
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
 
-# The explorers' settings.
+# The explorer's settings, by the names the reader sees ("sgd" has momentum 0.9),
+# and the default setting every run is drawn next to.
+OPTIMIZERS = {"Adam": "adam", "RMSprop": "rmsprop", "SGD + momentum": "sgd"}
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
-OPTIMIZERS = ("adam", "rmsprop", "sgd")
-BATCH_SIZES = (16, 32, 64, 128)
-FILTER_CHOICES = {"4, 8": (4, 8), "8, 16": (8, 16), "16, 32": (16, 32)}
+DEFAULT = ("Adam", 0.003)
+EPOCHS = 6
 
 
 def show_images(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r"):
@@ -27,21 +26,15 @@ def show_images(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r"):
 
     images = np.asarray(images)
     n_rows = -(-len(images) // n_columns)  # ceil
-    fig, axes = plt.subplots(
-        n_rows,
-        n_columns,
-        figsize=(size * n_columns, size * n_rows + 0.3 * (titles is not None)),
-        squeeze=False,
-    )
-    limit = np.abs(images).max() if cmap == "RdBu_r" else None
+    figsize = (size * n_columns, size * n_rows + 0.3 * (titles is not None))
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=figsize, squeeze=False)
+    limit = np.abs(images).max()
+    centred = {"vmin": -limit, "vmax": limit} if cmap == "RdBu_r" else {}
     for index, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if index >= len(images):
             continue
-        if limit is None:
-            ax.imshow(images[index], cmap=cmap)
-        else:
-            ax.imshow(images[index], cmap=cmap, vmin=-limit, vmax=limit)
+        ax.imshow(images[index], cmap=cmap, **centred)
         if titles is not None:
             ax.set_title(titles[index], fontsize=8)
     fig.tight_layout()
@@ -64,8 +57,7 @@ def plot_convolution(image, kernel, output, *, title_kernel="kernel"):
         for (row, column), value in np.ndenumerate(values):
             ax.text(column, row, f"{value:.3g}", ha="center", va="center", fontsize=7)
         ax.set_title(f"{title} {values.shape[0]}x{values.shape[1]}", fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
     fig.tight_layout()
     return fig
 
@@ -78,17 +70,15 @@ def plot_feature_maps(model, image, layers=(3, 7)):
 
     maps = [feature_maps(model, image[None], n)[0] for n in layers]
     n_columns = max(m.shape[-1] for m in maps) // 2
-    fig = plt.figure(
-        figsize=(13, 1.0 + 1.6 * sum(-(-m.shape[-1] // n_columns) for m in maps))
-    )
-    rows = [1] + [-(-m.shape[-1] // n_columns) for m in maps]
-    grid = fig.add_gridspec(sum(rows), n_columns + 2)
+    n_rows = [-(-m.shape[-1] // n_columns) for m in maps]  # ceil, for each layer
+    fig = plt.figure(figsize=(13, 1.0 + 1.6 * sum(n_rows)))
+    grid = fig.add_gridspec(1 + sum(n_rows), n_columns + 2)
     ax = fig.add_subplot(grid[:, :2])
     ax.imshow(image[:, :, 0], cmap="gray_r")
     ax.set_title("input 8x8", fontsize=9)
     ax.set_axis_off()
     row = 0
-    for n_layers, values in zip(layers, maps, strict=True):
+    for n_layers, values, rows in zip(layers, maps, n_rows, strict=True):
         name = type(model.layers[n_layers - 1]).__name__
         height, width, channels = values.shape
         for channel in range(channels):
@@ -103,11 +93,11 @@ def plot_feature_maps(model, image, layers=(3, 7)):
                     fontsize=9,
                     loc="left",
                 )
-        row += -(-channels // n_columns)
+        row += rows
     return fig
 
 
-def plot_histories(histories, *, title=None):
+def plot_histories(histories):
     """Training loss and validation accuracy per epoch of several runs:
     ``histories`` maps a label to a ``History.history``-like dict (``loss``,
     ``val_accuracy``)."""
@@ -118,247 +108,79 @@ def plot_histories(histories, *, title=None):
         epochs = np.arange(1, len(history["loss"]) + 1)
         ax_loss.plot(epochs, history["loss"], marker=".", label=label)
         ax_accuracy.plot(epochs, history["val_accuracy"], marker=".", label=label)
-    ax_loss.set_yscale("log")
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("training loss (log scale)")
-    ax_accuracy.set_xlabel("epoch")
-    ax_accuracy.set_ylabel("validation accuracy")
-    ax_accuracy.set_ylim(0.8, 1.0)
+    ax_loss.set(yscale="log", xlabel="epoch", ylabel="training loss (log scale)")
+    ax_accuracy.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0.8, 1.0))
     ax_accuracy.legend(fontsize=8)
     for ax in (ax_loss, ax_accuracy):
         ax.grid(alpha=0.3)
-    if title:
-        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def train_small(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    learning_rate=0.003,
-    batch_size=32,
-    optimizer="adam",
-    dropout=0.3,
-    filters=(16, 32),
-    epochs=8,
-    random_state=0,
-):
-    """Train the chapter's network with these settings (constant learning rate;
-    batch normalisation's momentum 0.9, since a short training has few steps);
-    returns its ``History.history`` dict."""
-    model = digits_cnn(
-        filters=filters,
-        dropout=dropout,
-        batch_norm_momentum=0.9,  # few steps: running statistics must catch up
-        optimizer=optimizer,
-        learning_rate=learning_rate,
-        random_state=random_state,
-    )
-    history = model.fit(
-        X_train,
-        y_train,
-        epochs=epochs,
-        batch_size=batch_size,
-        validation_data=(X_val, y_val),
-        verbose=0,
-    )
+def train_small(X_train, y_train, X_val, y_val, *, epochs=EPOCHS, batch_size=32, **kw):
+    """Train the chapter's network (:func:`digits_cnn` with the settings ``kw``:
+    ``optimizer``, ``learning_rate``, ``dropout``, ``filters``..., a constant
+    learning rate) for a few epochs; returns its ``History.history``."""
+    # Few steps: batch normalisation's running statistics must catch up quickly.
+    model = digits_cnn(batch_norm_momentum=0.9, **kw)
+    fit = {"epochs": epochs, "batch_size": batch_size, "verbose": 0}
+    history = model.fit(X_train, y_train, validation_data=(X_val, y_val), **fit)
     return history.history
 
 
-def describe(history):
-    """One line: the last epoch's training loss and validation accuracy."""
-    return (
-        f"after {len(history['loss'])} epochs: training loss "
-        f"{history['loss'][-1]:.3f}, validation accuracy "
-        f"{history['val_accuracy'][-1]:.3f}"
-    )
+def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
+    """Training loss and validation accuracy per epoch of the chapter's network
+    trained on ``(X_train, y_train)`` (a few hundred images) with each optimizer and
+    learning rate, next to the default setting's.
 
-
-def live_explorer(X_train, y_train, X_val, y_val, *, epochs=8):
-    """ipywidgets controls for the learning rate, batch size, optimizer, dropout
-    rate and number of filters; every change retrains the network for ``epochs``
-    epochs on ``(X_train, y_train)`` (keep it small: a few hundred images) and
-    redraws its loss and validation accuracy next to the default setting's."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    learning_rate = widgets.FloatLogSlider(
-        value=0.003, base=10, min=-4, max=-1, step=0.25, description="learning rate"
-    )
-    batch_size = widgets.Dropdown(options=BATCH_SIZES, value=32, description="batch")
-    optimizer = widgets.Dropdown(options=OPTIMIZERS, value="adam", description="optim.")
-    dropout = widgets.FloatSlider(
-        value=0.3, min=0.0, max=0.8, step=0.1, description="dropout"
-    )
-    filters = widgets.Dropdown(
-        options=list(FILTER_CHOICES), value="16, 32", description="filters"
-    )
-    out = widgets.Output()
+    A training takes half a second to a second, too long for a live control: every
+    setting is trained here, once, and both explorers (the live one offers exactly
+    these settings) draw the kept runs.
+    """
     data = (X_train, y_train, X_val, y_val)
-    baseline = train_small(*data, epochs=epochs)
-
-    def redraw(_change=None):
-        history = train_small(
-            *data,
-            learning_rate=learning_rate.value,
-            batch_size=batch_size.value,
-            optimizer=optimizer.value,
-            dropout=dropout.value,
-            filters=FILTER_CHOICES[filters.value],
-            epochs=epochs,
+    runs = {
+        (optimizer, rate): train_small(
+            *data, epochs=epochs, optimizer=name, learning_rate=rate
         )
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig = plot_histories(
-                {"default (adam, 0.003, 32, 0.3, 16/32)": baseline, "yours": history},
-                title=describe(history),
-            )
-        show_figure_in(out, fig)
-
-    controls = (learning_rate, batch_size, optimizer, dropout, filters)
-    for control in controls:
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox(
-            [
-                widgets.HBox([learning_rate, dropout]),
-                widgets.HBox([optimizer, batch_size, filters]),
-                out,
-            ]
-        )
-    )
-
-
-def precompute_runs(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    optimizers=OPTIMIZERS,
-    learning_rates=LEARNING_RATES,
-    epochs=6,
-):
-    """The static explorer's runs: ``{(optimizer, learning_rate): history}``."""
-    return {
-        (name, lr): train_small(
-            X_train,
-            y_train,
-            X_val,
-            y_val,
-            optimizer=name,
-            learning_rate=lr,
-            epochs=epochs,
-        )
-        for name in optimizers
-        for lr in learning_rates
+        for optimizer, name in OPTIMIZERS.items()
+        for rate in LEARNING_RATES
     }
+    default = (runs[DEFAULT], "default ({}, {:g})".format(*DEFAULT), REFERENCE_COLOUR)
 
-
-def static_explorer(runs, *, name="cnn-explorer"):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    menu over the optimizer and a slider over the learning rate, showing the
-    training loss and validation accuracy per epoch of each run of ``runs`` (from
-    :func:`precompute_runs`)."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    optimizers = list(dict.fromkeys(key[0] for key in runs))
-    rates = list(dict.fromkeys(key[1] for key in runs))
-    figure = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("training loss (log scale)", "validation accuracy"),
-    )
-    keys, titles = [], {}
-    for key, history in runs.items():
-        epochs = list(range(1, len(history["loss"]) + 1))
-        loss = go.Scatter(
-            x=epochs,
-            y=rounded(history["loss"], 4),
-            mode="lines+markers",
-            name="training loss",
-            line={"color": "#1f77b4"},
+    def draw(optimizer, learning_rate):
+        history = runs[optimizer, learning_rate]
+        traces = []
+        for col, key in ((1, "loss"), (2, "val_accuracy")):
+            for run, name, colour in (default, (history, "this setting", TRAIN_COLOUR)):
+                line = curve(
+                    run[key], name=name, colour=colour, markers=True, legend=col == 1
+                )
+                traces.append((line, col))
+        last = (
+            f"after {len(history['loss'])} epochs: training loss "
+            f"{history['loss'][-1]:.3f}, validation accuracy "
+            f"{history['val_accuracy'][-1]:.3f}"
         )
-        accuracy = go.Scatter(
-            x=epochs,
-            y=rounded(history["val_accuracy"], 4),
-            mode="lines+markers",
-            name="validation accuracy",
-            line={"color": "#d62728"},
-        )
-        figure.add_trace(loss, row=1, col=1)
-        figure.add_trace(accuracy, row=1, col=2)
-        keys += [key, key]
-        titles[key] = f"{key[0]}, learning rate {key[1]:g}: {describe(history)}"
+        return View(traces, f"{optimizer}, learning rate {learning_rate:g}: {last}")
 
-    def visible(chosen):
-        return [key == chosen for key in keys]
-
-    def slider(optimizer, rate_index):
-        return {
-            "active": rate_index,
-            "currentvalue": {"prefix": "learning rate = "},
-            "pad": {"t": 40},
-            "steps": [
-                {
-                    "label": f"{rate:g}",
-                    "method": "update",
-                    "args": [
-                        {"visible": visible((optimizer, rate))},
-                        {"title.text": titles[optimizer, rate]},
-                    ],
-                }
-                for rate in rates
-            ],
-        }
-
-    start_optimizer, start_rate = optimizers[0], min(2, len(rates) - 1)
-    buttons = [
-        {
-            "label": optimizer,
-            "method": "update",
-            "args": [
-                {"visible": visible((optimizer, rates[start_rate]))},
-                {
-                    "sliders": [slider(optimizer, start_rate)],
-                    "title.text": titles[optimizer, rates[start_rate]],
-                },
-            ],
-        }
-        for optimizer in optimizers
-    ]
-    for trace, is_visible in zip(
-        figure.data, visible((start_optimizer, rates[start_rate])), strict=True
-    ):
-        trace.visible = is_visible
-    figure.update_yaxes(type="log", row=1, col=1)
-    figure.update_yaxes(range=[0.0, 1.02], row=1, col=2)
-    figure.update_xaxes(title_text="epoch")
-    figure.update_layout(
-        title={
-            "text": titles[start_optimizer, rates[start_rate]],
-            "font": {"size": 12},
-            "y": 0.97,
-        },
-        height=480,
-        showlegend=False,
-        margin={"t": 110},
-        sliders=[slider(start_optimizer, start_rate)],
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 1,
-                "xanchor": "right",
-                "y": 1.28,
-                "active": 0,
-                "buttons": buttons,
-            }
+    return Explorer(
+        [
+            Control("optimizer", list(OPTIMIZERS)),
+            Control("learning_rate", LEARNING_RATES, label="learning rate"),
         ],
+        draw,
+        name="cnn-explorer",
+        panels=(1, 2),
+        subplot_titles=("training loss (log scale)", "validation accuracy"),
+        layout={
+            "yaxis.type": "log",
+            "yaxis2.range": [0.0, 1.02],
+            "xaxis.title.text": "epoch",
+            "xaxis2.title.text": "epoch",
+        },
+        description=(
+            "Training loss and validation accuracy per epoch of the chapter's "
+            f"convolutional network on {len(X_train)} digits, next to the default "
+            "setting's (grey)"
+        ),
     )
-    return PlotlyFigure(figure, name)

@@ -306,96 +306,95 @@ class Explorer:
     def static(self):
         """Every setting precomputed in one plotly figure: a slider over the last
         control and, with more than one, a menu over the others."""
+        *menu_controls, slider_control = self.controls
+        figure, shown, views = self._precompute()
+        combos = list(itertools.product(*(c.values for c in menu_controls)))
+        first = (tuple(c.first for c in menu_controls), slider_control.first)
+        for index, trace in enumerate(figure.data):
+            trace.visible = index in shown[first]
+        figure.update_layout(_relayout(views[first]))
+        figure.update_layout(sliders=[self._slider(first[0], shown, views)])
+        if menu_controls:
+            height, top = self._geometry()
+            buttons = []
+            for combo in combos:
+                label = ", ".join(  # a control with one static value says nothing
+                    f"{c.text} = {show(v)}"
+                    for c, v in zip(menu_controls, combo, strict=True)
+                    if len(c.values) > 1
+                )
+                visible = [i in shown[combo, first[1]] for i in range(len(figure.data))]
+                update = {
+                    "sliders": [self._slider(combo, shown, views)],
+                    **_relayout(views[combo, first[1]]),
+                }
+                buttons.append(
+                    {
+                        "label": label,
+                        "method": "update",
+                        "args": [{"visible": visible}, update],
+                    }
+                )
+            menu = {
+                "type": "dropdown",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1 + (top - 6) / (height - top - BOTTOM_SPACE),
+                "yanchor": "top",
+                "active": combos.index(first[0]),
+                "buttons": buttons,
+            }
+            figure.update_layout(updatemenus=[menu])
+        return PlotlyFigure(figure, self.name, description=self.accessible_text())
+
+    def _precompute(self):
+        """Draw every setting into one figure, each distinct trace once. Returns
+        the figure, the indices of the traces each setting ``(combo, step)`` shows,
+        and each setting's View."""
         from plotly.io.json import to_json_plotly
 
         *menu_controls, slider_control = self.controls
-        height, top = self._geometry()
-        combos = list(itertools.product(*(c.values for c in menu_controls)))
-        steps = slider_control.values
         figure = self._empty_figure()
         shown, views, index_of = {}, {}, {}
-        for combo in combos:
-            for step in steps:
-                setting = {
-                    **dict(zip((c.name for c in menu_controls), combo, strict=True)),
-                    slider_control.name: step,
-                }
-                view = self.view(**setting)
+        for combo in itertools.product(*(c.values for c in menu_controls)):
+            for step in slider_control.values:
+                setting = dict(zip((c.name for c in menu_controls), combo, strict=True))
+                view = self.view(**setting, **{slider_control.name: step})
                 views[combo, step] = view
-                visible = set()
+                shown[combo, step] = set()
                 for item in view.traces:
                     trace, row, col = self._placed(item)
                     key = (row, col, to_json_plotly(trace.to_plotly_json()))
                     if key not in index_of:
                         index_of[key] = len(figure.data)
                         figure.add_trace(trace, row=row, col=col)
-                    visible.add(index_of[key])
-                shown[combo, step] = visible
-        n_traces = len(figure.data)
+                    shown[combo, step].add(index_of[key])
+        return figure, shown, views
 
-        def visibility(combo, step):
-            return [index in shown[combo, step] for index in range(n_traces)]
-
-        def relayout(combo, step):
-            view = views[combo, step]
-            return {"title.text": view.title, **view.layout}
-
-        first_combo = tuple(c.first for c in menu_controls)
-        first_step = slider_control.first
-
-        def slider(combo):
-            return {
-                "active": steps.index(first_step),
-                "currentvalue": {"prefix": f"{slider_control.text} = "},
-                "pad": {"t": 40},
-                "steps": [
-                    {
-                        "label": show(step),
-                        "method": "update",
-                        "args": [
-                            {"visible": visibility(combo, step)},
-                            relayout(combo, step),
-                        ],
-                    }
-                    for step in steps
-                ],
-            }
-
-        for index, trace in enumerate(figure.data):
-            trace.visible = index in shown[first_combo, first_step]
-        figure.update_layout(relayout(first_combo, first_step))
-        figure.update_layout(sliders=[slider(first_combo)])
-        if menu_controls:
-            figure.update_layout(
-                updatemenus=[
-                    {
-                        "type": "dropdown",
-                        "x": 0,
-                        "xanchor": "left",
-                        "y": 1 + (top - 6) / (height - top - BOTTOM_SPACE),
-                        "yanchor": "top",
-                        "active": combos.index(first_combo),
-                        "buttons": [
-                            {
-                                "label": ", ".join(
-                                    f"{c.text} = {show(v)}"
-                                    for c, v in zip(menu_controls, combo, strict=True)
-                                ),
-                                "method": "update",
-                                "args": [
-                                    {"visible": visibility(combo, first_step)},
-                                    {
-                                        "sliders": [slider(combo)],
-                                        **relayout(combo, first_step),
-                                    },
-                                ],
-                            }
-                            for combo in combos
-                        ],
-                    }
-                ]
-            )
-        return PlotlyFigure(figure, self.name, description=self.accessible_text())
+    def _slider(self, combo, shown, views):
+        """The slider of one menu entry. Its steps restyle only the traces that
+        entry ever shows (the menu has hidden the others): a list per step as long
+        as the entry's traces, not the whole figure's."""
+        control = self.controls[-1]
+        steps = control.values
+        mine = sorted(set().union(*(shown[combo, step] for step in steps)))
+        return {
+            "active": steps.index(control.first),
+            "currentvalue": {"prefix": f"{control.text} = "},
+            "pad": {"t": 40},
+            "steps": [
+                {
+                    "label": show(step),
+                    "method": "update",
+                    "args": [
+                        {"visible": [i in shown[combo, step] for i in mine]},
+                        _relayout(views[combo, step]),
+                        mine,
+                    ],
+                }
+                for step in steps
+            ],
+        }
 
     def accessible_text(self):
         """The figure described in words, with how to use its controls."""
@@ -405,9 +404,15 @@ class Explorer:
             f"Interactive figure: a slider sets {slider_control.text} "
             f"({', '.join(show(v) for v in slider_control.values)})"
         )
-        if menu_controls:
-            parts.append("a menu sets " + " and ".join(c.text for c in menu_controls))
+        varied = [c.text for c in menu_controls if len(c.values) > 1]
+        if varied:
+            parts.append("a menu sets " + " and ".join(varied))
         return "; ".join(parts) + "."
+
+
+def _relayout(view):
+    """The layout update that shows ``view``: its title and its layout changes."""
+    return {"title.text": view.title, **view.layout}
 
 
 def show_in(output, figure):

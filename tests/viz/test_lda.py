@@ -1,0 +1,115 @@
+"""Chapter 8's explorer and pictures (scratchlearn.viz.lda): one slider step per
+direction (and one at Fisher's), each showing the histograms of that direction's
+projections and its criterion; the live-only settings move the classes and shrink
+the covariance as LDA does."""
+
+import numpy as np
+import pytest
+
+from scratchlearn.supervised import (
+    LinearDiscriminantAnalysis,
+    fisher_criterion,
+    fisher_direction,
+)
+from scratchlearn.viz import lda as lda_plots
+
+
+@pytest.fixture(scope="module")
+def stretched():
+    """Two long, thin, tilted classes side by side (the chapter's picture)."""
+    rng = np.random.default_rng(0)
+    turn = np.deg2rad(35)
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    shared = rotation @ np.diag([2.5, 0.08]) @ rotation.T
+    X = np.vstack(
+        [
+            rng.multivariate_normal([0.0, 0.0], shared, size=60),
+            rng.multivariate_normal([1.5, 0.0], shared, size=60),
+        ]
+    )
+    return X, np.repeat([0, 1], 60)
+
+
+@pytest.fixture(scope="module")
+def explorer(stretched):
+    return lda_plots.explorer(*stretched, n_bins=20)
+
+
+def shown(figure, step):
+    """The traces a slider step of the static figure shows."""
+    visible = step["args"][0]["visible"]
+    return [trace for trace, on in zip(figure.data, visible, strict=True) if on]
+
+
+def test_the_static_explorer_turns_the_direction(explorer, stretched):
+    X, y = stretched
+    figure = explorer.static().figure
+    fisher_angle = lda_plots.angle_of(fisher_direction(X, y))
+    (slider,) = figure.layout.sliders
+    labels = [step.label for step in slider.steps]
+    assert len(labels) == len(lda_plots.ANGLES) + 1
+    assert f"{fisher_angle:.1f}" in labels and labels[slider.active] == "0"
+    # Separation and shrinkage have one static value each: no menu of one entry.
+    assert not figure.layout.updatemenus
+    assert [c.name for c in explorer.controls] == ["separation", "shrinkage", "angle"]
+    # The points, Fisher's line and stem and J's curve are stored once; each step
+    # adds only its own line, stem and histograms.
+    assert len(figure.data) == 5 + 3 * len(labels)
+    centre = X.mean(axis=0)
+    for step in (slider.steps[3], slider.steps[labels.index(f"{fisher_angle:.1f}")]):
+        angle = fisher_angle if "." in step.label else float(step.label)
+        w = lda_plots.unit(angle)
+        (bars,) = [trace for trace in shown(figure, step) if trace.type == "bar"]
+        bins = lda_plots.histogram_bins(X, 20)
+        expected = [
+            np.histogram((X[y == c] - centre) @ w, bins=bins)[0] for c in (0, 1)
+        ]
+        np.testing.assert_array_equal(bars.y, np.concatenate(expected))
+        J = fisher_criterion(X, y, w)
+        on_J = [trace for trace in shown(figure, step) if trace.xaxis == "x3"]
+        (stem,) = [trace for trace in on_J if trace.name == "direction w"]
+        assert stem.y[1] == pytest.approx(J)
+        best = fisher_criterion(X, y, fisher_direction(X, y))
+        assert f"{100 * J / best:.0f} % of Fisher's J" in step.args[1]["title.text"]
+    assert "100 % of Fisher's J" in step.args[1]["title.text"]
+
+
+def test_a_live_setting_moves_the_classes_and_shrinks(explorer, stretched):
+    # separation 1.5, shrinkage 0.35 and angle 17 are offered live only.
+    X, y = stretched
+    figure = explorer.figure(separation=1.5, shrinkage=0.35, angle=17)
+    moved = lda_plots.with_separation(X, y, 1.5)
+    shrunk = LinearDiscriminantAnalysis(shrinkage=0.35).fit(moved, y).scalings_[:, 0]
+    lines = {trace.name: trace for trace in figure.data if trace.xaxis == "x"}
+    line = lines["shrinkage 0.35"]
+    slope = (line.y[1] - line.y[0]) / (line.x[1] - line.x[0])
+    assert slope == pytest.approx(shrunk[1] / shrunk[0])
+    # Fisher's direction does not move with the classes; J's peak stays on it.
+    (curve,) = [trace for trace in figure.data if trace.name == "J(w)"]
+    fisher_angle = lda_plots.angle_of(fisher_direction(X, y))
+    assert abs(curve.x[np.argmax(curve.y)] - fisher_angle) <= 1
+    expected = fisher_criterion(moved, y, lda_plots.unit(curve.x))
+    np.testing.assert_allclose(curve.y, expected)
+    assert "angle 17°" in figure.layout.title.text
+
+
+def test_with_separation_moves_the_means_and_keeps_the_shapes(stretched):
+    X, y = stretched
+    moved = lda_plots.with_separation(X, y, 2.0)
+    for c in (0, 1):
+        np.testing.assert_allclose(
+            moved[y == c] - moved[y == c].mean(axis=0),
+            X[y == c] - X[y == c].mean(axis=0),
+        )
+    gap = X[y == 1].mean(axis=0) - X[y == 0].mean(axis=0)
+    moved_gap = moved[y == 1].mean(axis=0) - moved[y == 0].mean(axis=0)
+    np.testing.assert_allclose(moved_gap, 2.0 * gap)
+
+
+def test_the_ellipses_are_at_one_and_two_mahalanobis_distances():
+    mean, covariance = np.array([1.0, -2.0]), np.array([[2.0, 0.6], [0.6, 0.5]])
+    xs, ys = lda_plots.ellipse_points(mean, covariance, n_points=40)
+    points = np.column_stack([xs, ys])  # NaN between the two ellipses
+    deviations = points[~np.isnan(xs)] - mean
+    squared = np.sum(deviations @ np.linalg.inv(covariance) * deviations, axis=1)
+    np.testing.assert_allclose(squared, np.repeat([1.0, 4.0], 40))
