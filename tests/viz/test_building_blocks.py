@@ -50,25 +50,31 @@ def test_probability_grid_is_a_probability_over_the_grid(moons):
 @pytest.fixture
 def quick(monkeypatch):
     """Explorers whose runs are 5 epochs long, so that every setting trains fast."""
-    monkeypatch.setitem(blocks.DEFAULT, "epochs", 5)
+    monkeypatch.setitem(blocks.CHOICES, "epochs", ("epochs", 5, [5], [5, 10]))
 
 
 @pytest.mark.parametrize(
     "vary", [("activation", "hidden_units"), ("batch_size", "learning_rate")]
 )
 def test_the_static_explorer_draws_every_setting(moons, quick, vary):
-    figure = blocks.explorer(*moons, vary=vary).static().figure
-    menu_control, slider_control = (blocks.CONTROLS[name] for name in vary)
+    explorer = blocks.explorer(*moons, vary=vary)
+    figure = explorer.static().figure
+    menu_values, slider_values = (blocks.CHOICES[name][2] for name in vary)
     (menu,) = figure.layout.updatemenus
-    assert len(menu.buttons) == len(menu_control.values)
+    label = blocks.CHOICES[vary[0]][0]
+    assert [b.label for b in menu.buttons] == [f"{label} = {v}" for v in menu_values]
     (slider,) = figure.layout.sliders
-    assert len(slider.steps) == len(slider_control.values)
+    assert [float(step.label) for step in slider.steps] == slider_values
     # Every setting has its map and its two loss curves; the points are shared.
-    n_settings = len(menu_control.values) * len(slider_control.values)
-    assert len(figure.data) == 3 * n_settings + 2
-    # Every other control stays at the default, and says so in the menu.
-    assert "epochs = 5" in menu.buttons[0].label
-    assert figure.layout.title.text.startswith("16 tanh units, lr 0.3, batch 32")
+    assert len(figure.data) == 3 * len(menu_values) * len(slider_values) + 2
+    # The others stay at the first figure's network; live, each offers its values.
+    title = "16 tanh units, lr 0.3, batch 32, 5 epochs: train accuracy"
+    assert figure.layout.title.text.startswith(title)
+    for control in explorer.controls:
+        label, start, values, live_values = blocks.CHOICES[control.name]
+        assert control.first == start
+        assert control.values == tuple(values if control.name in vary else [start])
+        assert control.live_values == tuple(live_values or values)
 
 
 def test_the_figure_shows_the_networks_probabilities_and_losses(moons):
