@@ -86,7 +86,11 @@ def test_the_figure_shows_the_networks_probabilities_and_losses(moons):
     assert "3 tanh units" in figure.layout.title.text
     figure = explorer.figure(**setting)
     contour, *points, training, validation = figure.data
-    _, _, grid = grid_over(moons[0], 36)
+    xs, ys, grid = grid_over(moons[0], 30)
+    # The map covers the grid, point by point, shaded from 0 to 100 percent.
+    np.testing.assert_allclose(contour.x0 + contour.dx * np.arange(30), xs)
+    np.testing.assert_allclose(contour.y0 + contour.dy * np.arange(30), ys)
+    assert (figure.layout.coloraxis.cmin, figure.layout.coloraxis.cmax) == (0, 100)
     probability = activations.softmax(model.predict(grid, batch_size=len(grid)))[:, 1]
     shown = np.asarray(contour.z, dtype=float).ravel() / 100
     np.testing.assert_allclose(shown, probability, atol=0.005)

@@ -9,16 +9,22 @@ import numpy as np
 from scratchlearn import deep
 from scratchlearn.viz import figures
 from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR
 
 BACKWARD_COLOUR = "#c0392b"
-# The probability of the second moon, from 0 (first moon) through 0.5 to 1.
+# The probability of the second moon (0, 0.5, 1), and as a plotly colour axis (%).
 SHADES = [figures.COLOURS[0], "white", figures.COLOURS[1]]
+SHADES_AXIS = {
+    "colorscale": list(zip([0, 0.5, 1], SHADES, strict=True)),
+    "cmin": 0,
+    "cmax": 100,
+    "showscale": False,
+}
 
-# What the explorer varies: (label, the value of the chapter's first figure, the
-# values a static explorer precomputes, those the live one offers). Each static
-# value trains the same way on every machine, so that stored figures reproduce: not
-# 3 or 10, where SGD in batches of 8 is chaotic (the loss after 100 epochs changes
-# with the last bits of the arithmetic); at 100 the tanh units saturate at once.
+# What the explorer varies: (label, the first figure's value, the values a static
+# explorer precomputes, the live one's). Each static value trains the same way on
+# every machine, so that stored figures reproduce: not 3, where SGD in batches of 8
+# is chaotic (the loss changes with the last bits of the arithmetic).
 CHOICES = {
     "learning_rate": (
         "learning rate",
@@ -33,10 +39,7 @@ CHOICES = {
 }
 DEFAULT = {name: choice[1] for name, choice in CHOICES.items()}
 # The explorer's two loss curves, by the prefix of their keys in the history.
-CURVES = {
-    "": ("training", figures.TRAIN_COLOUR),
-    "val_": ("validation", figures.VALIDATION_COLOUR),
-}
+CURVES = {"": ("training", TRAIN_COLOUR), "val_": ("validation", VALIDATION_COLOUR)}
 
 
 def moons_network(hidden_units, activation, random_state=0):
@@ -63,8 +66,7 @@ def train_network(
 
 
 def probability_grid(model, X, resolution=100):
-    """The network's probability of class 1 over a grid covering ``X``: shape
-    (resolution, resolution)."""
+    """The network's probability of class 1 over a grid covering ``X``."""
     xs, ys, points = figures.grid_over(X, resolution)
     logits = model.predict(points, batch_size=len(points))  # (n_points, 2)
     probability = deep.activations.softmax(logits)[:, 1]
@@ -102,7 +104,7 @@ def plot_activations(axes, names=("sigmoid", "tanh", "relu")):
     z = np.linspace(-4, 4, 401)
     for column, name in enumerate(names):
         top, bottom = axes[0][column], axes[1][column]
-        top.plot(z, getattr(deep.activations, name)(z), color=figures.TRAIN_COLOUR)
+        top.plot(z, getattr(deep.activations, name)(z), color=TRAIN_COLOUR)
         top.set_title(name)
         derivative = getattr(deep.activations, f"{name}_derivative")
         bottom.plot(z, derivative(z), color=BACKWARD_COLOUR)
@@ -165,23 +167,20 @@ def plot_computation_graph(ax):
     return ax
 
 
-def probability_contour(model, X, resolution=36):
-    """The network's probability of class 1 over a grid covering ``X``, as plotly
-    :data:`SHADES`."""
+def probability_contour(model, X, resolution=30):
+    """:func:`probability_grid` in plotly, shaded by the axis :data:`SHADES_AXIS`."""
     import plotly.graph_objects as go
 
     xs, ys, probability = probability_grid(model, X, resolution)
+    # Stored once per setting: the grid by its first point and step (not every
+    # point), the probability in whole percent (one byte a point, not eight).
+    grid = {"x0": xs[0], "dx": xs[1] - xs[0], "y0": ys[0], "dy": ys[1] - ys[0]}
     return go.Contour(
-        x=xs,
-        y=ys,
-        # In whole percent (the shades change every 10%): one byte a point.
+        **grid,
         z=np.rint(100 * probability).astype(np.uint8),
-        zmin=0,
-        zmax=100,
-        colorscale=list(zip([0.0, 0.5, 1.0], SHADES, strict=True)),
+        coloraxis="coloraxis",
         contours={"start": 0, "end": 100, "size": 10},
         line={"width": 0},
-        showscale=False,
         hoverinfo="skip",
     )
 
@@ -226,6 +225,7 @@ def explorer(X_train, y_train, X_val, y_val, *, vary=("activation", "hidden_unit
             "yaxis.title.text": "x2",
             "xaxis2.title.text": "epoch",
             "yaxis2.rangemode": "tozero",
+            "coloraxis": SHADES_AXIS,
         },
         description=(
             "A one-hidden-layer network learning the two moons: its probability of "
