@@ -38,6 +38,7 @@ SCHEDULES = {
 }
 SCHEDULE_NAMES = tuple(SCHEDULES)
 SCHEDULE_COLOUR = "#7f7f7f"
+LOG_AXIS = {"type": "log", "exponentformat": "power"}  # 10^-4, not 100µ
 
 
 def make_optimizer(name, learning_rate, momentum=0.9):
@@ -180,7 +181,7 @@ def race_explorer(surface=QUADRATIC):
 
     return Explorer(
         _controls(
-            [0.01, 0.06, 0.07, 0.3, 1.0],
+            [0.01, 0.06, 0.07, 1.0],
             [name for name in OPTIMIZER_NAMES if name != "RMSprop"],
             surface=(surface.name, list(SURFACES)),
             steps=(RACE_STEPS[surface.name], [20, 50, 100, 200, 500]),
@@ -194,8 +195,8 @@ def race_explorer(surface=QUADRATIC):
             "showlegend": False,
             "xaxis.title.text": "w1",
             "yaxis.title.text": "w2",
-            "yaxis2.type": "log",
-            "yaxis3.type": "log",
+            "yaxis2": LOG_AXIS,
+            "yaxis3": LOG_AXIS,
             "xaxis3.title.text": "step",
         },
         description="An optimizer's path on a two-parameter loss surface, and its "
@@ -238,7 +239,7 @@ def training_explorer(X_train, y_train, X_val, y_val, epochs=15):
         name="optimizers-training-explorer",
         panels=(1, 2),
         subplot_titles=("loss per epoch", "learning rate per epoch"),
-        layout={"yaxis.type": "log", "yaxis2.type": "log"},
+        layout={"yaxis": LOG_AXIS, "yaxis2": LOG_AXIS},
         description=f"A small network learning {len(X_train)} digits: its training "
         "and validation loss and its learning rate per epoch",
     )
