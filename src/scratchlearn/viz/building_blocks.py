@@ -23,8 +23,8 @@ SHADES_AXIS = {
 
 # What the explorer varies: (label, the first figure's value, the values a static
 # explorer precomputes, the live one's). Each static value trains the same way on
-# every machine, so that stored figures reproduce: not 3, where SGD in batches of 8
-# is chaotic (the loss changes with the last bits of the arithmetic).
+# every machine, so that stored figures reproduce: not 3 to 30, where SGD in small
+# batches is chaotic (the loss changes with the last bits of the arithmetic).
 CHOICES = {
     "learning_rate": (
         "learning rate",

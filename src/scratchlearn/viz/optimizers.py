@@ -38,7 +38,8 @@ SCHEDULES = {
 }
 SCHEDULE_NAMES = tuple(SCHEDULES)
 SCHEDULE_COLOUR = "#7f7f7f"
-LOG_AXIS = {"type": "log", "exponentformat": "power"}  # 10^-4, not 100µ
+# GENERAL: belongs in viz/figures.py (a log axis that reads 10^-4, not 100µ).
+LOG_AXIS = {"type": "log", "exponentformat": "power"}
 
 
 def make_optimizer(name, learning_rate, momentum=0.9):
