@@ -53,10 +53,10 @@ CASES = [
         name="LinearRegression gd, diabetes (std.)",
         chapter="2",
         data=standardised_diabetes,
-        ours=lambda: LinearRegression(solver="gd", lr=0.1, n_epochs=500),
+        ours=lambda: LinearRegression(solver="gd", learning_rate=0.1, max_iter=500),
         reference=lambda: linear_model.SGDRegressor(penalty=None, random_state=0),
         notes="reference: sklearn SGDRegressor (no penalty, its default stopping "
-        "rule); ours: full-batch gradient descent, lr 0.1, 500 epochs; standardised "
-        "features",
+        "rule); ours: full-batch gradient descent, learning rate 0.1, 500 epochs; "
+        "standardised features",
     ),
 ]

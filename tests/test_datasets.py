@@ -150,3 +150,14 @@ def test_impossible_sizes_are_a_clear_error(sizes):
     X, y = datasets.iris()
     with pytest.raises(ValueError, match="leave samples to train on"):
         datasets.split(X, y, **sizes)
+
+
+def test_noisy_curve_slope_and_range():
+    X, y = datasets.noisy_curve(200, slope=0.2, low=0.0, high=10.0, noise=0.0)
+    assert X.shape == (200, 1) and np.all(np.diff(X[:, 0]) >= 0)
+    assert 0 <= X.min() and X.max() <= 10
+    np.testing.assert_allclose(y, np.sin(X[:, 0]) + X[:, 0] / 5, rtol=0, atol=1e-12)
+    default = datasets.noisy_curve(50, noise=0.0)
+    np.testing.assert_array_equal(
+        default.y, np.sin(default.X[:, 0]) + default.X[:, 0] / 2
+    )

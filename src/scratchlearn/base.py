@@ -121,6 +121,19 @@ class RegressorMixin:
         return r2_score(y, self.predict(X))
 
 
+class ClusterMixin:
+    """Adds ``fit_predict``: the cluster of each training sample (``labels_``).
+
+    Clustering learns from ``X`` alone; ``y`` is accepted and ignored, as in
+    scikit-learn, so that a clusterer fits in the same pipelines."""
+
+    _estimator_type = "clusterer"
+
+    def fit_predict(self, X, y=None):
+        """Fit to ``X`` and return the cluster label of each of its samples."""
+        return self.fit(X, y).labels_
+
+
 class TransformerMixin:
     """Adds ``fit_transform``."""
 

@@ -267,13 +267,16 @@ def separable(n_samples=60, *, margin=0.3, angle=2.2, offset=0.4, random_state=0
 # --- generated regression problems -----------------------------------------------
 
 
-def noisy_curve(n_samples=30, *, noise=0.3, low=-3.0, high=3.0, random_state=0):
-    """``y = sin(x) + x / 2`` plus Gaussian noise of standard deviation ``noise``,
-    at ``n_samples`` points drawn uniformly in [low, high]: the curve the polynomial
-    regression chapters fit (``X`` has one column)."""
+def noisy_curve(
+    n_samples=30, *, slope=0.5, noise=0.3, low=-3.0, high=3.0, random_state=0
+):
+    """``y = sin(x) + slope * x`` plus Gaussian noise of standard deviation ``noise``,
+    at ``n_samples`` points drawn uniformly in [low, high] (sorted): the curve the
+    polynomial regression chapters fit (``X`` has one column); with ``slope=0.2`` on
+    [0, 10], the wave the boosting chapters fit."""
     rng = np.random.default_rng(random_state)
     x = np.sort(rng.uniform(low, high, size=n_samples))
-    y = np.sin(x) + x / 2 + noise * rng.normal(size=n_samples)
+    y = np.sin(x) + slope * x + noise * rng.normal(size=n_samples)
     return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy curve")
 
 

@@ -1,6 +1,8 @@
 """LinearRegression (Chapter 2): hand-computed toys, scikit-learn on the same data,
 the numerics of the closed form, and the gradient that gradient descent follows."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn import linear_model
@@ -10,7 +12,11 @@ from sklearn.pipeline import make_pipeline
 
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
-from scratchlearn.supervised.linear_regression import mse_gradient
+from scratchlearn.supervised.linear_regression import (
+    DIVERGENCE_FACTOR,
+    DivergenceError,
+    mse_gradient,
+)
 
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 
@@ -37,7 +43,10 @@ def random_regression(n_samples=200, n_features=5, seed=0):
 
 @pytest.mark.parametrize(
     "model",
-    [LinearRegression(), LinearRegression(solver="gd", lr=0.1, n_epochs=3000)],
+    [
+        LinearRegression(),
+        LinearRegression(solver="gd", learning_rate=0.1, max_iter=3000),
+    ],
     ids=["lstsq", "gd"],
 )
 def test_three_points_on_a_line_give_that_line(model):
@@ -51,7 +60,10 @@ def test_three_points_on_a_line_give_that_line(model):
 
 @pytest.mark.parametrize(
     "model",
-    [LinearRegression(), LinearRegression(solver="gd", lr=0.1, n_epochs=3000)],
+    [
+        LinearRegression(),
+        LinearRegression(solver="gd", learning_rate=0.1, max_iter=3000),
+    ],
     ids=["lstsq", "gd"],
 )
 def test_three_points_off_a_line_give_the_least_squares_line(model):
@@ -69,7 +81,9 @@ def test_without_intercept_the_line_goes_through_the_origin(solver):
     # Through the origin the slope is Σxy / Σx² = (1*2 + 2*5) / (1 + 4) = 12 / 5.
     X = np.array([[1.0], [2.0]])
     y = np.array([2.0, 5.0])
-    model = LinearRegression(solver=solver, fit_intercept=False, lr=0.1).fit(X, y)
+    model = LinearRegression(solver=solver, fit_intercept=False, learning_rate=0.1).fit(
+        X, y
+    )
     np.testing.assert_allclose(model.coef_, [2.4], atol=1e-9)
     assert model.intercept_ == 0.0
 
@@ -104,13 +118,15 @@ def test_lstsq_agrees_with_scikit_learn(data, fit_intercept):
 
 
 @pytest.mark.parametrize(
-    ("data", "lr", "n_epochs"),
+    ("data", "learning_rate", "max_iter"),
     [(standardised_diabetes, 0.2, 10_000), (random_regression, 0.2, 2_000)],
     ids=["diabetes", "random"],
 )
-def test_gradient_descent_converges_to_scikit_learn(data, lr, n_epochs):
+def test_gradient_descent_converges_to_scikit_learn(data, learning_rate, max_iter):
     X, y = data()
-    ours = LinearRegression(solver="gd", lr=lr, n_epochs=n_epochs).fit(X, y)
+    ours = LinearRegression(
+        solver="gd", learning_rate=learning_rate, max_iter=max_iter
+    ).fit(X, y)
     reference = linear_model.LinearRegression().fit(X, y)
     np.testing.assert_allclose(ours.coef_, reference.coef_, **TOLERANCE)
     np.testing.assert_allclose(ours.intercept_, reference.intercept_, **TOLERANCE)
@@ -206,7 +222,7 @@ def test_mse_gradient_matches_finite_differences():
     assert grad_intercept == pytest.approx(numerical_intercept, rel=1e-6)
 
 
-def test_gradient_is_averaged_so_lr_does_not_depend_on_n():
+def test_gradient_is_averaged_so_learning_rate_does_not_depend_on_n():
     X, y = random_regression(n_samples=50)
     X_repeated, y_repeated = np.tile(X, (10, 1)), np.tile(y, 10)  # 500 samples
     coef = np.linspace(-1, 1, X.shape[1])
@@ -219,8 +235,8 @@ def test_gradient_is_averaged_so_lr_does_not_depend_on_n():
 
     # One epoch of batch gradient descent is one step: the same step for both.
     # A summed gradient would make the step on the repeated data 10 times longer.
-    small = LinearRegression(solver="gd", lr=0.1, n_epochs=1).fit(X, y)
-    large = LinearRegression(solver="gd", lr=0.1, n_epochs=1).fit(
+    small = LinearRegression(solver="gd", learning_rate=0.1, max_iter=1).fit(X, y)
+    large = LinearRegression(solver="gd", learning_rate=0.1, max_iter=1).fit(
         X_repeated, y_repeated
     )
     np.testing.assert_allclose(large.coef_, small.coef_, rtol=1e-12)
@@ -230,7 +246,7 @@ def test_gradient_is_averaged_so_lr_does_not_depend_on_n():
 
 def test_loss_history_decreases_and_ends_at_the_training_error():
     X, y = standardised_diabetes()
-    model = LinearRegression(solver="gd", lr=0.1, n_epochs=200).fit(X, y)
+    model = LinearRegression(solver="gd", learning_rate=0.1, max_iter=200).fit(X, y)
     history = np.asarray(model.loss_history_)
     assert model.n_iter_ == 200
     assert history.shape == (200,)
@@ -241,7 +257,7 @@ def test_loss_history_decreases_and_ends_at_the_training_error():
 
 def test_refitting_with_lstsq_drops_the_gradient_descent_history():
     X, y = random_regression()
-    model = LinearRegression(solver="gd", n_epochs=10).fit(X, y)
+    model = LinearRegression(solver="gd", max_iter=10).fit(X, y)
     assert hasattr(model, "loss_history_")
     model.set_params(solver="lstsq").fit(X, y)
     assert not hasattr(model, "loss_history_")
@@ -255,9 +271,10 @@ def test_mini_batches_reach_about_the_same_solution():
     X, y = random_regression(n_samples=300)
     exact = LinearRegression().fit(X, y)
     model = LinearRegression(
-        solver="gd", lr=0.01, n_epochs=300, batch_size=16, random_state=0
+        solver="gd", learning_rate=0.01, max_iter=300, batch_size=16, random_state=0
     ).fit(X, y)
-    # A constant lr leaves mini-batch descent jittering near the optimum, not on it.
+    # A constant learning rate leaves mini-batch descent jittering near the optimum,
+    # not on it.
     np.testing.assert_allclose(model.coef_, exact.coef_, atol=0.02)
     assert model.intercept_ == pytest.approx(exact.intercept_, abs=0.02)
     assert not np.allclose(model.coef_, exact.coef_, atol=1e-8, rtol=0)
@@ -265,7 +282,7 @@ def test_mini_batches_reach_about_the_same_solution():
 
 def test_mini_batches_are_reproducible_with_random_state():
     X, y = random_regression()
-    settings = {"solver": "gd", "lr": 0.05, "n_epochs": 5, "batch_size": 8}
+    settings = {"solver": "gd", "learning_rate": 0.05, "max_iter": 5, "batch_size": 8}
     first = LinearRegression(**settings, random_state=42).fit(X, y)
     second = LinearRegression(**settings, random_state=42).fit(X, y)
     other = LinearRegression(**settings, random_state=7).fit(X, y)
@@ -276,8 +293,8 @@ def test_mini_batches_are_reproducible_with_random_state():
 
 def test_a_batch_as_large_as_the_data_is_batch_gradient_descent():
     X, y = random_regression(n_samples=40)
-    full = LinearRegression(solver="gd", n_epochs=20).fit(X, y)
-    one_batch = LinearRegression(solver="gd", n_epochs=20, batch_size=40).fit(X, y)
+    full = LinearRegression(solver="gd", max_iter=20).fit(X, y)
+    one_batch = LinearRegression(solver="gd", max_iter=20, batch_size=40).fit(X, y)
     np.testing.assert_allclose(one_batch.coef_, full.coef_, rtol=1e-12)
 
 
@@ -286,15 +303,74 @@ def test_a_batch_as_large_as_the_data_is_batch_gradient_descent():
 
 def test_divergence_raises_and_keeps_the_previous_fit():
     X, y = standardised_diabetes()
-    model = LinearRegression(solver="gd", lr=0.1, n_epochs=50).fit(X, y)
+    model = LinearRegression(solver="gd", learning_rate=0.1, max_iter=50).fit(X, y)
     coef, intercept = model.coef_.copy(), model.intercept_
     history = np.array(model.loss_history_)
 
-    # lr = 1 is far above 2 / (largest Hessian eigenvalue, about 8): the loss grows
-    # geometrically until it overflows.
-    with pytest.raises(ValueError, match=r"diverged.*smaller lr"):
-        model.set_params(lr=1.0, n_epochs=5000).fit(X, y)
+    # learning_rate = 1 is far above 2 / (largest Hessian eigenvalue, about 8): the
+    # loss grows geometrically until it passes the divergence line.
+    with pytest.raises(DivergenceError, match=r"diverged.*smaller learning_rate"):
+        model.set_params(learning_rate=1.0, max_iter=5000).fit(X, y)
     np.testing.assert_array_equal(model.coef_, coef)
     assert model.intercept_ == intercept
     np.testing.assert_array_equal(model.loss_history_, history)
     assert model.n_iter_ == 50
+
+
+def diverged(model, X, y):
+    """The DivergenceError that fitting ``model`` raises."""
+    with pytest.raises(DivergenceError) as caught:
+        model.fit(X, y)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "learning_rate"), [(None, 1.0), (32, 0.3)], ids=["batch", "mini"]
+)
+def test_divergence_is_reported_where_the_loss_passes_the_line(
+    batch_size, learning_rate
+):
+    X, y = standardised_diabetes()
+    model = LinearRegression(
+        solver="gd", learning_rate=learning_rate, batch_size=batch_size, random_state=0
+    )
+    error = diverged(model, X, y)
+    losses = error.loss_history
+    line = DIVERGENCE_FACTOR * np.mean(y**2)  # times the loss of coef = 0
+    epoch = len(losses)
+    assert f"diverged at epoch {epoch}:" in str(error)
+    assert losses[-1] > line and np.all(losses[:-1] <= line)
+    assert np.all(np.isfinite(losses)), "stopped long before overflow"
+    # The losses up to there are those of a run that stops one epoch earlier.
+    shorter = model.set_params(max_iter=epoch - 1).fit(X, y)
+    np.testing.assert_array_equal(shorter.loss_history_, losses[:-1])
+
+
+def test_the_epoch_of_divergence_does_not_depend_on_the_last_bits():
+    # The loss grows geometrically (about 50 times per epoch here), so it passes the
+    # line with room to spare on both sides: changing every input by a few ulps, as
+    # another processor's arithmetic would, cannot move the crossing. Overflow to
+    # inf, the old rule, happened at epoch 175 on one machine and 176 on another.
+    X, y = standardised_diabetes()
+    model = LinearRegression(solver="gd", learning_rate=1.0, max_iter=300)
+    error = diverged(model, X, y)
+    ratios = np.log10(error.loss_history[-2:] / np.mean(y**2))
+    assert ratios[0] < np.log10(DIVERGENCE_FACTOR) - 0.5
+    assert ratios[1] > np.log10(DIVERGENCE_FACTOR) + 0.5
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        ulps = rng.integers(-4, 5, size=X.shape)
+        X_nudged = X + ulps * np.spacing(X)
+        y_nudged = y + rng.integers(-4, 5, size=y.shape) * np.spacing(y)
+        assert str(diverged(model, X_nudged, y_nudged)) == str(error)
+    assert "diverged at epoch 7:" in str(error)
+
+
+def test_a_learning_rate_that_overflows_at_once_raises_without_warnings():
+    X, y = random_regression()
+    model = LinearRegression(solver="gd", learning_rate=1e300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning from NumPy
+        error = diverged(model, X, y)
+    assert "diverged at epoch 1:" in str(error)
+    assert len(error.loss_history) == 1 and not np.isfinite(error.loss_history[0])

@@ -53,8 +53,8 @@ def signed_labels(y, positive=1):
 def reference(**settings):
     """scikit-learn's Perceptron with our defaults' settings: the same updates."""
     settings.setdefault("tol", None)
-    lr = settings.pop("lr", 1.0)
-    return linear_model.Perceptron(eta0=lr, penalty=None, **settings)
+    eta0 = settings.pop("learning_rate", 1.0)
+    return linear_model.Perceptron(eta0=eta0, penalty=None, **settings)
 
 
 # ---------------------------------------------------------------------------
@@ -168,11 +168,11 @@ def test_same_weights_as_scikit_learn_without_shuffling(name, fit_intercept):
     assert ours.intercept_.shape == theirs.intercept_.shape
 
 
-@pytest.mark.parametrize("lr", [0.5, 0.01])
-def test_same_weights_as_scikit_learn_with_another_learning_rate(lr):
+@pytest.mark.parametrize("learning_rate", [0.5, 0.01])
+def test_same_weights_as_scikit_learn_with_another_learning_rate(learning_rate):
     X, y = standardised(load_wine)
-    ours = Perceptron(lr=lr, shuffle=False).fit(X, y)
-    theirs = reference(lr=lr, shuffle=False).fit(X, y)
+    ours = Perceptron(learning_rate=learning_rate, shuffle=False).fit(X, y)
+    theirs = reference(learning_rate=learning_rate, shuffle=False).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-12)
     np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-12)
 
@@ -264,9 +264,11 @@ def test_updates_stay_within_novikoffs_bound(
 def test_the_bound_holds_for_any_learning_rate_and_order():
     X, y, u, c = separable(200, 3, 0.05, seed=7)
     bound = mistake_bound(X, signed_labels(y), u, c)
-    for lr in (0.001, 1.0, 100.0):
+    for learning_rate in (0.001, 1.0, 100.0):
         for seed in range(5):
-            model = Perceptron(lr=lr, random_state=seed, max_iter=10_000).fit(X, y)
+            model = Perceptron(
+                learning_rate=learning_rate, random_state=seed, max_iter=10_000
+            ).fit(X, y)
             assert model.n_updates_ <= bound
             assert model.score(X, y) == 1.0
 
@@ -319,17 +321,23 @@ def test_any_two_labels_give_the_same_perceptron(labels):
 
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_the_learning_rate_only_scales_the_weights(shuffle):
-    # From w = 0, w is lr times a sum of samples: every score is scaled by lr, so
-    # the same samples are mistakes and the predictions are the same.
+    # From w = 0, w is learning_rate times a sum of samples: every score is scaled by
+    # it, so the same samples are mistakes and the predictions are the same.
     X, y = standardised(load_breast_cancer)  # not separable: many updates
     settings = {"shuffle": shuffle, "random_state": 0, "max_iter": 20}
-    unit = Perceptron(lr=1.0, **settings).fit(X, y)
-    for lr in (0.5, 0.125, 4.0):  # powers of 2: scaling is exact in floating point
-        scaled = Perceptron(lr=lr, **settings).fit(X, y)
-        np.testing.assert_array_equal(scaled.coef_, lr * unit.coef_)
-        np.testing.assert_array_equal(scaled.intercept_, lr * unit.intercept_)
+    unit = Perceptron(learning_rate=1.0, **settings).fit(X, y)
+    for learning_rate in (
+        0.5,
+        0.125,
+        4.0,
+    ):  # powers of 2: scaling is exact in floating point
+        scaled = Perceptron(learning_rate=learning_rate, **settings).fit(X, y)
+        np.testing.assert_array_equal(scaled.coef_, learning_rate * unit.coef_)
+        np.testing.assert_array_equal(
+            scaled.intercept_, learning_rate * unit.intercept_
+        )
         assert scaled.n_updates_ == unit.n_updates_
-    other = Perceptron(lr=0.01, **settings).fit(X, y)
+    other = Perceptron(learning_rate=0.01, **settings).fit(X, y)
     np.testing.assert_array_equal(other.predict(X), unit.predict(X))
 
 

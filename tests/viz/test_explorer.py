@@ -69,6 +69,32 @@ def test_each_step_shows_its_own_traces_title_and_layout(explorer):
             assert layout["yaxis2.range"] == [0, (size or 0) + 1]
 
 
+def test_without_a_menu_each_step_sets_every_trace_without_listing_them():
+    figure = (
+        Explorer(
+            [
+                Control("shape", ["circle"], live_values=["circle", "square"]),
+                Control("size", [1, 2]),
+            ],
+            draw,
+            name="one-entry",
+            panels=(1, 2),
+        )
+        .static()
+        .figure
+    )
+    assert not figure.layout.updatemenus  # one entry: no menu
+    for step, size in zip(figure.layout.sliders[0].steps, [1, 2], strict=True):
+        visible, layout = step["args"]  # no third argument: all traces
+        assert len(visible["visible"]) == len(figure.data) == 3
+        shown = [
+            t.name for t, on in zip(figure.data, visible["visible"], strict=True) if on
+        ]
+        assert shown == ["background", "circle"] and layout["title.text"].endswith(
+            str(size)
+        )
+
+
 def test_identical_traces_are_stored_once(explorer):
     figure = explorer.static().figure
     assert [trace.name for trace in figure.data].count("background") == 1

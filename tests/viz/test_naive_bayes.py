@@ -34,7 +34,7 @@ def test_the_static_explorer_draws_every_setting(explorer):
     assert slider.steps[slider.active].label == "0.4"  # cultivar 2's share
     (menu,) = figure.layout.updatemenus
     assert [button.label for button in menu.buttons] == [
-        f"class = cultivar 2, var_smoothing = {value:g}"
+        f"var_smoothing = {value:g}"  # the one-valued class unsaid
         for value in naive_bayes_plots.SMOOTHINGS
     ]
     for button in menu.buttons:

@@ -42,8 +42,10 @@ def test_the_static_explorer_draws_every_setting(explorer):
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(svm_plots.CS)
         for step in steps:  # each setting: its decision function, points, SVs
-            visible = step["args"][0]["visible"]
-            shown = [k for k, v in zip(kinds, visible, strict=True) if v]
+            visible, _, indices = step["args"]  # only the entry's traces restyled
+            shown = [
+                kinds[i] for i, v in zip(indices, visible["visible"], strict=True) if v
+            ]
             assert sorted(shown) == ["class 0", "class 1", "contour", "support vectors"]
     # Settings that give the same model (a hard margin at C = 100 and 1000, say)
     # share their traces.

@@ -14,16 +14,38 @@ Polynomial regression is this same model fitted on polynomial features
 its parameters, only the inputs change.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, RegressorMixin
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
+    Options,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
+
+# Gradient descent has diverged once the training loss is this many times the loss it
+# started from (or is no longer finite). A diverging loss grows geometrically, so it
+# crosses the line within a few epochs and far below overflow; a converging one never
+# comes near it. A line ten orders of magnitude away is crossed at the same epoch on
+# every machine, where overflow is reached at an epoch that depends on the last bits.
+DIVERGENCE_FACTOR = 1e10
+
+
+class DivergenceError(ValueError):
+    """Gradient descent diverged: the learning rate is too large for the data.
+
+    ``loss_history`` holds the training loss after each epoch, up to and including
+    the one at which the loss grew past ``DIVERGENCE_FACTOR`` times its start.
+    """
+
+    def __init__(self, message, loss_history):
+        super().__init__(message)
+        self.loss_history = loss_history
 
 
 def mse_gradient(X, y, coef, intercept):
@@ -66,10 +88,11 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         ``"gd"`` runs gradient descent on the mean squared error.
     fit_intercept : bool, default True
         Learn an intercept. ``False`` forces the fitted line through the origin.
-    lr : float > 0, default 0.01
-        Learning rate (step size) of gradient descent. Used only by ``"gd"``.
-    n_epochs : int >= 1, default 1000
-        Passes over the training set. Used only by ``"gd"``.
+    learning_rate : float > 0, default 0.01
+        Step size of gradient descent. Used only by ``"gd"``.
+    max_iter : int >= 1, default 1000
+        Epochs (passes over the training set) of gradient descent. Used only by
+        ``"gd"``.
     batch_size : int >= 1 or None, default None
         ``None``: each step uses the whole training set (batch gradient descent).
         An int: each epoch reshuffles the samples and takes one step per mini-batch
@@ -127,7 +150,9 @@ class LinearRegression(RegressorMixin, BaseEstimator):
     slowly when features have very different scales, hence standardising them first
     (:class:`scratchlearn.preprocessing.StandardScaler`). With a constant learning
     rate, mini-batches keep jittering around the solution unless the data fit a line
-    exactly. If the loss overflows, ``fit`` raises rather than return NaN.
+    exactly. Once the training loss exceeds ``DIVERGENCE_FACTOR`` (1e10) times its
+    value at the start, descent has diverged and ``fit`` raises a
+    :class:`DivergenceError` rather than return NaN.
 
     Chapter 2 explains this code.
 
@@ -140,20 +165,29 @@ class LinearRegression(RegressorMixin, BaseEstimator):
     (least squares and the normal equations). Johns Hopkins University Press.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "solver": [Options("lstsq", "gd")],
+        "fit_intercept": [bool],
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "batch_size": [None, Interval(int, 1, None, closed="left")],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
         solver="lstsq",
         fit_intercept=True,
-        lr=0.01,
-        n_epochs=1000,
+        learning_rate=0.01,
+        max_iter=1000,
         batch_size=None,
         random_state=None,
     ):
         self.solver = solver
         self.fit_intercept = fit_intercept
-        self.lr = lr
-        self.n_epochs = n_epochs
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
         self.batch_size = batch_size
         self.random_state = random_state
 
@@ -162,16 +196,12 @@ class LinearRegression(RegressorMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
-            If gradient descent diverges (the training loss becomes infinite or NaN);
-            the estimator then keeps what it had learned before.
+        DivergenceError (a ValueError)
+            If gradient descent diverges (the training loss grows past
+            ``DIVERGENCE_FACTOR`` times its start); the estimator then keeps what it
+            had learned before.
         """
-        check_option(self.solver, "solver", {"lstsq", "gd"})
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
-        check_scalar(self.lr, "lr", float, low=0, low_inclusive=False)
-        check_scalar(self.n_epochs, "n_epochs", int, low=1)
-        if self.batch_size is not None:
-            check_scalar(self.batch_size, "batch_size", int, low=1)
+        self._validate_params()
         rng = check_random_state(self.random_state)
         X, y = check_X_y(X, y)
 
@@ -206,11 +236,12 @@ class LinearRegression(RegressorMixin, BaseEstimator):
         batch_size = n_samples if self.batch_size is None else self.batch_size
         coef = np.zeros(n_features)
         intercept = 0.0
-        loss_history = np.empty(self.n_epochs)
-        # A too-large lr makes the iterates overflow; that is reported below as a
-        # clear error, so NumPy's overflow warnings would only be noise.
+        loss_history = np.empty(self.max_iter)
+        start_loss = float(np.mean(y**2))  # the loss of coef = 0, intercept = 0
+        # A far too large learning rate can overflow within one epoch; that is
+        # reported below as a clear error, so NumPy's warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(self.n_epochs):
+            for epoch in range(self.max_iter):
                 if batch_size >= n_samples:
                     batches = [slice(None)]  # the full batch needs no shuffling
                 else:
@@ -223,18 +254,21 @@ class LinearRegression(RegressorMixin, BaseEstimator):
                     grad_coef, grad_intercept = mse_gradient(
                         X[batch], y[batch], coef, intercept
                     )
-                    coef = coef - self.lr * grad_coef
+                    coef = coef - self.learning_rate * grad_coef
                     if self.fit_intercept:
-                        intercept = intercept - self.lr * grad_intercept
+                        intercept = intercept - self.learning_rate * grad_intercept
                 loss = float(np.mean((X @ coef + intercept - y) ** 2))
-                if not np.isfinite(loss):
-                    raise ValueError(
-                        f"Gradient descent diverged at epoch {epoch + 1}: the "
-                        f"training loss became {loss}. Use a smaller lr (it is "
-                        f"{self.lr}; try {self.lr / 10:g}) or standardise the "
-                        "features first (scratchlearn.preprocessing.StandardScaler)."
-                    )
                 loss_history[epoch] = loss
+                if not np.isfinite(loss) or loss > DIVERGENCE_FACTOR * start_loss:
+                    raise DivergenceError(
+                        f"Gradient descent diverged at epoch {epoch + 1}: the "
+                        f"training loss grew past {DIVERGENCE_FACTOR:.0e} times its "
+                        "starting value. Use a smaller learning_rate (it is "
+                        f"{self.learning_rate}; try {self.learning_rate / 10:g}) or "
+                        "standardise the features first "
+                        "(scratchlearn.preprocessing.StandardScaler).",
+                        loss_history[: epoch + 1],
+                    )
         return coef, intercept, loss_history
 
     def predict(self, X):

@@ -13,22 +13,24 @@ Two tricks keep the code short:
   the update of that weight.
 * **Signed samples.** With labels ``y`` in {-1, +1}, a sample is classified correctly
   exactly when ``y (w . x + b) > 0``. Multiplying each (extended) sample by its label
-  and by the learning rate once, ``s = lr * y * (x, 1)``, leaves one rule: a mistake is
-  ``s . w <= 0``, and the update is ``w <- w + s``.
+  and by the learning rate once, ``s = learning_rate * y * (x, 1)``, leaves one rule:
+  a mistake is ``s . w <= 0``, and the update is ``w <- w + s``.
 
 More than two classes are handled one-vs-rest, as scikit-learn's ``Perceptron`` does:
 one binary perceptron per class separates it from all the others, and a point goes to
 the class whose perceptron gives it the highest score.
 """
 
+from typing import ClassVar
+
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.utils.validation import (
-    check_option,
+    RANDOM_STATE,
+    Interval,
     check_predict_input,
     check_random_state,
-    check_scalar,
     check_X_y,
 )
 
@@ -42,8 +44,8 @@ def perceptron_epoch(signed, coef, block_size=BLOCK_SIZE):
     Parameters
     ----------
     signed : ndarray of shape (n_samples, n_weights)
-        The signed samples ``lr * y_i * x_i`` (``x_i`` extended by a 1 if the model has
-        an intercept), in the order of this epoch.
+        The signed samples ``learning_rate * y_i * x_i`` (``x_i`` extended by a 1 if
+        the model has an intercept), in the order of this epoch.
     coef : ndarray of shape (n_weights,)
         The weights, updated in place: ``coef += signed[i]`` for every row ``i`` with
         ``signed[i] @ coef <= 0`` at the moment its turn comes.
@@ -81,7 +83,7 @@ def perceptron_epoch(signed, coef, block_size=BLOCK_SIZE):
             start += block_size
             continue
         row = start + int(wrong[0])  # the first mistake
-        coef += signed[row]  # w <- w + lr * y_i * x_i
+        coef += signed[row]  # w <- w + learning_rate * y_i * x_i
         mistakes.append(row)
         start = row + 1
     return mistakes
@@ -93,7 +95,7 @@ def train_perceptron(signed, *, max_iter=1000, shuffle=True, rng=None):
     Parameters
     ----------
     signed : ndarray of shape (n_samples, n_weights)
-        The signed samples ``lr * y_i * x_i``, see :func:`perceptron_epoch`.
+        The signed samples ``learning_rate * y_i * x_i``, see :func:`perceptron_epoch`.
     max_iter : int >= 1
         The most epochs to run.
     shuffle : bool
@@ -170,10 +172,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    lr : float > 0, default 1.0
-        The learning rate (scikit-learn's ``eta0``). Starting from ``w = 0`` it only
-        scales the weights: the mistakes made, and so the predictions, are the same for
-        every ``lr``.
+    learning_rate : float > 0, default 1.0
+        The step of every update (scikit-learn's ``eta0``). Starting from ``w = 0``
+        it only scales the weights: the mistakes made, and so the predictions, are the
+        same for every ``learning_rate``.
     max_iter : int >= 1, default 1000
         The most epochs (passes over the training set) per binary problem.
     shuffle : bool, default True
@@ -221,8 +223,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     no such bound: the weights keep changing and the last ones are not the best ones
     seen.
 
-    **Agreement with scikit-learn.** ``Perceptron(lr=eta)`` makes the same updates as
-    scikit-learn's ``Perceptron(eta0=eta, penalty=None, tol=None)``; with
+    **Agreement with scikit-learn.** ``Perceptron(learning_rate=eta)`` makes the same
+    updates as scikit-learn's ``Perceptron(eta0=eta, penalty=None, tol=None)``; with
     ``shuffle=False`` the weights are equal (scikit-learn's shuffling draws other
     orders). scikit-learn with ``tol=None`` runs all ``max_iter`` epochs, but once an
     epoch makes no mistake no later epoch changes anything, so stopping there gives
@@ -240,16 +242,24 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     Mathematical Theory of Automata 12, 615-622.
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "max_iter": [Interval(int, 1, None, closed="left")],
+        "shuffle": [bool],
+        "fit_intercept": [bool],
+        "random_state": RANDOM_STATE,
+    }
+
     def __init__(
         self,
         *,
-        lr=1.0,
+        learning_rate=1.0,
         max_iter=1000,
         shuffle=True,
         fit_intercept=True,
         random_state=0,
     ):
-        self.lr = lr
+        self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.fit_intercept = fit_intercept
@@ -257,10 +267,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Learn the weights from ``X`` (n_samples, n_features) and labels ``y``."""
-        check_scalar(self.lr, "lr", float, low=0, low_inclusive=False)
-        check_scalar(self.max_iter, "max_iter", int, low=1)
-        check_option(self.shuffle, "shuffle", {True, False})
-        check_option(self.fit_intercept, "fit_intercept", {True, False})
+        self._validate_params()
         rng = check_random_state(self.random_state)
         X, y = check_X_y(X, y, y_numeric=False)
         classes, y_index = np.unique(y, return_inverse=True)
@@ -278,7 +285,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         weights, n_epochs, n_updates = [], [], 0
         for positive in positives:
             y_signed = np.where(y_index == positive, 1.0, -1.0)  # (n_samples,)
-            signed = self.lr * y_signed[:, np.newaxis] * X  # (n_samples, n_weights)
+            scale = self.learning_rate * y_signed  # (n_samples,): eta * y_i
+            signed = scale[:, np.newaxis] * X  # (n_samples, n_weights)
             coef, updates, mistakes_per_epoch = train_perceptron(
                 signed, max_iter=self.max_iter, shuffle=self.shuffle, rng=rng
             )

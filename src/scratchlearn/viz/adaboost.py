@@ -16,6 +16,8 @@ from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
     VALIDATION_COLOUR,
+    LabelledTree,
+    chosen_line,
     class_points,
     curve,
     grid_over,
@@ -48,18 +50,6 @@ def sample_weights_by_round(model, X, y):
     penalties = np.vstack([np.zeros(len(y)), penalties[:-1]])  # shift by one round
     weights = np.exp(penalties - penalties.max(axis=1, keepdims=True))  # stable exp
     return weights / weights.sum(axis=1, keepdims=True)
-
-
-# GENERAL: belongs in viz/figures.py (Chapter 11 draws its forest's trees with a copy)
-class LabelledTree:
-    """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
-    labels instead, so that it can be drawn like a classifier."""
-
-    def __init__(self, tree, classes):
-        self.tree, self.classes_ = tree, classes
-
-    def predict(self, X):
-        return self.classes_[self.tree.predict(X)]
 
 
 def plot_rounds(model, X, y, axes):
@@ -124,22 +114,6 @@ def staged_regions(model, X, sizes, resolution=50):
         index = np.searchsorted(model.classes_, labels)
         regions.append(index.reshape(len(ys), len(xs)))
     return xs, ys, regions
-
-
-# GENERAL: belongs in viz/figures.py (Chapter 11 marks its chosen size with a copy)
-def chosen_line(x, axes=("x2", "y2")):
-    """A dotted vertical line at ``x`` across a panel (by default the second): the
-    setting chosen on a curve drawn over all settings."""
-    return {
-        "type": "line",
-        "xref": axes[0],
-        "yref": f"{axes[1]} domain",
-        "x0": x,
-        "x1": x,
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": "black", "width": 1, "dash": "dot"},
-    }
 
 
 def explorer(X_train, y_train, X_test, y_test, *, resolution=50):

@@ -11,11 +11,9 @@ import numpy as np
 from scratchlearn.supervised import DecisionTreeClassifier
 from scratchlearn.viz.common import PlotlyFigure
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, class_points, model_regions
+from scratchlearn.viz.figures import COLOURS, class_points, model_regions, tint
 
-# An ipywidgets selection reads the value None as "nothing chosen", so the explorer's
-# controls say "None" (a string) for a tree grown until its leaves are pure.
-GROWN = "None"
+GROWN = None  # max_depth for trees grown until their leaves are pure
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
 DIAGRAM_DEPTH = 4  # levels of the diagram below the root; deeper nodes show "..."
 
@@ -71,7 +69,7 @@ def diagram_traces(model, *, feature_names, class_names, depth=DIAGRAM_DEPTH):
         count = f"<br>n={model.n_node_samples_[node]}"
         if model.left_[node] == -1:  # a leaf
             texts.append(f"{class_names[majority]}{count}")
-            fills.append(_tint(COLOURS[majority], 0.35))
+            fills.append(tint(COLOURS[majority], 0.35))
             borders.append(COLOURS[majority])
         elif level == depth:  # drawn no further
             texts.append(f"...{count}")
@@ -103,15 +101,6 @@ def diagram_traces(model, *, feature_names, class_names, depth=DIAGRAM_DEPTH):
         showlegend=False,
     )
     return [edges, nodes]
-
-
-# GENERAL: belongs in viz/figures.py (a class colour as an opaque pale fill)
-def _tint(colour, strength):
-    """``"#rrggbb"`` mixed with white, opaque (the edges behind a box stay hidden):
-    ``strength`` 1 is the colour itself, 0 is white."""
-    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    red, green, blue = (round(255 - strength * (255 - c)) for c in channels)
-    return f"rgb({red},{green},{blue})"
 
 
 def tree_traces(model, X, y, *, feature_names, class_names, diagram_panel=2):
@@ -183,7 +172,7 @@ def explorer(
 
     def draw(min_samples_split, max_depth):
         model = DecisionTreeClassifier(
-            max_depth=None if max_depth == GROWN else max_depth,
+            max_depth=max_depth,
             min_samples_split=min_samples_split,
         ).fit(X_train, y_train)
         title = (

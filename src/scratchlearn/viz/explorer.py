@@ -195,11 +195,17 @@ class Explorer:
             )
         return view
 
+    def _has_menu(self):
+        """Whether the static figure has a menu: some control before the last
+        offers more than one static value (one that offers only one keeps it,
+        unsaid; the live explorer still offers its ``live_values``)."""
+        return any(len(c.values) > 1 for c in self.controls[:-1])
+
     def _geometry(self):
         """Height and top margin in pixels. From the top: the menu (if any), the
         title (up to two lines), the panels' titles (if any), the panels; below
         them the slider."""
-        top = TITLE_SPACE + (MENU_SPACE if len(self.controls) > 1 else 0)
+        top = TITLE_SPACE + (MENU_SPACE if self._has_menu() else 0)
         top += SUBPLOT_TITLE_SPACE if self.subplot_titles else 0
         height = self.height or top + PANEL_HEIGHT + BOTTOM_SPACE
         return height, top
@@ -212,7 +218,7 @@ class Explorer:
             rows=rows, cols=cols, subplot_titles=self.subplot_titles, **self.subplots
         )
         height, top = self._geometry()
-        menu = MENU_SPACE if len(self.controls) > 1 else 0
+        menu = MENU_SPACE if self._has_menu() else 0
         figure.update_layout(
             height=height,
             margin={"t": top, "b": BOTTOM_SPACE},
@@ -305,7 +311,8 @@ class Explorer:
 
     def static(self):
         """Every setting precomputed in one plotly figure: a slider over the last
-        control and, with more than one, a menu over the others."""
+        control and a menu over the combinations of the others (none if they offer
+        one value each)."""
         *menu_controls, slider_control = self.controls
         figure, shown, views = self._precompute()
         combos = list(itertools.product(*(c.values for c in menu_controls)))
@@ -313,8 +320,10 @@ class Explorer:
         for index, trace in enumerate(figure.data):
             trace.visible = index in shown[first]
         figure.update_layout(_relayout(views[first]))
-        figure.update_layout(sliders=[self._slider(first[0], shown, views)])
-        if menu_controls:
+        figure.update_layout(
+            sliders=[self._slider(first[0], shown, views, len(figure.data))]
+        )
+        if self._has_menu():
             height, top = self._geometry()
             buttons = []
             for combo in combos:
@@ -325,7 +334,7 @@ class Explorer:
                 )
                 visible = [i in shown[combo, first[1]] for i in range(len(figure.data))]
                 update = {
-                    "sliders": [self._slider(combo, shown, views)],
+                    "sliders": [self._slider(combo, shown, views, len(figure.data))],
                     **_relayout(views[combo, first[1]]),
                 }
                 buttons.append(
@@ -371,13 +380,15 @@ class Explorer:
                     shown[combo, step].add(index_of[key])
         return figure, shown, views
 
-    def _slider(self, combo, shown, views):
+    def _slider(self, combo, shown, views, n_traces):
         """The slider of one menu entry. Its steps restyle only the traces that
         entry ever shows (the menu has hidden the others): a list per step as long
-        as the entry's traces, not the whole figure's."""
+        as the entry's traces, not the whole figure's (and no list of which traces
+        when they are all of them)."""
         control = self.controls[-1]
         steps = control.values
         mine = sorted(set().union(*(shown[combo, step] for step in steps)))
+        which = [] if len(mine) == n_traces else [mine]
         return {
             "active": steps.index(control.first),
             "currentvalue": {"prefix": f"{control.text} = "},
@@ -389,7 +400,7 @@ class Explorer:
                     "args": [
                         {"visible": [i in shown[combo, step] for i in mine]},
                         _relayout(views[combo, step]),
-                        mine,
+                        *which,
                     ],
                 }
                 for step in steps

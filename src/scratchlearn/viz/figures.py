@@ -28,6 +28,25 @@ def grid_over(X, resolution=150, margin=0.5):
     return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
 
 
+def tint(colour, strength):
+    """``"#rrggbb"`` mixed with white, opaque (edges behind a filled box stay
+    hidden): ``strength`` 1 is the colour itself, 0 is white."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (round(255 - strength * (255 - c)) for c in channels)
+    return f"rgb({red},{green},{blue})"
+
+
+class LabelledTree:
+    """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
+    labels instead, so that it can be drawn like a classifier."""
+
+    def __init__(self, tree, classes):
+        self.tree, self.classes_ = tree, classes
+
+    def predict(self, X):
+        return self.classes_[self.tree.predict(X)]
+
+
 def predicted_regions(model, X, resolution=150):
     """Class index predicted at every grid point: shape (resolution, resolution)."""
     xs, ys, points = grid_over(X, resolution)
@@ -173,3 +192,18 @@ def curve(y, *, name, colour, x=None, dash=None, markers=False, legend=True):
         showlegend=legend,
         legendgroup=name,
     )
+
+
+def chosen_line(x, axes=("x2", "y2")):
+    """A plotly shape: a dotted vertical line at ``x`` across a panel (by default the
+    second), marking the setting chosen on a curve drawn over all settings."""
+    return {
+        "type": "line",
+        "xref": axes[0],
+        "yref": f"{axes[1]} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "black", "width": 1, "dash": "dot"},
+    }

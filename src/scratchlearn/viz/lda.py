@@ -7,8 +7,6 @@ and shrinks the covariance, and shows Fisher's criterion ``J`` for every directi
 with the best one (Fisher's) marked.
 """
 
-import functools
-
 import numpy as np
 
 from scratchlearn.supervised import (
@@ -197,7 +195,9 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
             shrunk_style = {**SHRUNK_STYLE, "name": f"shrinkage {shrinkage:g}"}
             directions.append((shrunk, shrunk_style))
         directions.append((w, W_STYLE))
-        J = fisher_criterion(moved, y, np.column_stack([d for d, _ in directions]))
+        # One direction at a time: Fisher's J is then computed from the same numbers
+        # in every setting, and its stem is stored once on any processor.
+        J = [fisher_criterion(moved, y, direction) for direction, _ in directions]
         title = (
             f"angle {show(angle)}°: J(w) = {J[-1]:.3g}, {100 * J[-1] / J[0]:.0f} % "
             f"of Fisher's J = {J[0]:.3g} (at {fisher_stop:g}°)"
@@ -216,7 +216,7 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
         traces.append((projection_bars(moved, y, w, bins), 2))
         return View(traces, title, layout={"xaxis2.range": [bins[0], bins[-1]]})
 
-    return StaticFixed(
+    return Explorer(
         [
             Control("separation", [1.0], live_values=SEPARATIONS),
             Control("shrinkage", [0.0], live_values=SHRINKAGES),
@@ -238,19 +238,3 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
         },
         description=DESCRIPTION,
     )
-
-
-# GENERAL: belongs in viz/explorer.py (Explorer.static could do this itself).
-class StaticFixed(Explorer):
-    """An explorer whose static figure leaves out the controls with one static
-    value (they keep it; the live explorer still offers their ``live_values``):
-    a menu of one entry would store every slider step's visibility twice."""
-
-    def static(self):
-        fixed = {c.name: c.values[0] for c in self.controls[:-1] if len(c.values) == 1}
-        varied = [c for c in self.controls if c.name not in fixed]
-        keep = ("name", "panels", "layout", "subplot_titles", "description", "height")
-        options = {key: getattr(self, key) for key in (*keep, "subplots")}
-        return Explorer(
-            varied, functools.partial(self.draw, **fixed), **options
-        ).static()

@@ -15,6 +15,8 @@ from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
     VALIDATION_COLOUR,
+    LabelledTree,
+    chosen_line,
     class_points,
     curve,
     grid_over,
@@ -22,9 +24,7 @@ from scratchlearn.viz.figures import (
     region_trace,
 )
 
-# An ipywidgets selection reads the value None as "nothing chosen", so the explorer's
-# controls say "None" (a string) for trees grown until their leaves are pure.
-GROWN = "None"
+GROWN = None  # max_depth for trees grown until their leaves are pure
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
 MAX_TREES = 60  # the explorer's largest forest
 OOB_LABEL, TEST_LABEL = "out-of-bag accuracy (training data)", "test accuracy"
@@ -109,18 +109,6 @@ def plot_trees_and_forest(X, y, axes, *, n_estimators=100, random_state=0):
     return forest
 
 
-# GENERAL: belongs in viz/figures.py (Chapter 12 draws its weak learners with a copy)
-class LabelledTree:
-    """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
-    labels instead, so that it can be drawn like a classifier."""
-
-    def __init__(self, tree, classes):
-        self.tree, self.classes_ = tree, classes
-
-    def predict(self, X):
-        return self.classes_[self.tree.predict(X)]
-
-
 def staged_regions(forest, X, sizes, resolution=50):
     """Class index predicted over a grid by the first ``n`` trees, for ``n`` in
     ``sizes``: a list of arrays of shape (resolution, resolution).
@@ -147,22 +135,6 @@ def features_used_per_tree(forest):
     )
 
 
-# GENERAL: belongs in viz/figures.py (Chapter 12 marks its chosen round with a copy)
-def chosen_line(x, axes=("x2", "y2")):
-    """A dotted vertical line at ``x`` across a panel (by default the second): the
-    setting chosen on a curve drawn over all settings."""
-    return {
-        "type": "line",
-        "xref": axes[0],
-        "yref": f"{axes[1]} domain",
-        "x0": x,
-        "x1": x,
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": "black", "width": 1, "dash": "dot"},
-    }
-
-
 def _format(score):
     return "n/a" if np.isnan(score) else f"{score:.3f}"
 
@@ -185,7 +157,7 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
         forest = RandomForestClassifier(
             MAX_TREES,
             max_features=max_features,
-            max_depth=None if max_depth == GROWN else max_depth,
+            max_depth=max_depth,
             random_state=0,
         ).fit(X_train, y_train)
         oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)

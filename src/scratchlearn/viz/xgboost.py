@@ -19,18 +19,6 @@ LEARNING_RATES = np.round(np.arange(0.05, 1.01, 0.05), 2).tolist()
 LAMBDAS = [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0]
 
 
-# GENERAL: belongs in datasets.py (as noisy_curve(..., slope=0.2, low=0, high=10),
-# were noisy_curve's slope a parameter; with its fixed slope of 1/2 the wave is
-# mostly a ramp, and gamma's picture loses its point).
-def noisy_wave(n_samples=200, *, random_state=0):
-    """One feature uniform in [0, 10] and a noisy wave ``sin(x) + x / 5`` plus
-    Gaussian noise of standard deviation 0.3, seeded."""
-    rng = np.random.default_rng(random_state)
-    X = np.sort(rng.uniform(0.0, 10.0, size=n_samples))[:, np.newaxis]  # (n, 1)
-    y = np.sin(X[:, 0]) + X[:, 0] / 5 + rng.normal(scale=0.3, size=n_samples)
-    return X, y
-
-
 def grid_along(X, n_points=300):
     """``n_points`` evenly spaced values of the one feature of ``X``, (n_points, 1)."""
     return np.linspace(X[:, 0].min(), X[:, 0].max(), n_points)[:, np.newaxis]
