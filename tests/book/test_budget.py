@@ -21,8 +21,6 @@ PENDING = {
     "regularized",
     "bayesian_regression",
     "logistic_regression",
-    "building_blocks",
-    "optimizers",
 }
 PENDING_NOTEBOOKS = {
     f"book/{name}.ipynb"
@@ -30,8 +28,6 @@ PENDING_NOTEBOOKS = {
         "supervised/regularized",
         "supervised/bayesian_regression",
         "supervised/logistic_regression",
-        "deep/building_blocks",
-        "deep/optimizers",
     )
 }
 
