@@ -20,16 +20,12 @@ VIZ = ROOT / "src" / "scratchlearn" / "viz"
 PENDING = {
     "regularized",
     "bayesian_regression",
-    "building_blocks",
-    "optimizers",
 }
 PENDING_NOTEBOOKS = {
     f"book/{name}.ipynb"
     for name in (
         "supervised/regularized",
         "supervised/bayesian_regression",
-        "deep/building_blocks",
-        "deep/optimizers",
     )
 }
 

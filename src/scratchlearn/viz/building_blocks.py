@@ -1,132 +1,86 @@
-"""Figures and explorers of Chapter 23 (the building blocks of a network).
+"""Figures and the explorer of Chapter 23 (the building blocks of a network): a
+computation graph with its forward and backward passes, the activations and their
+derivatives, and a one-hidden-layer network learning the two moons."""
 
-A computation graph of a small network with its forward and backward passes; the
-activations and their derivatives; and a one-hidden-layer network learning the two
-moons, whose decision boundary and loss curves the explorers redraw as the number of
-hidden units, the activation, the learning rate, the batch size and the number of
-epochs change.
-"""
+import itertools
 
 import numpy as np
 
-from scratchlearn.deep import (
-    SGD,
-    Dense,
-    Sequential,
-    SparseCategoricalCrossentropy,
-    activations,
-)
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
-from scratchlearn.viz.figures import COLOURS, grid_over
+from scratchlearn import deep
+from scratchlearn.viz import figures
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR
 
-TRAIN_COLOUR = "#1f77b4"
-VALIDATION_COLOUR = "#ff7f0e"
 BACKWARD_COLOUR = "#c0392b"
-
-# The explorer's starting point, and the static explorer's settings: each changes
-# one thing from the starting point (capacity, activation, step size, batch size).
-DEFAULT = {
-    "hidden_units": 16,
-    "activation": "tanh",
-    "learning_rate": 0.3,
-    "batch_size": 32,
-    "epochs": 100,
+# The probability of the second moon (0, 0.5, 1), and as a plotly colour axis (%).
+SHADES = [figures.COLOURS[0], "white", figures.COLOURS[1]]
+SHADES_AXIS = {
+    "colorscale": list(zip([0, 0.5, 1], SHADES, strict=True)),
+    "cmin": 0,
+    "cmax": 100,
+    "showscale": False,
 }
-SETTINGS = [
-    {**DEFAULT, "hidden_units": 1},
-    {**DEFAULT, "hidden_units": 2},
-    {**DEFAULT, "hidden_units": 4},
-    DEFAULT,
-    {**DEFAULT, "activation": "relu"},
-    {**DEFAULT, "activation": "sigmoid"},
-    {**DEFAULT, "learning_rate": 0.01},
-    {**DEFAULT, "learning_rate": 3.0},
-    # 100, not 10: at 10 training is chaotic (the loss after 100 epochs changes with
-    # the last bits of the data, so no stored figure could show it reproducibly);
-    # at 100 the tanh units saturate at once and the loss climbs the same way
-    # on every machine.
-    {**DEFAULT, "learning_rate": 100.0},
-    {**DEFAULT, "batch_size": 8},
-    {**DEFAULT, "batch_size": 200},
-]
 
-
-# --- the network of the explorers ---------------------------------------------------
+# What the explorer varies: (label, the first figure's value, the values a static
+# explorer precomputes, the live one's). Each static value trains the same way on
+# every machine, so that stored figures reproduce: not 3 to 30, where SGD in small
+# batches is chaotic (the loss changes with the last bits of the arithmetic).
+CHOICES = {
+    "learning_rate": (
+        "learning rate",
+        0.3,
+        [0.01, 0.03, 0.1, 0.3, 1.0, 100.0],
+        [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0],
+    ),
+    "batch_size": ("batch size", 32, [8, 32, 200], [8, 16, 32, 64, 200]),
+    "epochs": ("epochs", 100, [100], range(10, 201, 10)),
+    "activation": ("activation", "tanh", ["tanh", "relu", "sigmoid"], None),
+    "hidden_units": ("hidden units", 16, [1, 2, 4, 8, 16, 32], range(1, 33)),
+}
+DEFAULT = {name: choice[1] for name, choice in CHOICES.items()}
+# The explorer's two loss curves, by the prefix of their keys in the history.
+CURVES = {"": ("training", TRAIN_COLOUR), "val_": ("validation", VALIDATION_COLOUR)}
 
 
 def moons_network(hidden_units, activation, random_state=0):
     """Two inputs, one hidden layer, two logits (one per moon)."""
-    return Sequential(
-        [Dense(hidden_units, activation=activation), Dense(2)],
-        random_state=random_state,
-    )
+    layers = [deep.Dense(hidden_units, activation=activation), deep.Dense(2)]
+    return deep.Sequential(layers, random_state=random_state)
 
 
 def train_network(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    hidden_units,
-    activation,
-    learning_rate,
-    batch_size,
-    epochs,
-    random_state=0,
+    X_train, y_train, X_val, y_val, *, hidden_units, activation, learning_rate, **fit
 ):
-    """A :func:`moons_network` trained by mini-batch SGD on softmax cross-entropy.
-
-    Returns the model and its ``History`` (train and validation loss and accuracy
-    per epoch), or the model and ``None`` if training diverged (the loss refuses
-    non-finite outputs).
-    """
-    model = moons_network(hidden_units, activation, random_state)
-    model.compile(
-        SGD(learning_rate=learning_rate),
-        SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
+    """A :func:`moons_network` trained by mini-batch SGD on softmax cross-entropy
+    (``fit``: the ``epochs`` and ``batch_size`` of :meth:`Sequential.fit`). Returns
+    the model and its ``History``, or ``None`` for it if training diverged."""
+    model = moons_network(hidden_units, activation)
+    loss = deep.SparseCategoricalCrossentropy(from_logits=True)
+    fit = {"verbose": 0, **fit}
+    model.compile(deep.SGD(learning_rate=learning_rate), loss, metrics=["accuracy"])
     try:
-        history = model.fit(
-            X_train,
-            y_train,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_data=(X_val, y_val),
-            verbose=0,
-        )
+        history = model.fit(X_train, y_train, validation_data=(X_val, y_val), **fit)
     except ValueError:  # NaN or infinite outputs: the steps were too large
         return model, None
     return model, history
 
 
 def probability_grid(model, X, resolution=100):
-    """The network's probability of class 1 over a grid covering ``X``: shape
-    (resolution, resolution)."""
-    xs, ys, points = grid_over(X, resolution)
+    """The network's probability of class 1 over a grid covering ``X``."""
+    xs, ys, points = figures.grid_over(X, resolution)
     logits = model.predict(points, batch_size=len(points))  # (n_points, 2)
-    probability = activations.softmax(logits)[:, 1]
+    probability = deep.activations.softmax(logits)[:, 1]
     return xs, ys, probability.reshape(len(ys), len(xs))
 
 
 def describe(setting, history):
     """One line: the setting and the final accuracies (or that it diverged)."""
-    text = (
-        f"{setting['hidden_units']} {setting['activation']} units, "
-        f"lr {setting['learning_rate']:g}, batch {setting['batch_size']}, "
-        f"{setting['epochs']} epochs"
-    )
+    text = "{hidden_units} {activation} units, lr {learning_rate:g}, batch {batch_size}"
+    text = text.format(**setting) + f", {setting['epochs']} epochs"
     if history is None:
         return text + ": diverged (NaN)"
-    logs = history.history
-    return (
-        f"{text}: train accuracy {logs['accuracy'][-1]:.3f}, "
-        f"validation {logs['val_accuracy'][-1]:.3f}"
-    )
-
-
-# --- matplotlib figures --------------------------------------------------------------
+    train, validation = (history.history[p + "accuracy"][-1] for p in CURVES)
+    return f"{text}: train accuracy {train:.3f}, validation {validation:.3f}"
 
 
 def plot_boundary(model, X, y, ax, *, resolution=100, title=None):
@@ -135,37 +89,13 @@ def plot_boundary(model, X, y, ax, *, resolution=100, title=None):
     from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
     xs, ys, probability = probability_grid(model, X, resolution)
-    shades = LinearSegmentedColormap.from_list(
-        "moons", [COLOURS[0], "white", COLOURS[1]]
-    )
+    shades = LinearSegmentedColormap.from_list("moons", SHADES)
     ax.contourf(xs, ys, probability, levels=np.linspace(0, 1, 11), cmap=shades)
     ax.contour(xs, ys, probability, levels=[0.5], colors="k", linewidths=1.5)
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=y,
-        cmap=ListedColormap(COLOURS[:2]),
-        edgecolor="k",
-        linewidth=0.5,
-        s=20,
-    )
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
-
-
-def plot_loss_curves(history, ax):
-    """Training and validation loss per epoch."""
-    logs = history.history
-    epochs = np.arange(1, len(logs["loss"]) + 1)
-    ax.plot(epochs, logs["loss"], color=TRAIN_COLOUR, label="training")
-    ax.plot(epochs, logs["val_loss"], color=VALIDATION_COLOUR, label="validation")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy")
-    ax.set_ylim(bottom=0)
-    ax.legend()
+    points = ListedColormap(figures.COLOURS[:2])
+    ax.scatter(*X.T, c=y, cmap=points, edgecolor="k", linewidth=0.5, s=20)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.set_title(title or "", fontsize=10)
     return ax
 
 
@@ -173,11 +103,10 @@ def plot_activations(axes, names=("sigmoid", "tanh", "relu")):
     """Each activation (top row of ``axes``) and its derivative (bottom row)."""
     z = np.linspace(-4, 4, 401)
     for column, name in enumerate(names):
-        function = getattr(activations, name)
-        derivative = getattr(activations, f"{name}_derivative")
         top, bottom = axes[0][column], axes[1][column]
-        top.plot(z, function(z), color=TRAIN_COLOUR)
+        top.plot(z, getattr(deep.activations, name)(z), color=TRAIN_COLOUR)
         top.set_title(name)
+        derivative = getattr(deep.activations, f"{name}_derivative")
         bottom.plot(z, derivative(z), color=BACKWARD_COLOUR)
         bottom.set_xlabel("$z$")
         for ax in (top, bottom):
@@ -188,282 +117,118 @@ def plot_activations(axes, names=("sigmoid", "tanh", "relu")):
     return axes
 
 
+def _partial(of, to):
+    return rf"\frac{{\partial {of}}}{{\partial {to}}}"
+
+
+# The computation graph: boxes (centre, half width, text), the parameters fed in
+# (x, text) and, under them in red, the backward pass (x, y, formula).
+BOXES = [
+    (0.5, 0.3, r"$X$"),
+    (2.5, 0.75, r"$Z_1 = X W_1 + b_1$"),
+    (4.6, 0.65, r"$A_1 = f(Z_1)$"),
+    (6.7, 0.8, r"$Z_2 = A_1 W_2 + b_2$"),
+    (8.9, 1.05, r"$L = \mathrm{CE}(\mathrm{softmax}(Z_2), Y)$"),
+]
+INPUTS = [(2.5, r"$W_1, b_1$"), (6.7, r"$W_2, b_2$"), (8.9, r"$Y$")]
+GRADIENTS = [
+    (8.9, -0.75, rf"{_partial('L', 'Z_2')} = \frac{{1}}{{n}}(P - Y)"),
+    (6.7, -0.75, rf"{_partial('L', 'A_1')} = {_partial('L', 'Z_2')}W_2^\top"),
+    (6.7, -1.45, rf"{_partial('L', 'W_2')} = A_1^\top{_partial('L', 'Z_2')}"),
+    (4.6, -0.75, rf"{_partial('L', 'Z_1')} = {_partial('L', 'A_1')}\odot f'(Z_1)"),
+    (2.5, -0.75, rf"{_partial('L', 'X')} = {_partial('L', 'Z_1')}W_1^\top"),
+    (2.5, -1.45, rf"{_partial('L', 'W_1')} = X^\top{_partial('L', 'Z_1')}"),
+]
+
+
 def plot_computation_graph(ax):
     """The computation graph of Dense, activation, Dense, softmax cross-entropy:
     values flow right (forward, black), gradients flow left (backward, red)."""
-    boxes = [
-        (0.5, r"$X$"),
-        (2.5, r"$Z_1 = X W_1 + b_1$"),
-        (4.6, r"$A_1 = f(Z_1)$"),
-        (6.7, r"$Z_2 = A_1 W_2 + b_2$"),
-        (8.9, r"$L = \mathrm{CE}(\mathrm{softmax}(Z_2), Y)$"),
-    ]
-    style = {"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "k"}
-    for x, text in boxes:
-        ax.text(x, 0, text, ha="center", va="center", fontsize=10, bbox=style)
-    for x, text in [(2.5, r"$W_1, b_1$"), (6.7, r"$W_2, b_2$"), (8.9, r"$Y$")]:
-        ax.text(x, 1.1, text, ha="center", va="center", fontsize=10, color="0.3")
-        ax.annotate(
-            "", (x, 0.3), (x, 0.9), arrowprops={"arrowstyle": "->", "color": "0.3"}
-        )
-    edges = [(0.5, 2.5), (2.5, 4.6), (4.6, 6.7), (6.7, 8.9)]
-    gaps = [(0.3, 0.75), (0.75, 0.65), (0.65, 0.8), (0.8, 1.05)]
-    for (left, right), (gap_left, gap_right) in zip(edges, gaps, strict=True):
-        ax.annotate(
-            "",
-            (right - gap_right, 0.12),
-            (left + gap_left, 0.12),
-            arrowprops={"arrowstyle": "->", "color": "k"},
-        )
-        ax.annotate(
-            "",
-            (left + gap_left, -0.12),
-            (right - gap_right, -0.12),
-            arrowprops={"arrowstyle": "->", "color": BACKWARD_COLOUR},
-        )
-    gradients = [
-        (8.9, -0.75, r"$\frac{\partial L}{\partial Z_2} = \frac{1}{n}(P - Y)$"),
-        (
-            6.7,
-            -0.75,
-            r"$\frac{\partial L}{\partial A_1} = "
-            r"\frac{\partial L}{\partial Z_2}W_2^\top$",
-        ),
-        (
-            6.7,
-            -1.45,
-            r"$\frac{\partial L}{\partial W_2} = "
-            r"A_1^\top\frac{\partial L}{\partial Z_2}$",
-        ),
-        (
-            4.6,
-            -0.75,
-            r"$\frac{\partial L}{\partial Z_1} = \frac{\partial L}{\partial A_1}"
-            r"\odot f'(Z_1)$",
-        ),
-        (
-            2.5,
-            -0.75,
-            r"$\frac{\partial L}{\partial X} = "
-            r"\frac{\partial L}{\partial Z_1}W_1^\top$",
-        ),
-        (
-            2.5,
-            -1.45,
-            r"$\frac{\partial L}{\partial W_1} = "
-            r"X^\top\frac{\partial L}{\partial Z_1}$",
-        ),
-    ]
-    for x, y, text in gradients:
-        ax.text(
-            x, y, text, ha="center", va="center", fontsize=13, color=BACKWARD_COLOUR
-        )
+    box = {"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "k"}
+    centred = {"ha": "center", "va": "center"}
+    grey = {"arrowstyle": "->", "color": "0.3"}
+    for x, _, text in BOXES:
+        ax.text(x, 0, text, fontsize=10, bbox=box, **centred)
+    for x, text in INPUTS:
+        ax.text(x, 1.1, text, fontsize=10, color="0.3", **centred)
+        ax.annotate("", (x, 0.3), (x, 0.9), arrowprops=grey)
+    forward = {"arrowstyle": "->", "color": "k"}
+    backward = {"arrowstyle": "->", "color": BACKWARD_COLOUR}
+    for (left, left_half, _), (right, right_half, _) in itertools.pairwise(BOXES):
+        start, end = left + left_half, right - right_half  # from edge to edge
+        ax.annotate("", (end, 0.12), (start, 0.12), arrowprops=forward)
+        ax.annotate("", (start, -0.12), (end, -0.12), arrowprops=backward)
+    for x, y, formula in GRADIENTS:
+        ax.text(x, y, f"${formula}$", fontsize=13, color=BACKWARD_COLOUR, **centred)
     ax.text(0.0, 0.55, "forward", fontsize=9)
     ax.text(0.0, -0.55, "backward", fontsize=9, color=BACKWARD_COLOUR)
-    ax.set_xlim(-0.3, 10.6)
-    ax.set_ylim(-1.8, 1.4)
+    ax.set(xlim=(-0.3, 10.6), ylim=(-1.8, 1.4))
     ax.axis("off")
     return ax
 
 
-def plot_error_by_step(steps, errors, ax):
-    """Relative error of finite differences against the step h (log-log): too large
-    a step is inexact (truncation, order h^2), too small drowns in rounding."""
-    ax.loglog(steps, errors, "o-", color=TRAIN_COLOUR)
-    ax.set_xlabel("step $h$")
-    ax.set_ylabel("relative error")
-    ax.grid(True, which="major", color="0.9")
-    return ax
-
-
-# --- explorers ---------------------------------------------------------------------
-
-
-def _explorer_figure(X_train, y_train, X_val, y_val, setting):
-    import matplotlib.pyplot as plt
-
-    model, history = train_network(X_train, y_train, X_val, y_val, **setting)
-    with plt.ioff():  # shown in the widget only, not by the notebook
-        fig, (left, right) = plt.subplots(
-            1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.1]}
-        )
-    if history is None:
-        for ax in (left, right):
-            ax.text(0.5, 0.5, "training diverged", ha="center", transform=ax.transAxes)
-    else:
-        plot_boundary(model, X_train, y_train, left, resolution=60)
-        plot_loss_curves(history, right)
-    fig.suptitle(describe(setting, history), fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def live_explorer(X_train, y_train, X_val, y_val):
-    """ipywidgets controls for the hidden units, the activation, the learning rate,
-    the batch size and the number of epochs; every change retrains the network from
-    the same initial seed and redraws its boundary and its loss curves."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    wide = {"description_width": "initial"}
-    units = widgets.IntSlider(
-        value=DEFAULT["hidden_units"], min=1, max=32, description="hidden units"
-    )
-    activation = widgets.Dropdown(
-        options=["tanh", "relu", "sigmoid"],
-        value=DEFAULT["activation"],
-        description="activation",
-    )
-    learning_rate = widgets.FloatLogSlider(
-        value=DEFAULT["learning_rate"],
-        base=10,
-        min=-3,
-        max=1,
-        step=0.25,
-        description="learning rate",
-        style=wide,
-    )
-    batch_size = widgets.SelectionSlider(
-        options=[8, 16, 32, 64, 128, 200],
-        value=DEFAULT["batch_size"],
-        description="batch size",
-    )
-    epochs = widgets.IntSlider(
-        value=DEFAULT["epochs"], min=10, max=200, step=10, description="epochs"
-    )
-    controls = {
-        "hidden_units": units,
-        "activation": activation,
-        "learning_rate": learning_rate,
-        "batch_size": batch_size,
-        "epochs": epochs,
-    }
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        setting = {name: control.value for name, control in controls.items()}
-        show_figure_in(out, _explorer_figure(X_train, y_train, X_val, y_val, setting))
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox(
-            [
-                widgets.HBox([units, activation, learning_rate]),
-                widgets.HBox([batch_size, epochs]),
-                out,
-            ]
-        )
-    )
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    settings=SETTINGS,
-    resolution=36,
-    name="building-blocks-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    slider over ``settings``, each showing the network's probability map (left) and
-    its loss curves (right)."""
+def probability_contour(model, X, resolution=30):
+    """:func:`probability_grid` in plotly, shaded by the axis :data:`SHADES_AXIS`."""
     import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.1)
-    titles, groups = [], []
-    shades = [[0.0, COLOURS[0]], [0.5, "white"], [1.0, COLOURS[1]]]
-    for index, setting in enumerate(settings):
-        model, history = train_network(X_train, y_train, X_val, y_val, **setting)
-        titles.append(describe(setting, history))
-        xs, ys, probability = probability_grid(model, X_train, resolution)
-        start = len(figure.data)
-        figure.add_trace(
-            go.Contour(
-                x=rounded(xs, 3),
-                y=rounded(ys, 3),
-                z=rounded(probability, 2),
-                zmin=0,
-                zmax=1,
-                colorscale=shades,
-                contours={"start": 0, "end": 1, "size": 0.1},
-                line={"width": 0},
-                showscale=False,
-                hoverinfo="skip",
-                visible=index == 0,
-            ),
-            row=1,
-            col=1,
-        )
-        logs = history.history if history is not None else {"loss": [], "val_loss": []}
-        epochs = np.arange(1, len(logs["loss"]) + 1)
-        for key, label, colour in [
-            ("loss", "training loss", TRAIN_COLOUR),
-            ("val_loss", "validation loss", VALIDATION_COLOUR),
-        ]:
-            figure.add_trace(
-                go.Scatter(
-                    x=epochs,
-                    y=rounded(logs[key], 4),
-                    mode="lines",
-                    name=label,
-                    line={"color": colour},
-                    showlegend=index == 0,
-                    legendgroup=key,
-                    visible=index == 0,
-                ),
-                row=1,
-                col=2,
-            )
-        groups.append(range(start, len(figure.data)))
-    n_varying = len(figure.data)
-    for label, colour in enumerate(COLOURS[:2]):
-        members = y_train == label
-        figure.add_trace(
-            go.Scatter(
-                x=rounded(X_train[members, 0], 3),
-                y=rounded(X_train[members, 1], 3),
-                mode="markers",
-                name=f"moon {label}",
-                marker={
-                    "color": colour,
-                    "size": 5,
-                    "line": {"width": 0.5, "color": "black"},
-                },
-            ),
-            row=1,
-            col=1,
-        )
-    steps = [
-        {
-            "label": str(step + 1),
-            "method": "update",
-            "args": [
-                {"visible": [i in groups[step] for i in range(n_varying)]},
-                {"title.text": titles[step]},
-                list(range(n_varying)),
-            ],
-        }
-        for step in range(len(settings))
-    ]
-    figure.update_layout(
-        title={"text": titles[0], "font": {"size": 12}},
-        height=500,
-        sliders=[
-            {
-                "active": 0,
-                "currentvalue": {"prefix": "setting "},
-                "pad": {"t": 40},
-                "steps": steps,
-            }
-        ],
+    xs, ys, probability = probability_grid(model, X, resolution)
+    # Stored once per setting: the grid by its first point and step (not every
+    # point), the probability in whole percent (one byte a point, not eight).
+    grid = {"x0": xs[0], "dx": xs[1] - xs[0], "y0": ys[0], "dy": ys[1] - ys[0]}
+    return go.Contour(
+        **grid,
+        z=np.rint(100 * probability).astype(np.uint8),
+        coloraxis="coloraxis",
+        contours={"start": 0, "end": 100, "size": 10},
+        line={"width": 0},
+        hoverinfo="skip",
     )
-    figure.update_xaxes(title_text="x1", row=1, col=1)
-    figure.update_yaxes(title_text="x2", row=1, col=1)
-    figure.update_xaxes(title_text="epoch", row=1, col=2)
-    figure.update_yaxes(title_text="cross-entropy", rangemode="tozero", row=1, col=2)
-    return PlotlyFigure(figure, name)
+
+
+def explorer(X_train, y_train, X_val, y_val, *, vary=("activation", "hidden_units")):
+    """The moons network's probability map and its loss curves. The static explorer
+    varies the two :data:`CHOICES` of ``vary`` (a menu, a slider), the others stay at
+    their :data:`DEFAULT`; the live one varies all. Each setting trains once."""
+    runs = {}
+    points = figures.class_points(X_train, y_train, names=("moon 0", "moon 1"))
+
+    def draw(**setting):
+        key = tuple(sorted(setting.items()))
+        if key not in runs:
+            with np.errstate(all="ignore"):  # a huge learning rate overflows
+                runs[key] = train_network(X_train, y_train, X_val, y_val, **setting)
+        model, history = runs[key]
+        if history is None:
+            return View(points, title=describe(setting, None))
+        logs = history.history
+        losses = [
+            (figures.curve(logs[prefix + "loss"], name=name, colour=colour), 2)
+            for prefix, (name, colour) in CURVES.items()
+        ]
+        contour = probability_contour(model, X_train)
+        return View([contour, *points, *losses], title=describe(setting, history))
+
+    def control(name):  # not varied: its default only, but live its every value
+        label, start, values, live_values = CHOICES[name]
+        static = values if name in vary else [start]
+        return Control(name, static, label, live_values or values, start)
+
+    fixed = [name for name in CHOICES if name not in vary]
+    return Explorer(
+        [control(name) for name in [*fixed, *vary]],
+        draw,
+        name="building-blocks-" + "-".join(vary).replace("_", "-"),
+        panels=(1, 2),
+        subplot_titles=("probability of moon 1", "cross-entropy per epoch"),
+        layout={
+            "xaxis.title.text": "x1",
+            "yaxis.title.text": "x2",
+            "xaxis2.title.text": "epoch",
+            "yaxis2.rangemode": "tozero",
+            "coloraxis": SHADES_AXIS,
+        },
+        description=(
+            "A one-hidden-layer network learning the two moons: its probability of "
+            "the second moon over the plane, and its training and validation loss"
+        ),
+    )

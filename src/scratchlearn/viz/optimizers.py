@@ -1,492 +1,246 @@
-"""Figures and explorers of Chapter 24 (optimizers, schedules and callbacks).
-
-The optimizers race on two-parameter loss surfaces
-(:mod:`scratchlearn.deep.surfaces`): a contour plot with each optimizer's path, and
-the loss along the way. The explorers move the optimizer, its learning rate, its
-momentum and a learning-rate schedule, on a surface (fast) or on a small digits
-network (loss curves and accuracy); the static version precomputes the paths of a few
-learning rates per optimizer.
-"""
+"""Figures and explorers of Chapter 24 (optimizers, schedules and callbacks): the
+optimizers racing on two-parameter loss surfaces (:mod:`scratchlearn.deep.surfaces`),
+training curves with callbacks, and two explorers of an optimizer, its learning
+rate, momentum and schedule: on a surface, and training a small digits network."""
 
 import numpy as np
 
-from scratchlearn.deep import (
-    SGD,
-    Adadelta,
-    Adagrad,
-    Adam,
-    CosineDecay,
-    Dense,
-    ExponentialDecay,
-    RMSprop,
-    Sequential,
-    SparseCategoricalCrossentropy,
-    StepDecay,
-)
+from scratchlearn import deep
 from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, SURFACES, descend
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR, curve
 
-COLOURS = {
-    "SGD": "#1f77b4",
-    "momentum": "#ff7f0e",
-    "Nesterov": "#8c564b",
-    "Adagrad": "#2ca02c",
-    "Adadelta": "#7f7f7f",
-    "RMSprop": "#9467bd",
-    "Adam": "#d62728",
+# Each optimizer's colour, and its learning rate that does best on each surface in
+# RACE_STEPS steps (on a grid from 1e-4 to 1: larger diverge, smaller crawl).
+OPTIMIZERS = {
+    "SGD": ("#1f77b4", {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.001}),
+    "momentum": ("#ff7f0e", {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001}),
+    "Nesterov": ("#8c564b", {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001}),
+    "Adagrad": ("#2ca02c", {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0}),
+    "Adadelta": ("#7f7f7f", {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0}),
+    "RMSprop": ("#9467bd", {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.01}),
+    "Adam": ("#d62728", {QUADRATIC.name: 0.3, ROSENBROCK.name: 0.3}),
 }
-OPTIMIZER_NAMES = tuple(COLOURS)
-SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")
-
-# Learning rates that do well on each surface in RACE_STEPS steps (found by trying a
-# grid from 1e-4 to 1: larger ones diverge or oscillate, smaller ones crawl).
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+COLOURS = {name: colour for name, (colour, _) in OPTIMIZERS.items()}
 RACE_STEPS = {QUADRATIC.name: 100, ROSENBROCK.name: 500}
 RACE_LEARNING_RATES = {
-    QUADRATIC.name: {
-        "SGD": 0.06,
-        "momentum": 0.01,
-        "Nesterov": 0.01,
-        "Adagrad": 1.0,
-        "Adadelta": 1.0,
-        "RMSprop": 0.06,
-        "Adam": 0.3,
-    },
-    ROSENBROCK.name: {
-        "SGD": 0.001,
-        "momentum": 0.001,
-        "Nesterov": 0.001,
-        "Adagrad": 1.0,
-        "Adadelta": 1.0,
-        "RMSprop": 0.01,
-        "Adam": 0.3,
-    },
+    surface: {name: rates[surface] for name, (_, rates) in OPTIMIZERS.items()}
+    for surface in SURFACES
 }
-# The static explorer's grid: a few learning rates per optimizer, around the good one.
-STATIC_LEARNING_RATES = {
-    "SGD": (0.01, 0.03, 0.06, 0.07),
-    "momentum": (0.001, 0.003, 0.01, 0.03, 0.06),
-    "Nesterov": (0.001, 0.003, 0.01, 0.03, 0.06),
-    "Adagrad": (0.1, 0.3, 1.0, 3.0),
-    "Adadelta": (0.1, 1.0, 3.0, 10.0),
-    "RMSprop": (0.01, 0.03, 0.06, 0.3),
-    "Adam": (0.01, 0.03, 0.1, 0.3, 1.0),
+# Learning-rate schedules over n_steps: constant; halved every quarter of the run;
+# down to a hundredth smoothly; down to zero along half a cosine.
+SCHEDULES = {
+    "constant": lambda rate, n_steps: rate,
+    "step": lambda rate, n_steps: deep.StepDecay(rate, max(n_steps // 4, 1), 0.5),
+    "exponential": lambda rate, n_steps: deep.ExponentialDecay(rate, n_steps, 0.01),
+    "cosine": lambda rate, n_steps: deep.CosineDecay(rate, n_steps),
 }
-
-
-def schedule(name, learning_rate, n_steps):
-    """The learning rate ``learning_rate``, constant or decaying over ``n_steps``.
-
-    ``"step"`` halves it every quarter of the run, ``"exponential"`` takes it down to
-    a hundredth smoothly, ``"cosine"`` down to zero along half a cosine.
-    """
-    if name == "constant":
-        return learning_rate
-    if name == "step":
-        return StepDecay(learning_rate, drop_every=max(n_steps // 4, 1), factor=0.5)
-    if name == "exponential":
-        return ExponentialDecay(learning_rate, decay_steps=n_steps, decay_rate=0.01)
-    if name == "cosine":
-        return CosineDecay(learning_rate, decay_steps=n_steps)
-    raise ValueError(f"Unknown schedule {name!r}; use one of {SCHEDULE_NAMES}.")
+SCHEDULE_NAMES = tuple(SCHEDULES)
+SCHEDULE_COLOUR = "#7f7f7f"
+# GENERAL: belongs in viz/figures.py (a log axis that reads 10^-4, not 100µ).
+LOG_AXIS = {"type": "log", "exponentformat": "power"}
 
 
 def make_optimizer(name, learning_rate, momentum=0.9):
-    """A fresh optimizer by its label in :data:`COLOURS` (``momentum`` is used by
+    """A fresh optimizer by its name in :data:`OPTIMIZERS` (``momentum`` is used by
     "momentum" and "Nesterov" only)."""
-    if name == "SGD":
-        return SGD(learning_rate)
-    if name == "momentum":
-        return SGD(learning_rate, momentum=momentum)
-    if name == "Nesterov":
-        return SGD(learning_rate, momentum=momentum, nesterov=True)
-    if name == "Adagrad":
-        return Adagrad(learning_rate)
-    if name == "Adadelta":
-        return Adadelta(learning_rate)
-    if name == "RMSprop":
-        return RMSprop(learning_rate)
-    if name == "Adam":
-        return Adam(learning_rate)
-    raise ValueError(f"Unknown optimizer {name!r}; use one of {OPTIMIZER_NAMES}.")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {name!r}; use one of {OPTIMIZER_NAMES}.")
+    if name in ("SGD", "momentum", "Nesterov"):
+        momentum = 0.0 if name == "SGD" else momentum
+        return deep.SGD(learning_rate, momentum=momentum, nesterov=name == "Nesterov")
+    return getattr(deep, name)(learning_rate)
 
 
-def race(surface, learning_rates=None, n_steps=None):
-    """Every optimizer's path on ``surface``, each at its own learning rate.
-
-    Returns a dict ``{label: path}``, paths of shape (n_taken + 1, 2).
-    """
-    learning_rates = learning_rates or RACE_LEARNING_RATES[surface.name]
-    n_steps = n_steps or RACE_STEPS[surface.name]
+def race(surface):
+    """Every optimizer's path on ``surface`` at its :data:`RACE_LEARNING_RATES`, for
+    :data:`RACE_STEPS`: ``{name: path}``, paths of shape (n_taken + 1, 2)."""
+    rates, n_steps = RACE_LEARNING_RATES[surface.name], RACE_STEPS[surface.name]
     return {
-        name: descend(make_optimizer(name, lr, momentum=0.9), surface, n_steps)
-        for name, lr in learning_rates.items()
+        name: descend(make_optimizer(name, lr), surface, n_steps)
+        for name, lr in rates.items()
     }
 
 
-def plot_surface(surface, ax, resolution=120):
-    """Contours of ``surface`` at logarithmically spaced levels, and its minimum."""
+def surface_grid(surface, resolution):
+    """The loss of ``surface`` over its window: ``xs``, ``ys`` and the values."""
     xs = np.linspace(*surface.x_range, resolution)
     ys = np.linspace(*surface.y_range, resolution)
-    grid = np.stack(np.meshgrid(xs, ys), axis=-1)  # (resolution, resolution, 2)
-    values = surface.value(grid)  # (resolution, resolution)
+    return xs, ys, surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+
+
+def plot_race(surface, paths, axes):
+    """Each path of ``{name: path}`` over the contours of ``surface`` (``axes[0]``),
+    and the loss along it, on a log scale (``axes[1]``)."""
+    left, right = axes
+    xs, ys, values = surface_grid(surface, 120)
     levels = np.logspace(-2, np.log10(values.max()), 14)
-    ax.contour(xs, ys, values, levels=levels, cmap="Greys_r", linewidths=0.7)
-    ax.plot(*surface.minimum, marker="*", markersize=14, color="gold", mec="k")
-    ax.set_xlim(surface.x_range)
-    ax.set_ylim(surface.y_range)
-    ax.set_xlabel("$w_1$")
-    ax.set_ylabel("$w_2$")
-    return ax
-
-
-def plot_paths(surface, paths, ax, labels=None):
-    """Each path of ``{label: path}`` over the contours of ``surface``."""
-    plot_surface(surface, ax)
+    left.contour(xs, ys, values, levels=levels, cmap="Greys_r", linewidths=0.7)
+    left.plot(*surface.minimum, marker="*", markersize=14, color="gold", mec="k")
     for name, path in paths.items():
-        colour = COLOURS.get(name.split(" ")[0], None)
-        label = labels[name] if labels else name
-        ax.plot(*path.T, "-", color=colour, linewidth=1.4, label=label)
-        ax.plot(*path[-1], "o", color=colour, markersize=5)
-    ax.plot(*paths[next(iter(paths))][0], "ks", markersize=6)  # the common start
-    return ax
-
-
-def plot_losses(surface, paths, ax):
-    """The loss along each path against the step, on a log scale."""
-    for name, path in paths.items():
-        colour = COLOURS.get(name.split(" ")[0], None)
-        ax.semilogy(surface.value(path), color=colour, linewidth=1.4, label=name)
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
-    return ax
-
-
-def plot_race(surface, paths, axes, title=True):
-    """Paths on the contours (``axes[0]``) and their losses (``axes[1]``)."""
-    plot_paths(surface, paths, axes[0])
-    plot_losses(surface, paths, axes[1])
-    axes[1].legend(fontsize=8, loc="lower left")
-    if title:
-        axes[0].set_title(surface.name, fontsize=10)
-        axes[1].set_title(f"{surface.name}: loss per step", fontsize=10)
+        style = {"color": COLOURS[name], "linewidth": 1.4, "label": name}
+        left.plot(*path.T, "-", **style)
+        left.plot(*path[-1], "o", color=COLOURS[name], markersize=5)
+        right.semilogy(surface.value(path), **style)
+    left.plot(*surface.start, "ks", markersize=6)  # where every path starts
+    left.set(xlim=surface.x_range, ylim=surface.y_range, xlabel="$w_1$", ylabel="$w_2$")
+    right.set(xlabel="step", ylabel="loss")
+    right.legend(fontsize=8, loc="lower left")
+    left.set_title(surface.name, fontsize=10)
+    right.set_title(f"{surface.name}: loss per step", fontsize=10)
     return axes
 
 
-def plot_history(history, axes, early_stopping=None, label=""):
+def plot_history(history, axes, early_stopping=None):
     """Training curves of a ``fit``: losses (``axes[0]``) and the learning rate
     (``axes[1]``) per epoch; with ``early_stopping``, its best epoch is marked."""
     logs = history.history
     epochs = np.arange(1, len(logs["loss"]) + 1)
-    axes[0].plot(epochs, logs["loss"], label=f"training loss{label}")
-    if "val_loss" in logs:
-        axes[0].plot(epochs, logs["val_loss"], label=f"validation loss{label}")
+    axes[0].plot(epochs, logs["loss"], label="training loss")
+    axes[0].plot(epochs, logs["val_loss"], label="validation loss")
     if early_stopping is not None and early_stopping.best is not None:
         best = early_stopping.best_epoch + 1
         axes[0].axvline(best, color="k", linestyle=":", linewidth=1)
-        axes[0].annotate(
-            f"best epoch ({best}): weights restored",
-            (best, early_stopping.best),
-            xytext=(5, 25),
-            textcoords="offset points",
-            fontsize=8,
-            arrowprops={"arrowstyle": "->"},
-        )
-    axes[0].set_xlabel("epoch")
-    axes[0].set_ylabel("loss")
-    axes[0].set_yscale("log")
+        label = f"best epoch ({best}): weights restored"
+        arrow = {"arrowprops": {"arrowstyle": "->"}, "xytext": (5, 25), "fontsize": 8}
+        point = (best, early_stopping.best)
+        axes[0].annotate(label, point, textcoords="offset points", **arrow)
+    axes[0].set(xlabel="epoch", ylabel="loss", yscale="log")
     axes[0].legend(fontsize=8)
     axes[1].step(epochs, logs["learning_rate"], where="mid")
-    axes[1].set_yscale("log")
-    axes[1].set_xlabel("epoch")
-    axes[1].set_ylabel("learning rate")
+    axes[1].set(xlabel="epoch", ylabel="learning rate", yscale="log")
     return axes
 
 
-def race_explorer():
-    """ipywidgets controls for one optimizer on a two-parameter surface: the
-    surface, the optimizer, its learning rate and momentum, a schedule and the number
-    of steps. Every change reruns the descent and redraws the path and its loss."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    surface = widgets.Dropdown(
-        options=list(SURFACES), value=QUADRATIC.name, description="surface"
-    )
-    optimizer = widgets.Dropdown(
-        options=OPTIMIZER_NAMES, value="momentum", description="optimizer"
-    )
-    learning_rate = widgets.FloatLogSlider(
-        value=0.01, base=10, min=-4, max=0.5, step=0.1, description="learning rate"
-    )
-    momentum = widgets.FloatSlider(
-        value=0.9, min=0.0, max=0.99, step=0.01, description="momentum"
-    )
-    decay = widgets.Dropdown(
-        options=SCHEDULE_NAMES, value="constant", description="schedule"
-    )
-    n_steps = widgets.IntSlider(
-        value=100, min=20, max=500, step=20, description="steps"
-    )
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        chosen = SURFACES[surface.value]
-        momentum.disabled = optimizer.value not in ("momentum", "Nesterov")
-        lr = schedule(decay.value, learning_rate.value, n_steps.value)
-        path = descend(
-            make_optimizer(optimizer.value, lr, momentum.value), chosen, n_steps.value
-        )
-        name = optimizer.value
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-        plot_race(chosen, {name: path}, axes, title=False)
-        steps = np.arange(n_steps.value)
-        rates = lr(steps) if callable(lr) else np.full(n_steps.value, lr)
-        twin = axes[1].twinx()
-        twin.plot(steps, rates, color="0.6", linestyle="--", linewidth=1)
-        twin.set_ylabel("learning rate (dashed)")
-        loss = float(chosen.value(path[-1]))
-        if len(path) <= n_steps.value:
-            outcome = f"diverged after {len(path) - 1} steps"
-        else:
-            outcome = f"loss after {n_steps.value} steps: {loss:.3g}"
-        fig.suptitle(f"{name}, {decay.value} learning rate: {outcome}", fontsize=11)
-        fig.tight_layout()
-        show_figure_in(out, fig)
-
-    controls = (surface, optimizer, learning_rate, momentum, decay, n_steps)
-    for control in controls:
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox(
-            [
-                widgets.HBox([surface, optimizer, decay]),
-                widgets.HBox([learning_rate, momentum, n_steps]),
-                out,
-            ]
-        )
-    )
+# The learning rates the live explorers offer.
+LIVE_RATES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 6e-3, 0.01, 0.02, 0.03, 0.06, 0.07]
+LIVE_RATES += [0.1, 0.2, 0.3, 0.6, 1.0, 2.0, 3.0, 10.0]
 
 
-def train_digits(X_train, y_train, X_val, y_val, optimizer, batch_size, n_epochs):
-    """A small network (64 -> 32 ReLU -> 10) trained on digits with ``optimizer``;
-    returns the fitted model and its ``History``."""
-    model = Sequential([Dense(32, activation="relu"), Dense(10)], random_state=0)
-    model.compile(
-        optimizer, SparseCategoricalCrossentropy(from_logits=True), ["accuracy"]
-    )
-    history = model.fit(
-        X_train,
-        y_train,
-        epochs=n_epochs,
-        batch_size=batch_size,
-        validation_data=(X_val, y_val),
-        verbose=0,
-    )
-    return model, history
+def _controls(learning_rates, optimizers=OPTIMIZER_NAMES, **others):
+    """The optimizer (the static menu, over ``optimizers``), the schedule, the
+    momentum, ``others`` (``name=(static value, live values)``) and the learning rate
+    (the slider, over ``learning_rates``): statically a constant rate, momentum 0.9."""
+    return [
+        Control("optimizer", optimizers, live_values=OPTIMIZER_NAMES, start="momentum"),
+        Control("schedule", ["constant"], live_values=SCHEDULE_NAMES),
+        Control("momentum", [0.9], live_values=[0.0, 0.5, 0.8, 0.9, 0.95, 0.99]),
+        *(
+            Control(name, [value], name.replace("_", " "), live_values=live)
+            for name, (value, live) in others.items()
+        ),
+        Control("learning_rate", learning_rates, "learning rate", LIVE_RATES, 0.01),
+    ]
 
 
-def training_explorer(X_train, y_train, X_val, y_val, n_epochs=15):
-    """ipywidgets controls for training a small digits network: the optimizer, the
-    learning rate, the momentum, the batch size and a schedule. Every change retrains
-    and redraws the loss curves, the learning rate and the accuracies."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    optimizer = widgets.Dropdown(
-        options=OPTIMIZER_NAMES, value="Adam", description="optimizer"
-    )
-    learning_rate = widgets.FloatLogSlider(
-        value=0.01, base=10, min=-4, max=0.5, step=0.1, description="learning rate"
-    )
-    momentum = widgets.FloatSlider(
-        value=0.9, min=0.0, max=0.99, step=0.01, description="momentum"
-    )
-    batch_size = widgets.SelectionSlider(
-        options=[8, 16, 32, 64, 128], value=32, description="batch size"
-    )
-    decay = widgets.Dropdown(
-        options=SCHEDULE_NAMES, value="constant", description="schedule"
-    )
-    out = widgets.Output()
-
-    def redraw(_change=None):
-        momentum.disabled = optimizer.value not in ("momentum", "Nesterov")
-        steps_per_epoch = -(-len(X_train) // batch_size.value)  # ceil
-        lr = schedule(decay.value, learning_rate.value, n_epochs * steps_per_epoch)
-        _, history = train_digits(
-            X_train,
-            y_train,
-            X_val,
-            y_val,
-            make_optimizer(optimizer.value, lr, momentum.value),
-            batch_size.value,
-            n_epochs,
-        )
-        logs = history.history
-        with plt.ioff():
-            fig, axes = plt.subplots(
-                1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [2, 1]}
-            )
-        if np.all(np.isfinite(logs["loss"])):
-            plot_history(history, axes)
-        fig.suptitle(
-            f"{optimizer.value}, batch size {batch_size.value}, {decay.value} "
-            f"learning rate: training accuracy {logs['accuracy'][-1]:.3f}, "
-            f"validation accuracy {logs['val_accuracy'][-1]:.3f}",
-            fontsize=11,
-        )
-        fig.tight_layout()
-        show_figure_in(out, fig)
-
-    controls = (optimizer, learning_rate, momentum, batch_size, decay)
-    for control in controls:
-        control.observe(redraw, names="value")
-    redraw()
-    display(
-        widgets.VBox(
-            [
-                widgets.HBox([optimizer, decay, batch_size]),
-                widgets.HBox([learning_rate, momentum]),
-                out,
-            ]
-        )
-    )
+def _rate_curve(rates, steps, col):
+    """The learning rate at ``steps``, in panel ``col``."""
+    return curve(rates, x=steps, name="rate", colour=SCHEDULE_COLOUR, legend=False), col
 
 
-def static_explorer(
-    surface=QUADRATIC,
-    learning_rates=STATIC_LEARNING_RATES,
-    n_steps=None,
-    resolution=60,
-    name="optimizers-explorer",
-):
-    """The race explorer precomputed for the static site: a plotly figure with a
-    menu over the optimizers and a slider over a few learning rates of each.
-
-    The contours are drawn once; each setting adds one path, and a slider step
-    shows only the chosen path of the chosen optimizer.
-    """
+def _contours(surface, resolution=40):
+    """The contours of ``surface`` (of its log: evenly spread) and its minimum."""
     import plotly.graph_objects as go
 
-    n_steps = n_steps or RACE_STEPS[surface.name]
-    xs = np.linspace(*surface.x_range, resolution)
-    ys = np.linspace(*surface.y_range, resolution)
-    values = surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
-    contour = go.Contour(
-        x=rounded(xs, 3),
-        y=rounded(ys, 3),
-        z=rounded(np.log10(values + 1e-3), 2),
-        colorscale="Greys",
-        reversescale=True,
-        contours={"coloring": "lines"},
-        ncontours=18,
-        showscale=False,
-        hoverinfo="skip",
-    )
-    minimum = go.Scatter(
-        x=[surface.minimum[0]],
-        y=[surface.minimum[1]],
-        mode="markers",
-        marker={"symbol": "star", "size": 16, "color": "gold", "line": {"width": 1}},
-        hoverinfo="skip",
-    )
-    traces, titles = [(contour, None), (minimum, None)], {}
-    names = list(learning_rates)
-    for o_index, optimizer in enumerate(names):
-        for l_index, lr in enumerate(learning_rates[optimizer]):
-            path = descend(make_optimizer(optimizer, lr), surface, n_steps)
-            traces.append(
-                (
-                    go.Scatter(
-                        x=rounded(path[:, 0], 3),
-                        y=rounded(path[:, 1], 3),
-                        mode="lines+markers",
-                        line={"color": COLOURS[optimizer], "width": 2},
-                        marker={"size": 3},
-                        hoverinfo="skip",
-                    ),
-                    (o_index, l_index),
-                )
-            )
-            if len(path) <= n_steps:
-                outcome = f"diverged after {len(path) - 1} steps"
-            else:
-                outcome = f"loss after {n_steps} steps: {surface.value(path[-1]):.2g}"
-            titles[o_index, l_index] = f"{optimizer}, learning rate {lr:g}: {outcome}"
+    xs, ys, values = surface_grid(surface, resolution)
+    lines = {"contours": {"coloring": "lines"}, "ncontours": 18, "showscale": False}
+    star = {"symbol": "star", "size": 16, "color": "gold", "line": {"width": 1}}
+    contour = go.Contour(x=xs, y=ys, z=np.log10(values + 1e-3), **lines)
+    contour.update(colorscale="Greys", reversescale=True, hoverinfo="skip")
+    minimum = go.Scatter(x=[surface.minimum[0]], y=[surface.minimum[1]], marker=star)
+    return [contour, minimum]
 
-    def slider(o_index, l_index):
-        own = [
-            (trace_index, key[1])
-            for trace_index, (_, key) in enumerate(traces)
-            if key is not None and key[0] == o_index
-        ]
-        return {
-            "active": l_index,
-            "currentvalue": {"prefix": "learning rate = "},
-            "pad": {"t": 40},
-            "steps": [
-                {
-                    "label": f"{lr:g}",
-                    "method": "update",
-                    "args": [
-                        {"visible": [step == index for _, step in own]},
-                        {"title.text": titles[o_index, index]},
-                        [trace_index for trace_index, _ in own],
-                    ],
-                }
-                for index, lr in enumerate(learning_rates[names[o_index]])
+
+def race_explorer(surface=QUADRATIC):
+    """One optimizer's path over the contours of a surface, its loss and learning
+    rate per step. Statically the optimizers on ``surface`` at a few learning rates,
+    from crawling to diverging (0.07 is just above SGD's limit 2/30 on the quadratic);
+    live, the surface, schedule, momentum and number of steps change too, and RMSprop
+    comes in: at a constant rate its steps rattle chaotically around the minimum
+    (where it is after 100 steps changes with the last bits of the arithmetic)."""
+
+    def draw(optimizer, schedule, momentum, surface, steps, learning_rate):
+        chosen = SURFACES[surface]
+        rate = SCHEDULES[schedule](learning_rate, steps)
+        path = descend(make_optimizer(optimizer, rate, momentum), chosen, steps)
+        losses, colour = chosen.value(path), COLOURS[optimizer]
+        outcome = f"loss after {steps} steps {losses[-1]:.2g}"
+        if len(path) <= steps:
+            outcome = f"diverged after {len(path) - 1} steps"
+        walk = curve(path[:, 1], x=path[:, 0], name="path", colour=colour, markers=True)
+        walk.update(marker={"size": 3})
+        # A constant learning rate is a line from the first step to the last.
+        at = np.arange(steps) if callable(rate) else np.array([0, steps - 1])
+        rates = rate(at) if callable(rate) else [rate, rate]
+        loss = curve(losses, x=np.arange(len(path)), name="loss", colour=colour)
+        return View(
+            [*_contours(chosen), walk, (loss, 2), _rate_curve(rates, at, (2, 2))],
+            title=f"{optimizer}, {schedule} learning rate {learning_rate:g}: {outcome}",
+            layout={"xaxis.range": chosen.x_range, "yaxis.range": chosen.y_range},
+        )
+
+    return Explorer(
+        _controls(
+            [0.01, 0.06, 0.07, 1.0],
+            [name for name in OPTIMIZER_NAMES if name != "RMSprop"],
+            surface=(surface.name, list(SURFACES)),
+            steps=(RACE_STEPS[surface.name], [20, 50, 100, 200, 500]),
+        ),
+        draw,
+        name="optimizers-race-explorer",
+        panels=(2, 2),
+        subplots={"specs": [[{"rowspan": 2}, {}], [None, {}]]},
+        subplot_titles=("path (star: the minimum)", "loss", "learning rate"),
+        layout={
+            "showlegend": False,
+            "xaxis.title.text": "w1",
+            "yaxis.title.text": "w2",
+            "yaxis2": LOG_AXIS,
+            "yaxis3": LOG_AXIS,
+            "xaxis3.title.text": "step",
+        },
+        description="An optimizer's path on a two-parameter loss surface, and its "
+        "loss and learning rate per step",
+    )
+
+
+def training_explorer(X_train, y_train, X_val, y_val, epochs=15):
+    """A small network (64 -> 32 ReLU -> 10) trained on digits for ``epochs``: its
+    losses and learning rate per epoch. Statically every optimizer at a few learning
+    rates; live, the schedule, the momentum and the batch size change too."""
+    fit = {"epochs": epochs, "validation_data": (X_val, y_val), "verbose": 0}
+
+    def draw(optimizer, schedule, momentum, batch_size, learning_rate):
+        steps = epochs * -(-len(X_train) // batch_size)  # ceil: the last batch is short
+        rate = SCHEDULES[schedule](learning_rate, steps)
+        layers = [deep.Dense(32, activation="relu"), deep.Dense(10)]
+        model = deep.Sequential(layers, random_state=0)
+        loss = deep.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(make_optimizer(optimizer, rate, momentum), loss, ["accuracy"])
+        title = f"{optimizer}, {schedule} learning rate {learning_rate:g}"
+        try:
+            with np.errstate(all="ignore"):  # a learning rate too large diverges
+                logs = model.fit(X_train, y_train, batch_size=batch_size, **fit).history
+        except ValueError:  # the loss refuses NaN or infinite outputs
+            return View([], title=f"{title}: diverged")
+        accuracies = f"training accuracy {logs['accuracy'][-1]:.3f}, validation"
+        return View(
+            [
+                curve(logs["loss"], name="training", colour=TRAIN_COLOUR),
+                curve(logs["val_loss"], name="validation", colour=VALIDATION_COLOUR),
+                _rate_curve(logs["learning_rate"], np.arange(1, epochs + 1), 2),
             ],
-        }
+            title=f"{title}: {accuracies} {logs['val_accuracy'][-1]:.3f}",
+        )
 
-    def start_of(o_index):  # the slider starts at the race's learning rate
-        rates = learning_rates[names[o_index]]
-        good = RACE_LEARNING_RATES.get(surface.name, {}).get(names[o_index])
-        return rates.index(good) if good in rates else 0
-
-    def button(o_index):
-        l_index = start_of(o_index)
-        return {
-            "label": names[o_index],
-            "method": "update",
-            "args": [
-                {
-                    "visible": [
-                        key is None or key == (o_index, l_index) for _, key in traces
-                    ]
-                },
-                {
-                    "sliders": [slider(o_index, l_index)],
-                    "title.text": titles[o_index, l_index],
-                },
-            ],
-        }
-
-    o_start = names.index("momentum") if "momentum" in names else 0
-    l_start = start_of(o_start)
-    for trace, key in traces:
-        trace.visible = key is None or key == (o_start, l_start)
-    figure = go.Figure([trace for trace, _ in traces])
-    figure.update_layout(
-        title={"text": titles[o_start, l_start], "font": {"size": 12}, "y": 0.96},
-        height=560,
-        xaxis={"title": "w1", "range": list(surface.x_range)},
-        yaxis={"title": "w2", "range": list(surface.y_range)},
-        sliders=[slider(o_start, l_start)],
-        margin={"t": 110},
-        showlegend=False,
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 1,
-                "xanchor": "right",
-                "y": 1.2,
-                "active": o_start,
-                "buttons": [button(index) for index in range(len(names))],
-            }
-        ],
+    return Explorer(
+        _controls([0.001, 0.01, 0.1, 1.0], batch_size=(32, [8, 16, 32, 64, 128])),
+        draw,
+        name="optimizers-training-explorer",
+        panels=(1, 2),
+        subplot_titles=("loss per epoch", "learning rate per epoch"),
+        layout={"yaxis": LOG_AXIS, "yaxis2": LOG_AXIS},
+        description=f"A small network learning {len(X_train)} digits: its training "
+        "and validation loss and its learning rate per epoch",
     )
-    return PlotlyFigure(figure, name)
