@@ -128,15 +128,13 @@ def sparse_problem(n_samples=100, n_features=200, n_informative=8, random_state=
     return X, y, true_coef
 
 
-def explorer(X_train, y_train, X_val, y_val, *, feature_names=None):
+def explorer(X_train, y_train, X_val, y_val, *, feature_names):
     """Coefficient paths of the elastic net against ``alpha`` for one ``l1_ratio``,
     and the training and validation R² along them, with the chosen ``alpha``
     marked. A path is computed once per ``l1_ratio``."""
     import plotly.graph_objects as go
 
     n_features = X_train.shape[1]
-    if feature_names is None:
-        feature_names = [f"x{j}" for j in range(n_features)]
     names = [str(name) for name in feature_names]  # plotly wants str, not np.str_
     colours = [FEATURE_COLOURS[j % len(FEATURE_COLOURS)] for j in range(n_features)]
     path_of = functools.cache(
@@ -159,17 +157,14 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names=None):
                 (path.validation_r2, "validation R²", "dash"),
             )
         ]
-        # The coefficients at alpha as dots (the R² values are in the title: a
-        # trace of their own for every setting would double the page's size).
+        # The coefficients at alpha as dots; the R² values are in the title.
         dots = go.Scatter(
             x=np.full(n_features, alpha),
             y=path.coefs[at],
             mode="markers",
-            marker={
-                "color": colours,
-                "size": 9,
-                "line": {"color": "black", "width": 1},
-            },
+            marker_color=colours,
+            marker_size=9,
+            marker_line_width=1,
             hoverinfo="skip",  # the paths' own hover labels say it all
             showlegend=False,
         )
@@ -181,7 +176,7 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names=None):
                 f"{np.count_nonzero(path.coefs[at])} of {n_features} coefficients "
                 f"non-zero; R² train {scores[0]:.3f}, validation {scores[1]:.3f}"
             ),
-            # The dashed lines (shapes 0 and 1) move to the chosen alpha.
+            # The dotted lines (shapes 0 and 1) move to the chosen alpha.
             layout={
                 f"shapes[{i}].{end}": alpha for i in (0, 1) for end in ("x0", "x1")
             },
