@@ -72,6 +72,15 @@ def test_a_live_setting_draws_that_models_posterior(explorer):
     assert posterior.x[np.argmax(posterior.y)] == pytest.approx(model.coef_[0])
     assert np.max(posterior.y) == pytest.approx(1 / (std * np.sqrt(2 * np.pi)))
     assert f"slope {model.coef_[0]:.2f} ± {std:.2f}" in figure.layout.title.text
+    prior = traces["prior of w"]
+    assert prior.x[np.argmax(prior.y)] == 0
+    assert np.max(prior.y) == pytest.approx(np.sqrt(0.398 / (2 * np.pi)))
+
+
+def test_a_normal_curve_is_a_density_over_four_standard_deviations():
+    x, density = bayes_plots.normal_curve(1.5, 0.2)
+    assert x[0] == pytest.approx(0.7) and x[-1] == pytest.approx(2.3)
+    assert np.trapezoid(density, x) == pytest.approx(0.99994, abs=2e-4)
 
 
 def test_the_drawn_lines_are_the_models_posterior_draws():

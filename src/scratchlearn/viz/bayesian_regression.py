@@ -19,7 +19,7 @@ TRUE_INTERCEPT, TRUE_SLOPE = -1.0, 0.8
 X_RANGE = (0.0, 4.0)  # where the data lie
 GRID = np.linspace(-1.0, 5.0, 25)  # where the lines are drawn: a little beyond
 Y_LIMITS = (-6.0, 7.0)
-SLOPE_GRID = np.linspace(-3.0, 3.0, 61)
+SLOPE_RANGE = (-3.0, 3.0)
 LEVEL = 0.9  # of the credible band and the predictive interval
 N_DRAWS = 20
 
@@ -64,9 +64,11 @@ def line_data(noise_std, n_points=N_POINTS[-1], seed=0):
     return x, true_line(x) + noise_std * noise
 
 
-def normal_density(x, mean, std):
-    """The Normal density of mean ``mean`` and standard deviation ``std`` at ``x``."""
-    return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
+def normal_curve(mean, std):
+    """The Normal density of mean ``mean`` and standard deviation ``std``, over 4
+    standard deviations either side: ``x`` and the density, shapes (41,)."""
+    x = mean + std * np.linspace(-4.0, 4.0, 41)
+    return x, np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
 
 
 @dataclasses.dataclass
@@ -166,11 +168,9 @@ def explorer(*, seed=0):
     def draw(prior_precision, noise_std, n_points):
         setting = explore(n_points, prior_precision, noise_std, seed=seed)
         mean, std = setting.slope_mean, setting.slope_std
-        slopes = mean + std * np.linspace(-4.0, 4.0, 41)  # where the posterior is
-        prior_std = prior_precision**-0.5
         densities = {
-            "prior of w": (SLOPE_GRID, normal_density(SLOPE_GRID, 0, prior_std)),
-            "posterior of w": (slopes, normal_density(slopes, mean, std)),
+            "prior of w": normal_curve(0.0, prior_precision**-0.5),
+            "posterior of w": normal_curve(mean, std),
         }
         traces = []
         for panel, shown in enumerate([pieces(setting), densities], start=1):
@@ -206,7 +206,7 @@ def explorer(*, seed=0):
         layout={
             "xaxis.range": [GRID[0], GRID[-1]],
             "yaxis.range": list(Y_LIMITS),
-            "xaxis2.range": [SLOPE_GRID[0], SLOPE_GRID[-1]],
+            "xaxis2.range": list(SLOPE_RANGE),
             "yaxis2.rangemode": "tozero",
             "xaxis.title.text": "x",
             "yaxis.title.text": "y",
