@@ -1,48 +1,28 @@
-"""Figures and explorers of Chapter 3 (ridge, lasso and elastic net).
+"""Figures and the explorer of Chapter 3 (ridge, lasso and elastic net).
 
-The explorers fit an elastic net, ``ElasticNet(alpha, l1_ratio)``, on training data and
-score it on validation data. For one ``l1_ratio``, :func:`regularization_path` fits it
-for a whole grid of ``alpha`` values at once (warm-started, so fast); the live explorer
-draws one such path with matplotlib and marks the chosen ``alpha`` on it, the static
-one precomputes a few paths into a plotly figure.
+The explorer fits an elastic net, ``ElasticNet(alpha, l1_ratio)``, on training data
+and scores it on validation data. For one ``l1_ratio``, :func:`regularization_path`
+fits it for the whole grid :data:`ALPHAS` at once (warm-started, so fast); every
+``alpha`` the explorer offers is on that grid, so a setting is read off its path.
 """
 
 import dataclasses
+import functools
 
 import numpy as np
 
 from scratchlearn.supervised import ElasticNet, coefficient_path
-from scratchlearn.viz.common import PlotlyFigure, rounded, show_figure_in
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import curve
 
-# One colour per feature (matplotlib's "tab10"), then one per data split.
-FEATURE_COLOURS = [
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-]
-TRAIN_COLOUR = "#1b9e77"
-VALIDATION_COLOUR = "#d95f02"
-# The explorers' penalty strengths: 6 per power of ten from 0.001 to 1000.
-ALPHAS = np.logspace(-3, 3, 37)
-
-
-def short(number):
-    """``number`` with 3 significant digits and no exponent: 0.00464, 2.15, 1000."""
-    return np.format_float_positional(
-        float(number), precision=3, unique=False, fractional=False, trim="-"
-    )
-
-
-def feature_colour(index):
-    """The colour of feature ``index`` (the ten colours repeat after ten features)."""
-    return FEATURE_COLOURS[index % len(FEATURE_COLOURS)]
+# One colour per feature (matplotlib's "tab10", plotly's "D3").
+FEATURE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+FEATURE_COLOURS += ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+# Penalty strengths, 12 per power of ten from 0.001 to 1000 (3 significant digits):
+# the paths and the live explorer use them all, the static explorer every sixth.
+ALPHAS = tuple(float(f"{alpha:.3g}") for alpha in np.logspace(-3, 3, 73))
+L1_RATIOS = (1.0, 0.5, 0.1, 0.0)
+LIVE_L1_RATIOS = tuple(round(0.1 * step, 1) for step in range(11))
 
 
 def r2_scores(coefs, X_train, y_train, X, y):
@@ -86,62 +66,6 @@ def regularization_path(X_train, y_train, X_val, y_val, l1_ratio, alphas=ALPHAS)
     )
 
 
-def describe(alpha, l1_ratio, coef, train_r2, validation_r2):
-    """One line saying what the fit at ``alpha`` is: sparsity and both scores."""
-    n_nonzero = np.count_nonzero(coef)
-    return (
-        f"alpha = {short(alpha)}, l1_ratio = {l1_ratio:g}: {n_nonzero} of {len(coef)} "
-        f"coefficients non-zero; R² train {train_r2:.3f}, validation "
-        f"{validation_r2:.3f}"
-    )
-
-
-def plot_path(path, ax, *, feature_names=None, alpha=None, coef=None, legend=True):
-    """Each coefficient of ``path`` against ``alpha`` (log scale), with the chosen
-    ``alpha`` as a vertical line and its coefficients ``coef`` as dots."""
-    n_features = path.coefs.shape[1]
-    names = feature_names or [f"x{j}" for j in range(n_features)]
-    ax.axhline(0.0, color="black", linewidth=0.6)
-    for j in range(n_features):
-        ax.plot(path.alphas, path.coefs[:, j], color=feature_colour(j), label=names[j])
-    if alpha is not None:
-        ax.axvline(alpha, color="black", linewidth=1, linestyle="--")
-    if coef is not None:
-        colours = [feature_colour(j) for j in range(n_features)]
-        ax.scatter(
-            np.full(n_features, alpha), coef, c=colours, edgecolor="black", zorder=3
-        )
-    ax.set_xscale("log")
-    ax.set_xlabel("alpha (penalty strength)")
-    ax.set_ylabel("coefficient")
-    if legend:
-        ax.legend(fontsize=7, ncol=2, loc="upper right")
-    return ax
-
-
-def plot_scores(path, ax, *, alpha=None, scores=None):
-    """Training and validation R² of ``path`` against ``alpha`` (log scale), with the
-    chosen ``alpha`` as a vertical line and its two ``scores`` as dots."""
-    ax.plot(path.alphas, path.train_r2, color=TRAIN_COLOUR, label="training")
-    ax.plot(
-        path.alphas, path.validation_r2, color=VALIDATION_COLOUR, label="validation"
-    )
-    if alpha is not None:
-        ax.axvline(alpha, color="black", linewidth=1, linestyle="--")
-    if scores is not None:
-        ax.scatter(
-            [alpha, alpha], scores, c=[TRAIN_COLOUR, VALIDATION_COLOUR], zorder=3
-        )
-    low = min(path.train_r2.min(), path.validation_r2.min())
-    high = max(path.train_r2.max(), path.validation_r2.max())
-    ax.set_ylim(min(low, 0.0) - 0.05, high + 0.05)
-    ax.set_xscale("log")
-    ax.set_xlabel("alpha (penalty strength)")
-    ax.set_ylabel("R²")
-    ax.legend(fontsize=8, loc="lower left")
-    return ax
-
-
 def plot_shrinkage(ax, threshold=1.0, limit=3.0):
     """What each penalty does to one coefficient, in the simplest case.
 
@@ -159,280 +83,6 @@ def plot_shrinkage(ax, threshold=1.0, limit=3.0):
     ax.set_ylabel("penalised coefficient")
     ax.legend(fontsize=8)
     return ax
-
-
-def live_explorer(X_train, y_train, X_val, y_val, *, feature_names=None, alphas=ALPHAS):
-    """ipywidgets controls for ``alpha`` and ``l1_ratio``: every change refits the
-    elastic net and redraws the coefficient paths and the R² curves with the chosen
-    ``alpha`` marked. A path is computed once per ``l1_ratio`` and kept."""
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-    from matplotlib.ticker import NullLocator
-
-    alpha = widgets.FloatLogSlider(
-        value=1.0,
-        base=10,
-        min=np.log10(alphas.min()),
-        max=np.log10(alphas.max()),
-        step=0.05,
-        description="alpha",
-        readout_format=".3g",
-    )
-    l1_ratio = widgets.FloatSlider(
-        value=1.0, min=0.0, max=1.0, step=0.1, description="l1_ratio"
-    )
-    out = widgets.Output()
-    paths = {}
-
-    def redraw(_change=None):
-        ratio = round(l1_ratio.value, 2)
-        if ratio not in paths:
-            paths[ratio] = regularization_path(
-                X_train, y_train, X_val, y_val, ratio, alphas
-            )
-        model = ElasticNet(alpha=alpha.value, l1_ratio=ratio).fit(X_train, y_train)
-        scores = [model.score(X_train, y_train), model.score(X_val, y_val)]
-        with plt.ioff():  # shown in the widget only, not by the notebook
-            fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
-        # Fixed margins: tight_layout would measure every label on each redraw.
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.22)
-        plot_path(
-            paths[ratio],
-            left,
-            feature_names=feature_names,
-            alpha=alpha.value,
-            coef=model.coef_,
-        )
-        plot_scores(paths[ratio], right, alpha=alpha.value, scores=scores)
-        for axes in (left, right):
-            # Minor ticks on a log scale are many, and slow to draw for little gain.
-            axes.xaxis.set_minor_locator(NullLocator())
-        fig.suptitle(describe(alpha.value, ratio, model.coef_, *scores), fontsize=10)
-        show_figure_in(out, fig)
-
-    for control in (alpha, l1_ratio):
-        control.observe(redraw, names="value")
-    redraw()
-    display(widgets.VBox([widgets.HBox([alpha, l1_ratio]), out]))
-
-
-def static_explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    feature_names=None,
-    l1_ratios=(1.0, 0.5, 0.1, 0.0),
-    alphas=ALPHAS,
-    every=2,
-    initial=(0, 9),
-    name="regularized-explorer",
-):
-    """The live explorer precomputed for the static site: a plotly figure with a
-    menu for ``l1_ratio`` and a slider for ``alpha``.
-
-    The paths are drawn over all of ``alphas``; the slider steps through every
-    ``every``-th of them. ``initial`` gives the indices, into ``l1_ratios`` and the
-    slider's steps, of the setting shown first.
-    """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    alphas = np.sort(np.asarray(alphas, dtype=float))
-    steps = np.arange(0, len(alphas), every)  # indices into alphas
-    n_features = X_train.shape[1]
-    names = feature_names or [f"x{j}" for j in range(n_features)]
-    paths = [
-        regularization_path(X_train, y_train, X_val, y_val, ratio, alphas)
-        for ratio in l1_ratios
-    ]
-    figure = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.6, 0.4],
-        horizontal_spacing=0.1,
-        subplot_titles=("coefficients", "R²: training (green), validation (orange)"),
-    )
-    alphas_shown = [float(f"{a:.4g}") for a in alphas]
-    # Every trace with its column and when it shows: for one l1_ratio
-    # ("ratio", ratio_index) or for one setting ("setting", ratio_index, step_index).
-    traces, titles = [], {}
-    for ratio_index, path in enumerate(paths):
-        key = ("ratio", ratio_index)
-        for j in range(n_features):
-            line = go.Scatter(
-                x=alphas_shown,
-                y=rounded(path.coefs[:, j]),
-                mode="lines",
-                name=names[j],
-                legendgroup=names[j],
-                line={"color": feature_colour(j), "width": 2},
-                hovertemplate=f"{names[j]}: %{{y:.3f}}<br>alpha %{{x:.3g}}"
-                "<extra></extra>",
-            )
-            traces.append((line, 1, key))
-        for values, label, colour in (
-            (path.train_r2, "training R²", TRAIN_COLOUR),
-            (path.validation_r2, "validation R²", VALIDATION_COLOUR),
-        ):
-            curve = go.Scatter(
-                x=alphas_shown,
-                y=rounded(values),
-                mode="lines",
-                name=label,
-                showlegend=False,  # the subplot's title names the colours
-                line={"color": colour, "width": 2},
-                hovertemplate=f"{label} %{{y:.3f}}<br>alpha %{{x:.3g}}<extra></extra>",
-            )
-            traces.append((curve, 2, key))
-        for step_index, alpha_index in enumerate(steps):
-            key = ("setting", ratio_index, step_index)
-            alpha = alphas_shown[alpha_index]
-            coef = path.coefs[alpha_index]
-            scores = [path.train_r2[alpha_index], path.validation_r2[alpha_index]]
-            titles[ratio_index, step_index] = describe(
-                alpha, path.l1_ratio, coef, *scores
-            )
-            dots = go.Scatter(
-                x=[alpha] * n_features,
-                y=rounded(coef),
-                mode="markers",
-                marker={
-                    "color": [feature_colour(j) for j in range(n_features)],
-                    "size": 9,
-                    "line": {"color": "black", "width": 1},
-                },
-                hoverinfo="skip",  # the paths' own hover labels say it all
-                showlegend=False,
-            )
-            score_dots = go.Scatter(
-                x=[alpha, alpha],
-                y=rounded(scores),
-                mode="markers",
-                marker={"color": [TRAIN_COLOUR, VALIDATION_COLOUR], "size": 9},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-            traces += [(dots, 1, key), (score_dots, 2, key)]
-
-    for trace, col, _ in traces:
-        figure.add_trace(trace, row=1, col=col)
-
-    def visibility(ratio_index, step_index):
-        shown = (("ratio", ratio_index), ("setting", ratio_index, step_index))
-        return [key in shown for _, _, key in traces]
-
-    def marker_lines(step_index):
-        # The chosen alpha as a dashed line across both panels: layout shapes, so
-        # that the slider moves them without extra traces.
-        alpha = alphas_shown[steps[step_index]]
-        return [
-            {
-                "type": "line",
-                "xref": xref,
-                "yref": "paper",
-                "x0": alpha,
-                "x1": alpha,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "black", "width": 1, "dash": "dash"},
-            }
-            for xref in ("x", "x2")
-        ]
-
-    def slider(ratio_index, step_index):
-        # A step restyles only this l1_ratio's markers (the third argument lists
-        # them): the page stays small, as the other traces keep their visibility.
-        markers = [
-            (index, key[2])
-            for index, (_, _, key) in enumerate(traces)
-            if key[:2] == ("setting", ratio_index)
-        ]
-        return {
-            "active": step_index,
-            "currentvalue": {
-                "prefix": f"l1_ratio = {l1_ratios[ratio_index]:g}, alpha = "
-            },
-            "pad": {"t": 50},
-            "steps": [
-                {
-                    "label": short(alphas_shown[alpha_index]),
-                    "method": "update",
-                    "args": [
-                        {"visible": [step == index for _, step in markers]},
-                        {
-                            "title.text": titles[ratio_index, index],
-                            "shapes": marker_lines(index),
-                        },
-                        [trace_index for trace_index, _ in markers],
-                    ],
-                }
-                for index, alpha_index in enumerate(steps)
-            ],
-        }
-
-    def ratio_label(ratio):
-        kind = {1.0: " (lasso)", 0.0: " (ridge)"}.get(ratio, " (elastic net)")
-        return f"l1_ratio = {ratio:g}{kind}"
-
-    def menu_button(ratio_index, step_index):
-        return {
-            "label": ratio_label(l1_ratios[ratio_index]),
-            "method": "update",
-            "args": [
-                {"visible": visibility(ratio_index, step_index)},
-                {
-                    "sliders": [slider(ratio_index, step_index)],
-                    "title.text": titles[ratio_index, step_index],
-                    "shapes": marker_lines(step_index),
-                },
-            ],
-        }
-
-    ratio_index, step_index = initial
-    for trace, shown in zip(
-        figure.data, visibility(ratio_index, step_index), strict=True
-    ):
-        trace.visible = shown
-    figure.update_xaxes(type="log", title_text="alpha (penalty strength)", dtick=1)
-    figure.update_yaxes(title_text="coefficient", row=1, col=1)
-    figure.update_yaxes(title_text="R²", row=1, col=2)
-    figure.update_layout(
-        # From the top: the menu (beside plotly's buttons), the title, the panels'
-        # titles; the slider below.
-        # The margins leave room for each, so that nothing overlaps.
-        title={
-            "text": titles[ratio_index, step_index],
-            "font": {"size": 13},
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.9,
-            "yanchor": "top",
-        },
-        height=650,
-        margin={"t": 120, "b": 150},
-        shapes=marker_lines(step_index),
-        legend={"font": {"size": 11}},
-        sliders=[slider(ratio_index, step_index)],
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1.31,
-                "yanchor": "top",
-                "active": ratio_index,
-                # A new l1_ratio keeps the alpha shown first: a menu cannot read the
-                # slider's position.
-                "buttons": [
-                    menu_button(index, step_index) for index in range(len(l1_ratios))
-                ],
-            }
-        ],
-    )
-    return PlotlyFigure(figure, name)
 
 
 def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS[3]):
@@ -458,3 +108,116 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     return ax
+
+
+def sparse_problem(n_samples=100, n_features=200, n_informative=8, random_state=0):
+    """A seeded regression problem with more features than samples: the target
+    depends on the first ``n_informative`` features only (true weights of size 1 to
+    3, random signs), plus an intercept of 2 and unit Gaussian noise.
+
+    Returns ``X`` (2 * n_samples, n_features), ``y`` and the true weights: the
+    first half of the samples to train on, the second half to test.
+    """
+    # GENERAL: belongs in datasets.py (a sparse linear problem with known weights)
+    rng = np.random.default_rng(random_state)
+    X = rng.normal(size=(2 * n_samples, n_features))
+    true_coef = np.zeros(n_features)
+    signs = rng.choice([-1, 1], n_informative)
+    true_coef[:n_informative] = signs * rng.uniform(1, 3, n_informative)
+    y = X @ true_coef + 2.0 + rng.normal(size=2 * n_samples)
+    return X, y, true_coef
+
+
+def explorer(X_train, y_train, X_val, y_val, *, feature_names):
+    """Coefficient paths of the elastic net against ``alpha`` for one ``l1_ratio``,
+    and the training and validation R² along them, with the chosen ``alpha``
+    marked. A path is computed once per ``l1_ratio``."""
+    import plotly.graph_objects as go
+
+    n_features = X_train.shape[1]
+    names = [str(name) for name in feature_names]  # plotly wants str, not np.str_
+    colours = [FEATURE_COLOURS[j % len(FEATURE_COLOURS)] for j in range(n_features)]
+    path_of = functools.cache(
+        lambda l1_ratio: regularization_path(X_train, y_train, X_val, y_val, l1_ratio)
+    )
+
+    def draw(l1_ratio, alpha):
+        path = path_of(l1_ratio)
+        at = ALPHAS.index(alpha)  # every offered alpha is on the path's grid
+        scores = [path.train_r2[at], path.validation_r2[at]]
+        scores = np.round(scores, 3) + 0.0  # -0.0001 (predicting the mean): 0.000
+        paths = [
+            (curve(coef, x=path.alphas, name=name, colour=colour), 1)
+            for coef, name, colour in zip(path.coefs.T, names, colours, strict=True)
+        ]
+        paths += [  # in black: a colour would be mistaken for a feature's
+            (curve(values, x=path.alphas, name=name, colour="black", dash=dash), 2)
+            for values, name, dash in (
+                (path.train_r2, "training R²", None),
+                (path.validation_r2, "validation R²", "dash"),
+            )
+        ]
+        # The coefficients at alpha as dots; the R² values are in the title.
+        dots = go.Scatter(
+            x=np.full(n_features, alpha),
+            y=path.coefs[at],
+            mode="markers",
+            marker_color=colours,
+            marker_size=9,
+            marker_line_width=1,
+            hoverinfo="skip",  # the paths' own hover labels say it all
+            showlegend=False,
+        )
+        kind = {1.0: "lasso", 0.0: "ridge"}.get(l1_ratio, "elastic net")
+        return View(
+            [*paths, (dots, 1)],
+            title=(
+                f"alpha = {alpha:g}, l1_ratio = {l1_ratio:g} ({kind}): "
+                f"{np.count_nonzero(path.coefs[at])} of {n_features} coefficients "
+                f"non-zero; R² train {scores[0]:.3f}, validation {scores[1]:.3f}"
+            ),
+            # The dotted lines (shapes 0 and 1) move to the chosen alpha.
+            layout={
+                f"shapes[{i}].{end}": alpha for i in (0, 1) for end in ("x0", "x1")
+            },
+        )
+
+    return Explorer(
+        [
+            Control("l1_ratio", L1_RATIOS, live_values=LIVE_L1_RATIOS, start=1.0),
+            Control("alpha", ALPHAS[::6], live_values=ALPHAS, start=1.0),
+        ],
+        draw,
+        name="regularized-explorer",
+        panels=(1, 2),
+        subplots={"column_widths": [0.6, 0.4], "horizontal_spacing": 0.1},
+        subplot_titles=("coefficients", "R²"),
+        layout={
+            "shapes": [_vertical_line(1.0, "x"), _vertical_line(1.0, "x2")],
+            "xaxis.type": "log",
+            "xaxis2.type": "log",
+            "xaxis.dtick": 1,  # a tick at each power of ten
+            "xaxis2.dtick": 1,
+            "xaxis.title.text": "alpha (penalty strength)",
+            "xaxis2.title.text": "alpha (penalty strength)",
+            "yaxis.title.text": "coefficient",
+            "yaxis2.title.text": "R²",
+        },
+        description=(
+            "Coefficient paths of the elastic net on the diabetes data against the "
+            "penalty strength alpha, and the training and validation R² along them"
+        ),
+    )
+
+
+def _vertical_line(x, axis):
+    return {
+        "type": "line",
+        "xref": axis,
+        "yref": f"y{axis[1:]} domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "dimgrey", "width": 1.5, "dash": "dot"},
+    }

@@ -1,0 +1,102 @@
+"""Chapter 3's explorer and pictures (scratchlearn.viz.regularized): every setting is
+drawn, a setting draws the elastic net fitted with its alpha and l1_ratio, each
+path is computed once, and the R² along a path is the models' R²."""
+
+import numpy as np
+import pytest
+
+from scratchlearn import datasets
+from scratchlearn.preprocessing import StandardScaler
+from scratchlearn.supervised import ElasticNet
+from scratchlearn.viz import regularized as regularized_plots
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    data = datasets.diabetes()
+    parts = datasets.split(data.X, data.y, test_size=0.25)
+    scaler = StandardScaler().fit(parts.X_train)
+    Z_train, Z_test = scaler.transform(parts.X_train), scaler.transform(parts.X_test)
+    return Z_train, parts.y_train, Z_test, parts.y_test, data.feature_names
+
+
+@pytest.fixture(scope="module")
+def explorer(diabetes):
+    *halves, names = diabetes
+    return regularized_plots.explorer(*halves, feature_names=names)
+
+
+def test_the_static_explorer_draws_every_setting(explorer, diabetes):
+    alphas = regularized_plots.ALPHAS[::6]
+    figure = explorer.static().figure
+    (slider,) = figure.layout.sliders
+    assert [step.label for step in slider.steps] == [f"{a:g}" for a in alphas]
+    assert slider.steps[slider.active].label == "1"
+    (menu,) = figure.layout.updatemenus
+    assert [button.label for button in menu.buttons] == [
+        f"l1_ratio = {ratio:g}" for ratio in regularized_plots.L1_RATIOS
+    ]
+    for button in menu.buttons:
+        steps = button.args[1]["sliders"][0]["steps"]
+        assert [step["args"][1]["shapes[0].x0"] for step in steps] == list(alphas)
+        assert all(sum(step["args"][0]["visible"]) == 13 for step in steps)
+    # Per l1_ratio, its 10 + 2 path traces are stored once; then a trace of dots
+    # per setting, except that settings with the same dots share one (all zeros
+    # at alpha = 100, say, for the lasso and for l1_ratio = 0.5).
+    n_ratios, n_features = len(regularized_plots.L1_RATIOS), diabetes[0].shape[1]
+    lines = [trace for trace in figure.data if trace.mode == "lines"]
+    dots = [trace for trace in figure.data if trace.mode == "markers"]
+    assert len(lines) == n_ratios * (n_features + 2)
+    assert n_ratios * len(alphas) - 5 <= len(dots) < n_ratios * len(alphas)
+
+
+def test_a_live_setting_draws_that_elastic_net(explorer, diabetes):
+    # l1_ratio 0.3 and alpha 0.0464 are offered by the live explorer only.
+    alpha, l1_ratio = regularized_plots.ALPHAS[20], 0.3
+    assert alpha == 0.0464 and l1_ratio in regularized_plots.LIVE_L1_RATIOS
+    Z_train, y_train, Z_val, y_val, _ = diabetes
+    figure = explorer.figure(l1_ratio=l1_ratio, alpha=alpha)
+    model = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-8)
+    model.fit(Z_train, y_train)
+    (dots,) = [trace for trace in figure.data if trace.mode == "markers"]
+    np.testing.assert_allclose(dots.x, alpha)
+    np.testing.assert_allclose(
+        dots.y, model.coef_, atol=1e-3 * np.abs(model.coef_).max()
+    )
+    title = figure.layout.title.text
+    assert f"R² train {model.score(Z_train, y_train):.3f}" in title
+    assert f"validation {model.score(Z_val, y_val):.3f}" in title
+    assert f"{np.count_nonzero(model.coef_)} of 10 coefficients non-zero" in title
+    assert figure.layout.shapes[0].x0 == figure.layout.shapes[1].x1 == alpha
+
+
+def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):
+    Z_train, y_train, Z_val, y_val, _ = diabetes
+    alphas = [0.1, 10.0]
+    path = regularized_plots.regularization_path(
+        Z_train, y_train, Z_val, y_val, 0.5, alphas=alphas
+    )
+    for coef, train_r2, alpha in zip(path.coefs, path.train_r2, alphas, strict=True):
+        model = ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10).fit(Z_train, y_train)
+        # Both stop once the duality gap is below tol: the path's (tol = 1e-4) a
+        # little earlier.
+        np.testing.assert_allclose(coef, model.coef_, atol=1e-3 * np.abs(coef).max())
+        assert train_r2 == pytest.approx(model.score(Z_train, y_train), abs=1e-4)
+        scores = regularized_plots.r2_scores(
+            model.coef_, Z_train, y_train, Z_val, y_val
+        )
+        assert scores[0] == pytest.approx(model.score(Z_val, y_val), abs=1e-12)
+
+
+def test_a_model_predicting_the_mean_scores_zero_not_minus_zero(explorer):
+    title = explorer.figure(l1_ratio=1.0, alpha=1000.0).layout.title.text
+    assert "0 of 10 coefficients non-zero; R² train 0.000" in title
+
+
+def test_the_sparse_problem_uses_only_its_informative_features():
+    X, y, true_coef = regularized_plots.sparse_problem(50, 30, 4, random_state=1)
+    assert X.shape == (100, 30) and y.shape == (100,)
+    assert np.flatnonzero(true_coef).tolist() == [0, 1, 2, 3]
+    assert np.all((np.abs(true_coef[:4]) >= 1) & (np.abs(true_coef[:4]) <= 3))
+    residual = y - X @ true_coef - 2.0  # the noise: standard Normal
+    assert abs(residual.mean()) < 0.3 and 0.7 < residual.std() < 1.3
