@@ -79,9 +79,11 @@ def test_every_chapter_has_an_exercise_and_a_solution_in_the_book(chapter):
     module = (ROOT / "src" / "scratchlearn" / "viz" / f"{chapter.stem}.py").read_text()
     # Both explorers from the one builder (scratchlearn.viz.explorer): the live one
     # for a running kernel, the static one for the website.
-    built = "Explorer(" in module and ".live()" in text and ".static()" in text
-    by_hand = "ipywidgets" in module and "static_explorer" in text  # not yet ported
-    assert built or by_hand, "the chapter needs a live and a static explorer"
+    assert "Explorer(" in module, "the chapter's explorer comes from the builder"
+    assert ".live()" in text and ".static()" in text, (
+        "the chapter needs a live and a static explorer"
+    )
+    assert "import ipywidgets" not in module, "widgets are the builder's business"
 
 
 @pytest.mark.parametrize("notebook", stored_notebooks(), ids=str)
