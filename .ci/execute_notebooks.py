@@ -16,7 +16,7 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
-from notebooks import ROOT, problems, stored_notebooks
+from notebooks import ROOT, problems, stored_notebooks, write
 
 
 def execute(path):
@@ -41,7 +41,7 @@ def execute(path):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
-    nbformat.write(notebook, ROOT / path)
+    write(notebook, ROOT / path)
     return time.perf_counter() - start
 
 

@@ -209,3 +209,47 @@ def test_no_internal_link_is_broken():
                         f"{page.relative_to(SITE)} -> {href} (no such anchor)"
                     )
     assert not broken, "\n".join(broken[:50])
+
+
+READ_FIGURE = """gd => ({
+    data: gd.data.map(t => ({visible: t.visible === undefined ? true : t.visible})),
+    layout: {sliders: gd.layout.sliders, updatemenus: gd.layout.updatemenus || []},
+})"""
+
+
+@pytest.mark.parametrize(
+    ("path", "entry"),
+    [("book/supervised/svm.html", 1), ("book/supervised/lda.html", None)],
+)
+def test_a_static_explorer_shows_what_its_menu_and_slider_choose(
+    browser, site_url, path, entry
+):
+    """Clicked as a reader would (a menu entry, then the slider's far end), the
+    figure shows exactly the traces its stored updates promise."""
+    from scratchlearn.viz.explorer import shown_traces
+
+    page, problems = open_page(browser, f"{site_url}/{path}")
+    try:
+        figure = page.locator("div.plotly-graph-div:has(g.slider-container)").first
+        figure.scroll_into_view_if_needed()
+        figure.locator("g.slider-container").wait_for(state="attached")
+        spec = figure.evaluate(READ_FIGURE)
+        if entry is not None:
+            figure.locator("g.updatemenu-header-group").click()
+            figure.locator("g.updatemenu-dropdown-button").nth(entry).click()
+            spec_slider = spec["layout"]["updatemenus"][0]["buttons"][entry]
+            n_steps = len(spec_slider["args"][1]["sliders"][0]["steps"])
+        else:
+            n_steps = len(spec["layout"]["sliders"][0]["steps"])
+        rail = figure.locator("rect.slider-rail-touch-rect").bounding_box()
+        page.mouse.click(rail["x"] + rail["width"] - 3, rail["y"] + rail["height"] / 2)
+        page.wait_for_timeout(500)
+        now = figure.evaluate("gd => gd.layout.sliders[0].active")
+        visible = figure.evaluate("gd => gd.data.map(t => t.visible !== false)")
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems)
+    assert now == n_steps - 1
+    shown = [index for index, on in enumerate(visible) if on]
+    assert shown == shown_traces(spec, entry, n_steps - 1)
+    assert shown != shown_traces(spec, entry, 0)  # the click changed something

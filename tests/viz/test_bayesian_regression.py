@@ -8,6 +8,7 @@ import pytest
 from scratchlearn import datasets
 from scratchlearn.supervised import BayesianLinearRegression
 from scratchlearn.viz import bayesian_regression as bayes_plots
+from scratchlearn.viz.explorer import shown_traces
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +30,11 @@ def test_the_static_explorer_draws_every_setting(explorer):
     ]
     assert menu.buttons[menu.active].label == "prior precision = 1"
     names = [trace.name for trace in figure.data]
-    for button in menu.buttons:
+    for entry, button in enumerate(menu.buttons):
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(bayes_plots.N_POINTS)
-        for step in steps:  # each setting: one of each picture, in its panel
-            shown = [
-                names[i]
-                for i, v in zip(
-                    step["args"][2], step["args"][0]["visible"], strict=True
-                )
-                if v
-            ]
+        for position in range(len(steps)):  # each: one of each picture
+            shown = [names[i] for i in shown_traces(figure, entry, position)]
             assert sorted(shown) == sorted([*bayes_plots.STYLES, "observed points"])
     # Shared, so stored once: the true line; the prior of each prior precision;
     # the points of each n (the same for every prior).

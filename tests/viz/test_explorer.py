@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.explorer import Control, Explorer, View, shown_traces
 
 
 def draw(shape, size):
@@ -52,47 +52,64 @@ def test_the_static_figure_has_a_step_per_value_and_an_entry_per_combination(exp
 
 def test_each_step_shows_its_own_traces_title_and_layout(explorer):
     figure = explorer.static().figure
-    for button in figure.layout.updatemenus[0].buttons:
+    for entry, button in enumerate(figure.layout.updatemenus[0].buttons):
         shape = button.label.split(" = ")[1]
-        for step, size in zip(
-            button.args[1]["sliders"][0]["steps"], [1, 2, None], strict=True
-        ):
-            visible, layout, indices = step["args"]
-            on = dict(zip(indices, visible["visible"], strict=True))
-            shown = [figure.data[i] for i, flag in on.items() if flag]
-            # A step restyles only its menu entry's traces: 1 shared + 3 sizes.
-            assert len(indices) == 4
+        steps = button.args[1]["sliders"][0]["steps"]
+        for index, (step, size) in enumerate(zip(steps, [1, 2, None], strict=True)):
+            shown = [figure.data[i] for i in shown_traces(figure, entry, index)]
             assert {trace.name for trace in shown} == {"background", shape}
             points = next(trace for trace in shown if trace.name == shape)
             assert set(points.y) == {float(size or 0)}
+            _, layout, indices = step["args"]
+            # A step restyles only what changes within its entry: the 3 sizes, not
+            # the background every step shows, nor the other shape's traces.
+            assert sorted(indices) == sorted(
+                i for i, t in enumerate(figure.data) if t.name == shape
+            )
             assert layout["title.text"] == f"{shape}, {size}"
             assert layout["yaxis2.range"] == [0, (size or 0) + 1]
 
 
-def test_without_a_menu_each_step_sets_every_trace_without_listing_them():
-    figure = (
-        Explorer(
-            [
-                Control("shape", ["circle"], live_values=["circle", "square"]),
-                Control("size", [1, 2]),
-            ],
-            draw,
-            name="one-entry",
-            panels=(1, 2),
-        )
-        .static()
-        .figure
-    )
+def test_steps_reached_in_any_order_show_the_same(explorer):
+    """A step's restyle does not depend on the step before it: going 3 -> 1 shows
+    what opening the entry and going to 1 shows."""
+    figure = explorer.static().figure.to_plotly_json()
+    for entry in range(2):
+        slider = figure["layout"]["updatemenus"][0]["buttons"][entry]["args"][1]
+        first = set(shown_traces(figure, entry, 0))
+        state = set(shown_traces(figure, entry, 2))
+        restyle, _, indices = slider["sliders"][0]["steps"][0]["args"]
+        for index, on in zip(indices, restyle["visible"], strict=True):
+            state.discard(index)
+            if on:
+                state.add(index)
+        assert state == first
+
+
+def test_without_a_menu_the_steps_restyle_what_changes():
+    controls = [
+        Control("shape", ["circle"], live_values=["circle", "square"]),
+        Control("size", [1, 2]),
+    ]
+    figure = Explorer(controls, draw, name="one-entry", panels=(1, 2)).static().figure
     assert not figure.layout.updatemenus  # one entry: no menu
-    for step, size in zip(figure.layout.sliders[0].steps, [1, 2], strict=True):
-        visible, layout = step["args"]  # no third argument: all traces
-        assert len(visible["visible"]) == len(figure.data) == 3
-        shown = [
-            t.name for t, on in zip(figure.data, visible["visible"], strict=True) if on
-        ]
-        assert shown == ["background", "circle"] and layout["title.text"].endswith(
-            str(size)
-        )
+    for index, size in enumerate([1, 2]):
+        shown = [figure.data[i].name for i in shown_traces(figure, step=index)]
+        assert shown == ["background", "circle"]
+        _, layout, indices = figure.layout.sliders[0].steps[index]["args"]
+        assert list(indices) == [1, 2]  # the two circles; the background stays
+        assert layout["title.text"].endswith(str(size))
+
+    def points_only(shape, size):
+        return draw(shape, size).traces[1:]
+
+    def only(shape, size):
+        return View(points_only(shape, size), title=f"{shape}, {size}")
+
+    figure = Explorer(controls, only, name="no-list", panels=(1, 2)).static().figure
+    for index in range(2):  # every trace changes: no list of which
+        restyle, _ = figure.layout.sliders[0].steps[index]["args"]
+        assert restyle["visible"] == [index == 0, index == 1]
 
 
 def test_identical_traces_are_stored_once(explorer):

@@ -12,6 +12,7 @@ from scratchlearn.supervised import (
     fisher_direction,
 )
 from scratchlearn.viz import lda as lda_plots
+from scratchlearn.viz.explorer import shown_traces
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +36,9 @@ def explorer(stretched):
     return lda_plots.explorer(*stretched, n_bins=20)
 
 
-def shown(figure, step):
-    """The traces a slider step of the static figure shows."""
-    visible = step["args"][0]["visible"]
-    return [trace for trace, on in zip(figure.data, visible, strict=True) if on]
+def shown(figure, position):
+    """The traces a slider step (its position) of the static figure shows."""
+    return [figure.data[i] for i in shown_traces(figure, step=position)]
 
 
 def test_the_static_explorer_turns_the_direction(explorer, stretched):
@@ -56,17 +56,18 @@ def test_the_static_explorer_turns_the_direction(explorer, stretched):
     # adds only its own line, stem and histograms.
     assert len(figure.data) == 5 + 3 * len(labels)
     centre = X.mean(axis=0)
-    for step in (slider.steps[3], slider.steps[labels.index(f"{fisher_angle:.1f}")]):
+    for position in (3, labels.index(f"{fisher_angle:.1f}")):
+        step = slider.steps[position]
         angle = fisher_angle if "." in step.label else float(step.label)
         w = lda_plots.unit(angle)
-        (bars,) = [trace for trace in shown(figure, step) if trace.type == "bar"]
+        (bars,) = [trace for trace in shown(figure, position) if trace.type == "bar"]
         bins = lda_plots.histogram_bins(X, 20)
         expected = [
             np.histogram((X[y == c] - centre) @ w, bins=bins)[0] for c in (0, 1)
         ]
         np.testing.assert_array_equal(bars.y, np.concatenate(expected))
         J = fisher_criterion(X, y, w)
-        on_J = [trace for trace in shown(figure, step) if trace.xaxis == "x3"]
+        on_J = [trace for trace in shown(figure, position) if trace.xaxis == "x3"]
         (stem,) = [trace for trace in on_J if trace.name == "direction w"]
         assert stem.y[1] == pytest.approx(J)
         best = fisher_criterion(X, y, fisher_direction(X, y))

@@ -12,6 +12,7 @@ from scratchlearn.supervised.linear_regression import (
     DivergenceError,
 )
 from scratchlearn.viz import linear_regression as regression_plots
+from scratchlearn.viz.explorer import shown_traces
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,8 @@ def explorer(halves):
     return regression_plots.explorer(*halves, max_iter=200)
 
 
-def shown(figure, visible):
-    return [trace for trace, on in zip(figure.data, visible, strict=True) if on]
+def shown(figure, entry, step):
+    return [figure.data[i] for i in shown_traces(figure, entry, step)]
 
 
 def test_the_static_explorer_draws_every_setting(explorer):
@@ -51,20 +52,16 @@ def test_the_static_explorer_draws_every_setting(explorer):
         "training MSE per epoch",
     }
     n_diverged = 0
-    for button in menu.buttons:
+    for entry, button in enumerate(menu.buttons):
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(degrees)
-        for step in steps:
-            visible = dict.fromkeys(range(len(figure.data)), False)
-            visible.update(
-                zip(step["args"][2], step["args"][0]["visible"], strict=True)
-            )
-            names = [trace.name for trace in shown(figure, visible.values())]
+        for position, step in enumerate(steps):
+            traces = shown(figure, entry, position)
+            names = [trace.name for trace in traces]
             assert always <= set(names)
             assert f"degree {step['label']}" in names
             if "diverged" in step["args"][1]["title.text"]:
                 n_diverged += 1
-                traces = shown(figure, visible.values())
                 words = [trace.text[0] for trace in traces if trace.mode == "text"]
                 assert "diverged" in words and "gradient descent diverged" in words
     # Some settings diverge (0.9 at high degrees), not all.

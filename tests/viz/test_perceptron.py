@@ -10,6 +10,7 @@ from matplotlib.path import Path
 from scratchlearn.supervised import Perceptron
 from scratchlearn.supervised.perceptron import geometric_margin
 from scratchlearn.viz import perceptron as perceptron_plots
+from scratchlearn.viz.explorer import shown_traces
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +36,14 @@ def test_the_static_explorer_draws_every_setting(explorer):
     labels = [f"margin = {margin:g}" for margin in perceptron_plots.MARGINS]
     assert [button.label for button in menu.buttons] == labels
     assert menu.buttons[menu.active].label == "margin = 0.1"
-    for margin, button in zip(perceptron_plots.MARGINS, menu.buttons, strict=True):
+    for entry, (margin, button) in enumerate(
+        zip(perceptron_plots.MARGINS, menu.buttons, strict=True)
+    ):
         _, _, history = replay_of(margin, max_iter=100)
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(updates)
-        for update, step in zip(updates, steps, strict=True):
-            indices, visible = step["args"][2], step["args"][0]["visible"]
-            on = [i for i, v in zip(indices, visible, strict=True) if v]
-            traces = [figure.data[i] for i in on]
+        for position, (update, step) in enumerate(zip(updates, steps, strict=True)):
+            traces = [figure.data[i] for i in shown_traces(figure, entry, position)]
             assert len(traces) == 7  # region, 2 classes, true line, ring, 2 curves
             # The red point on the error curve is at the update shown (the last
             # one for a step beyond the end of training).

@@ -9,6 +9,7 @@ from scratchlearn import datasets
 from scratchlearn.preprocessing import StandardScaler
 from scratchlearn.supervised import ElasticNet
 from scratchlearn.viz import regularized as regularized_plots
+from scratchlearn.viz.explorer import shown_traces
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +37,13 @@ def test_the_static_explorer_draws_every_setting(explorer, diabetes):
     assert [button.label for button in menu.buttons] == [
         f"l1_ratio = {ratio:g}" for ratio in regularized_plots.L1_RATIOS
     ]
-    for button in menu.buttons:
+    for entry, button in enumerate(menu.buttons):
         steps = button.args[1]["sliders"][0]["steps"]
         assert [step["args"][1]["shapes[0].x0"] for step in steps] == list(alphas)
-        assert all(sum(step["args"][0]["visible"]) == 13 for step in steps)
+        assert all(
+            len(shown_traces(figure, entry, position)) == 13
+            for position in range(len(steps))
+        )
     # Per l1_ratio, its 10 + 2 path traces are stored once; then a trace of dots
     # per setting, except that settings with the same dots share one (all zeros
     # at alpha = 100, say, for the lasso and for l1_ratio = 0.5).

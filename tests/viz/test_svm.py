@@ -12,6 +12,7 @@ from scratchlearn import datasets
 from scratchlearn.supervised import SVC
 from scratchlearn.viz import svm as svm_plots
 from scratchlearn.viz.common import PLOTLY_MIME
+from scratchlearn.viz.explorer import shown_traces
 from scratchlearn.viz.figures import predicted_regions
 
 
@@ -38,14 +39,11 @@ def test_the_static_explorer_draws_every_setting(explorer):
     ]
     assert menu.buttons[menu.active].label == "gamma = 1"
     kinds = [trace.name or trace.type for trace in figure.data]
-    for button in menu.buttons:
+    for entry, button in enumerate(menu.buttons):
         steps = button.args[1]["sliders"][0]["steps"]
         assert len(steps) == len(svm_plots.CS)
-        for step in steps:  # each setting: its decision function, points, SVs
-            visible, _, indices = step["args"]  # only the entry's traces restyled
-            shown = [
-                kinds[i] for i, v in zip(indices, visible["visible"], strict=True) if v
-            ]
+        for position in range(len(steps)):  # each: decision function, points, SVs
+            shown = [kinds[i] for i in shown_traces(figure, entry, position)]
             assert sorted(shown) == ["class 0", "class 1", "contour", "support vectors"]
     # Settings that give the same model (a hard margin at C = 100 and 1000, say)
     # share their traces.

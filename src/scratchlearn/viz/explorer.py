@@ -228,7 +228,7 @@ class Explorer:
                 "xanchor": "left",
                 "xref": "paper",
                 "yref": "container",
-                "y": 1 - (menu + 8) / height,
+                "y": 1 - (menu + 18) / height,  # clear of the menu, two lines fit
                 "yanchor": "top",
             },
         )
@@ -381,14 +381,19 @@ class Explorer:
         return figure, shown, views
 
     def _slider(self, combo, shown, views, n_traces):
-        """The slider of one menu entry. Its steps restyle only the traces that
-        entry ever shows (the menu has hidden the others): a list per step as long
-        as the entry's traces, not the whole figure's (and no list of which traces
-        when they are all of them)."""
+        """The slider of one menu entry. Its steps restyle only the traces whose
+        visibility changes from step to step within that entry: the menu entry (or
+        the figure's first state) has already shown the traces that every step
+        shows and hidden the others. No list of which traces when they are all."""
         control = self.controls[-1]
         steps = control.values
-        mine = sorted(set().union(*(shown[combo, step] for step in steps)))
-        which = [] if len(mine) == n_traces else [mine]
+        each = [shown[combo, step] for step in steps]
+        varying = sorted(set().union(*each) - set.intersection(*each))
+        which = [] if len(varying) == n_traces else [varying]
+
+        def restyle(on):
+            return {"visible": [i in on for i in varying]} if varying else {}
+
         return {
             "active": steps.index(control.first),
             "currentvalue": {"prefix": f"{control.text} = "},
@@ -397,13 +402,9 @@ class Explorer:
                 {
                     "label": show(step),
                     "method": "update",
-                    "args": [
-                        {"visible": [i in shown[combo, step] for i in mine]},
-                        _relayout(views[combo, step]),
-                        *which,
-                    ],
+                    "args": [restyle(on), _relayout(views[combo, step]), *which],
                 }
-                for step in steps
+                for step, on in zip(steps, each, strict=True)
             ],
         }
 
@@ -419,6 +420,28 @@ class Explorer:
         if varied:
             parts.append("a menu sets " + " and ".join(varied))
         return "; ".join(parts) + "."
+
+
+def shown_traces(figure, entry=None, step=None):
+    """The indices of the traces a static explorer's figure shows once the reader
+    picks menu entry ``entry`` (its position; ``None``: as the figure opens) and
+    then slider step ``step`` (its position; ``None``: the entry's first), as
+    plotly.js would apply the updates. ``figure``: a plotly figure or its JSON."""
+    spec = figure if isinstance(figure, dict) else figure.to_plotly_json()
+    state = [trace.get("visible", True) is True for trace in spec["data"]]
+    layout = spec["layout"]
+    slider = layout["sliders"][0]
+    if entry is not None:
+        restyle, relayout = layout["updatemenus"][0]["buttons"][entry]["args"][:2]
+        state = list(restyle["visible"])
+        slider = relayout["sliders"][0]
+    if step is not None:
+        restyle, _, *which = slider["steps"][step]["args"]
+        if restyle:
+            indices = which[0] if which else range(len(state))
+            for index, on in zip(indices, restyle["visible"], strict=True):
+                state[index] = on
+    return [index for index, on in enumerate(state) if on]
 
 
 def _relayout(view):

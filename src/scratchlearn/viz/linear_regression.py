@@ -11,7 +11,7 @@ from scratchlearn.datasets import Dataset
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import DivergenceError
-from scratchlearn.viz.explorer import MENU_SPACE, Control, Explorer, View
+from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, POINT_SIZE, curve
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
@@ -151,8 +151,6 @@ SUBPLOT_TITLES = (
 )
 HEIGHT = 850
 LAYOUT = {
-    # Two lines of title: the builder's place for it would touch the menu.
-    "title.y": 1 - (MENU_SPACE + 24) / HEIGHT,
     "legend": {
         "orientation": "h",
         "x": 1,

@@ -44,8 +44,6 @@ CONTROLS = (
     ),
 )
 LAYOUT = {
-    # The builder's title is placed for one line: two start lower, clear of the menu.
-    "title.pad.t": 10,
     "yaxis.autorange": False,  # an image would turn the y axis upside down
     "yaxis.scaleanchor": False,  # and square its pixels
     "xaxis2.title.text": "iteration",

@@ -10,7 +10,7 @@ import numpy as np
 
 from scratchlearn.supervised.perceptron import mistake_bound, train_perceptron
 from scratchlearn.utils.validation import check_random_state
-from scratchlearn.viz.explorer import MENU_SPACE, Control, Explorer, View
+from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, class_points, curve
 
 BOUNDARY_COLOUR = COLOURS[2]
@@ -182,8 +182,6 @@ LIVE_UPDATES = range(101)  # beyond the last update, the end of training
 ERRORS = 2  # the right-hand panel
 HEIGHT = 640
 LAYOUT = {
-    # Two lines of title: the builder's place for it would touch the menu.
-    "title.y": 1 - (MENU_SPACE + 24) / HEIGHT,
     "showlegend": False,
     # Equal scales, so that w is drawn perpendicular to the line; the panel shrinks
     # to a square ("domain") rather than showing more than LIMITS.
