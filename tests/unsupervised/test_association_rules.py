@@ -263,17 +263,18 @@ def test_baskets_with_names_as_mlxtend():
         assert (("cheese", "pasta"), ("sauce",)) in sides
 
 
-def test_min_support_is_compared_as_a_support_as_mlxtend_apriori_does():
+def test_min_support_is_compared_as_a_support_as_mlxtend_does():
     # 0.3 * 10 is 3.0000000000000004 in floating point: an itemset in 3 of 10
     # transactions has support 0.3 and is frequent at min_support=0.3.
     assert min_count(0.3, 10) == 3 and min_count(0.31, 10) == 4
     transactions = [["a", "b"]] * 3 + [["c"]] * 7
     frame = pd.DataFrame(one_hot(transactions)[0], columns=["a", "b", "c"])
-    theirs, _ = mlxtend_itemsets(frame, 0.3, apriori)
     for cls in MINERS:
         model = cls(0.3).fit(transactions)
         assert model.frequent_itemsets_[("a", "b")] == 0.3
-        assert {frozenset(s) for s in model.frequent_itemsets_} == set(theirs)
+        for algorithm in (apriori, fpgrowth):
+            theirs, _ = mlxtend_itemsets(frame, 0.3, algorithm)
+            assert {frozenset(s) for s in model.frequent_itemsets_} == set(theirs)
 
 
 # --- the pieces -----------------------------------------------------------------------

@@ -152,6 +152,8 @@ def test_the_still_pictures_draw_every_itemset_and_node():
     plots.plot_lattice(transactions, 0.25, left)
     plots.plot_fp_tree(transactions, 0.25, right)
     assert len(left.texts) == 15
+    counted = [t.get_text() for t in left.texts if "\n" in t.get_text()]
+    assert len(counted) == 15 - 3  # three itemsets never counted
     assert len(right.texts) == 9 + 1  # the nodes and the root
     assert "2: 6" in [t.get_text() for t in right.texts]
     plt.close(fig)

@@ -134,9 +134,9 @@ def min_count(min_support, n_transactions):
     """The least number of transactions ``c`` with ``c / n_transactions >=
     min_support``: an itemset is frequent when its count reaches it.
 
-    The comparison is made as written, on the support ``c / n``, as
-    ``mlxtend.frequent_patterns.apriori`` makes it: ``ceil(min_support * n)``
-    alone can be one too many, since ``0.3 * 10`` is ``3.0000000000000004``.
+    The comparison is made as written, on the support ``c / n``, as mlxtend's
+    ``apriori`` and ``fpgrowth`` make it: ``ceil(min_support * n)`` alone would
+    be one too many, since ``0.3 * 10`` is ``3.0000000000000004``.
     """
     count = max(1, math.ceil(min_support * n_transactions))
     while count > 1 and (count - 1) / n_transactions >= min_support:
@@ -314,9 +314,9 @@ def fp_growth_itemsets(present, min_count, max_len=None):
     each item ``i`` from the least frequent up, the *conditional pattern base* of
     ``i`` is the set of paths through ``i``, cut above ``i``, with their counts:
     the transactions that hold ``i``, restricted to the items before it. Counting
-    items there gives the supports of ``{item, i}``; the frequent ones grow the
-    same way inside it (:func:`_grow`). Each itemset is found exactly once, as its
-    items in the tree's order, from the last one up.
+    each item ``j`` there gives the count of ``{j, i}``; the frequent ones grow the
+    same way inside it (:func:`grow_itemsets`). Each itemset is found exactly
+    once, as its items in the tree's order, from the last one up.
     """
     item_counts = np.count_nonzero(present, axis=0)  # (n_items,)
     frequent = np.flatnonzero(item_counts >= min_count)
@@ -326,11 +326,13 @@ def fp_growth_itemsets(present, min_count, max_len=None):
         paths, weights = merge_identical(
             present[:, order], np.ones(len(present), dtype=np.int64)
         )
-        _grow(paths, weights, order, item_counts[order], (), found, min_count, max_len)
+        grow_itemsets(
+            paths, weights, order, item_counts[order], (), found, min_count, max_len
+        )
     return found
 
 
-def _grow(paths, weights, items, supports, suffix, found, min_count, max_len):
+def grow_itemsets(paths, weights, items, supports, suffix, found, min_count, max_len):
     """Record ``{item} + suffix`` for each item of a conditional database, and
     grow each further inside its own conditional database.
 
@@ -351,7 +353,7 @@ def _grow(paths, weights, items, supports, suffix, found, min_count, max_len):
         if not keep.any():
             continue
         base, base_weights = merge_identical(base[:, keep], base_weights)
-        _grow(
+        grow_itemsets(
             base,
             base_weights,
             items[:position][keep],

@@ -42,7 +42,31 @@ def rule_text(rule):
     return f"{itemset_text(rule.antecedent)} → {itemset_text(rule.consequent)}"
 
 
-# --- Apriori's lattice and the FP-tree (still pictures) ---------------------------
+# --- the baskets, Apriori's lattice and the FP-tree (still pictures) --------------
+
+
+def plot_baskets(transactions, axes):
+    """The baskets as a table (a filled square where a basket holds an item) and,
+    beside it, how many baskets hold each pair of items. Returns that count table,
+    (n_items, n_items), with each item's own count on the diagonal."""
+    present, items = one_hot(transactions)  # (n_transactions, n_items)
+    together = present.T.astype(int) @ present.astype(int)  # (n_items, n_items)
+    ax_baskets, ax_pairs = axes
+    ax_baskets.imshow(present, cmap="Greens", vmin=0, vmax=1.3)
+    ax_baskets.set_yticks(
+        range(len(present)), [f"basket {i + 1}" for i in range(len(present))]
+    )
+    ax_baskets.set_title("which basket holds which item")
+    ax_pairs.imshow(together, cmap="Blues", vmin=0, vmax=1.3 * together.max())
+    for (row, column), count in np.ndenumerate(together):
+        ax_pairs.text(column, row, str(count), ha="center", va="center")
+    ax_pairs.set_yticks(range(len(items)), items)
+    ax_pairs.set_ylabel("item")
+    ax_pairs.set_title("baskets holding both items")
+    for ax in axes:
+        ax.set_xticks(range(len(items)), items)
+        ax.set_xlabel("item")
+    return together
 
 
 def lattice_status(transactions, min_support):
@@ -79,11 +103,17 @@ LATTICE_STYLE = {
     "infrequent": {"facecolor": "white", "edgecolor": COLOURS[1], "color": "black"},
     "skipped": {"facecolor": "#eeeeee", "edgecolor": "#bbbbbb", "color": "#999999"},
 }
+LATTICE_LEGEND = {
+    "frequent": "frequent",
+    "infrequent": "counted, not frequent",
+    "skipped": "never counted",
+}
 
 
 def plot_lattice(transactions, min_support, ax):
-    """Every itemset in rows by size, with its count; lines join each itemset to
-    its subsets one item smaller. Colours say what Apriori did (``LATTICE_STYLE``)."""
+    """Every itemset in rows by size, with its count if Apriori counted it; lines
+    join each itemset to its subsets one item smaller. Colours say what Apriori did
+    (``LATTICE_STYLE``)."""
     status = lattice_status(transactions, min_support)
     by_size = {}
     for itemset in status:
@@ -100,10 +130,11 @@ def plot_lattice(transactions, min_support, ax):
     for itemset, (x, y) in position.items():
         count, kind = status[itemset]
         style = LATTICE_STYLE[kind]
+        shown = "" if kind == "skipped" else f"\n{count}"  # Apriori never knew it
         ax.text(
             x,
             y,
-            f"{itemset_text(itemset)}\n{count}",
+            itemset_text(itemset) + shown,
             ha="center",
             va="center",
             fontsize=8,
@@ -120,7 +151,7 @@ def plot_lattice(transactions, min_support, ax):
             [],
             marker="s",
             s=80,
-            label=kind,
+            label=LATTICE_LEGEND[kind],
             color=style["facecolor"],
             edgecolors=style["edgecolor"],
         )
@@ -182,7 +213,7 @@ def plot_fp_tree(transactions, min_support, ax):
 
 # --- the explorer ------------------------------------------------------------------
 
-MIN_SUPPORTS = (0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2)
+MIN_SUPPORTS = (0.03, 0.05, 0.08, 0.1, 0.15, 0.2)
 MIN_CONFIDENCES = (0.3, 0.5, 0.7)
 LIVE_SUPPORTS = tuple(round(s, 2) for s in np.arange(0.01, 0.301, 0.01))
 LIVE_CONFIDENCES = tuple(round(c, 2) for c in np.arange(0.1, 0.951, 0.05))
