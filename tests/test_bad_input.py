@@ -255,6 +255,22 @@ INVALID_PARAMS = {
         {"fit_intercept": "yes"},
         {"random_state": "seed"},
     ],
+    # Chapter 22: association rules.
+    "Apriori": [
+        {"min_support": 0.0},  # every itemset, even those in no transaction
+        {"min_support": 1.5},
+        {"min_support": 2},  # a count, not a share of the transactions
+        {"min_confidence": -0.1},
+        {"min_confidence": 1.2},
+        {"max_len": 0},
+        {"max_len": 2.5},
+    ],
+    "FPGrowth": [
+        {"min_support": -0.1},
+        {"min_support": "0.5"},
+        {"min_confidence": "high"},
+        {"max_len": -1},
+    ],
 }
 
 
