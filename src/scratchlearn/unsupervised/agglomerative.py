@@ -99,13 +99,65 @@ def lance_williams(linkage, d_xi, d_yi, d_xy, n_x, n_y, n_i):
     )
 
 
-def nearest_neighbour_chain(distances, linkage):
+def merge(D, size, x, y, linkage):
+    """Merge clusters ``x < y`` into slot ``y``, in place: row and column ``y`` of
+    the cluster distances ``D`` get the merged cluster's distances (Lance-Williams),
+    row and column ``x`` go to infinity, and ``size`` follows.
+
+    Returns
+    -------
+    row : list
+        ``[x, y, distance, size of the merged cluster]``: one row of the merges.
+    """
+    d_xy, n_x, n_y = D[x, y], size[x], size[y]
+    updated = lance_williams(linkage, D[x], D[y], d_xy, n_x, n_y, size)  # (n,)
+    # Slots merged away earlier stay at infinity: every formula maps (inf, inf) to
+    # inf. The merged cluster is not its own neighbour.
+    updated[y] = np.inf
+    D[y, :] = updated
+    D[:, y] = updated
+    D[x, :] = np.inf
+    D[:, x] = np.inf
+    size[x], size[y] = 0, n_x + n_y
+    return [x, y, d_xy, n_x + n_y]
+
+
+def start_distances(X):
+    """The distances between the points with an infinite diagonal (a cluster is
+    not its own neighbour), and the size of each one-point cluster."""
+    D = euclidean_distance_matrix(X)  # (n, n)
+    np.fill_diagonal(D, np.inf)
+    return D, np.ones(len(X))
+
+
+def naive_linkage(X, method="ward"):
+    """Agglomerative clustering by its definition: O(n^3) time.
+
+    Each of the ``n - 1`` steps scans the whole matrix of cluster distances for
+    its smallest entry (O(n^2) work), merges those two clusters and updates the
+    distances (:func:`merge`). For comparison with :func:`linkage`, which finds the
+    same merges in O(n^2) time; among equal distances this one takes the first in
+    row-major order, not SciPy's choice.
+
+    Returns
+    -------
+    Z : ndarray of shape (n_samples - 1, 4)
+        The linkage matrix (see :func:`linkage_matrix`).
+    """
+    D, size = start_distances(check_array(X))
+    merges = []
+    for _ in range(len(D) - 1):
+        x, y = np.unravel_index(np.argmin(D), D.shape)  # the closest pair
+        merges.append(merge(D, size, min(x, y), max(x, y), method))
+    return linkage_matrix(np.array(merges))
+
+
+def nearest_neighbour_chain(X, linkage):
     """The merges of agglomerative clustering, in the order the chain finds them.
 
     Parameters
     ----------
-    distances : ndarray of shape (n_samples, n_samples)
-        Distances between the points (symmetric, zero diagonal).
+    X : ndarray of shape (n_samples, n_features)
     linkage : {"ward", "complete", "average", "single"}
 
     Returns
@@ -120,13 +172,10 @@ def nearest_neighbour_chain(distances, linkage):
     -----
     O(n^2) time and memory: see the module docstring.
     """
-    n_samples = len(distances)
-    D = distances.astype(np.float64, copy=True)  # (n, n), updated in place
-    np.fill_diagonal(D, np.inf)  # a cluster is not its own neighbour
-    size = np.ones(n_samples)  # 0 once a slot's cluster has been merged away
-    merges = np.empty((n_samples - 1, 4))
+    D, size = start_distances(X)  # (n, n), updated in place; (n,)
+    merges = []
     chain = []
-    for step in range(n_samples - 1):
+    while len(merges) < len(D) - 1:
         if not chain:
             chain.append(int(np.argmax(size > 0)))  # the first slot still in use
         while True:  # follow nearest neighbours until two are mutual
@@ -137,20 +186,8 @@ def nearest_neighbour_chain(distances, linkage):
                 break
             chain.append(y)
         del chain[-2:]
-        x, y = min(x, y), max(x, y)
-        d_xy, n_x, n_y = D[x, y], size[x], size[y]
-        merges[step] = x, y, d_xy, n_x + n_y
-
-        # The merged cluster lives in slot y; slot x is emptied. Slots merged
-        # away earlier stay at infinity: every formula maps (inf, inf) to inf.
-        updated = lance_williams(linkage, D[x], D[y], d_xy, n_x, n_y, size)  # (n,)
-        size[x], size[y] = 0, n_x + n_y
-        updated[y] = np.inf
-        D[y, :] = updated
-        D[:, y] = updated
-        D[x, :] = np.inf
-        D[:, x] = np.inf
-    return merges
+        merges.append(merge(D, size, min(x, y), max(x, y), linkage))
+    return np.array(merges)
 
 
 def minimum_spanning_tree(X):
@@ -255,7 +292,7 @@ def linkage(X, method="ward"):
     if method == "single":  # the same merges as the chain, in less memory
         merges = minimum_spanning_tree(X)
     else:
-        merges = nearest_neighbour_chain(euclidean_distance_matrix(X), method)
+        merges = nearest_neighbour_chain(X, method)
     return linkage_matrix(merges)
 
 
