@@ -191,6 +191,22 @@ def test_ties_are_broken_as_scipy_breaks_them():
         np.testing.assert_allclose(Z[:, 2], theirs[:, 2], rtol=RTOL)
 
 
+def test_only_single_linkage_finds_the_chapters_moons_and_blob():
+    moons = datasets.moons(90, noise=0.06, random_state=0)
+    blob = datasets.blobs(25, centers=[[2.2, 1.4]], cluster_std=0.15, random_state=1)
+    X = np.vstack([moons.X, blob.X])
+    truth = np.concatenate([moons.y, np.full(25, 2)])
+    for method in LINKAGES:
+        Z = linkage(X, method)
+        assert same_partition(cut_tree(Z, 3), truth) == (method == "single")
+    Z = linkage(X, "single")
+    for share in (0.45, 0.6):  # of the tree's height, as the explorer cuts it
+        model = AgglomerativeClustering(
+            None, distance_threshold=share * Z[-1, 2], linkage="single"
+        )
+        assert same_partition(model.fit(X).labels_, truth)
+
+
 # --- the pieces ---------------------------------------------------------------------
 
 

@@ -168,14 +168,28 @@ def test_manhattan_like_scikit_learn(eps):
 
 
 def test_the_chapters_settings_find_the_moons_and_the_noise():
-    X = moons_with_noise()
-    labels = same_as_scikit_learn(X, eps=0.18, min_samples=10).labels_
-    moons = datasets.moons(400, noise=0.08, random_state=0).y
+    moons = datasets.moons(240, noise=0.07, random_state=0)
+    X = add_uniform_noise(moons.X, 24, random_state=1)
+    labels = same_as_scikit_learn(X, eps=0.2, min_samples=6).labels_
     # Each moon is one cluster, all of it; background points that fall on a moon
     # are indistinguishable from it, the others are noise.
-    assert set(labels[:400][moons == 0]) == {0}
-    assert set(labels[:400][moons == 1]) == {1}
-    assert np.count_nonzero(labels[400:] == -1) >= 20
+    assert set(labels[:240][moons.y == 0]) == {0}
+    assert set(labels[:240][moons.y == 1]) == {1}
+    assert np.count_nonzero(labels[240:] == -1) == np.count_nonzero(labels == -1) == 12
+
+
+def test_with_one_sample_dbscan_is_single_linkage_cut_at_eps():
+    """min_samples=1: every point is core, and the clusters are the components of
+    the "within eps" graph, which single linkage cut at eps also gives."""
+    from scipy.cluster import hierarchy
+
+    X = moons_with_noise()
+    Z = hierarchy.linkage(X, "single")
+    for eps in (0.05, 0.1, 0.2):
+        labels = DBSCAN(eps, min_samples=1).fit(X).labels_
+        theirs = hierarchy.fcluster(Z, eps, criterion="distance")
+        pairs = set(zip(labels.tolist(), theirs.tolist(), strict=True))
+        assert len(pairs) == len(set(labels)) == len(set(theirs))
 
 
 def test_digits_with_integer_distances_like_scikit_learn():

@@ -42,7 +42,7 @@ def test_one_slider_step_per_eps_and_one_menu_entry_per_min_samples(explorer):
     figure = explorer.static().figure
     (slider,) = figure.layout.sliders
     assert [s.label for s in slider.steps] == [f"{e:g}" for e in dbscan_plots.EPS]
-    assert slider.steps[slider.active].label == "0.16"
+    assert slider.steps[slider.active].label == "0.2"
     (menu,) = figure.layout.updatemenus
     assert [b.label for b in menu.buttons] == [
         f"min_samples = {m}" for m in dbscan_plots.MIN_SAMPLES

@@ -90,17 +90,20 @@ def cluster_tops(Z, n_clusters):
     return np.sort(children[children < n_samples + kept])
 
 
-def plot_dendrogram(Z, ax, *, cut=None, title=None):
+def plot_dendrogram(Z, ax, *, cut=None, leaf_labels=False, title=None):
     """Draw the dendrogram of ``Z`` with matplotlib, and the cut at height ``cut``
-    with each branch it crosses marked in its cluster's colour."""
+    with each branch it crosses marked in its cluster's colour; ``leaf_labels``
+    writes each point's number under its leaf."""
+    leaves, x, _ = dendrogram_layout(Z)
     xs, ys = dendrogram_lines(Z)
     ax.plot(xs, ys, color=TREE_COLOUR, linewidth=0.8)
     if cut is not None:
         tops, colours = crossings(Z, cut)
-        _, x, _ = dendrogram_layout(Z)
         ax.axhline(cut, color="black", linestyle="--", linewidth=1)
         ax.scatter(x[tops], np.full(len(tops), cut), c=colours, s=40, zorder=3)
-    ax.set(xticks=[], xlim=(0, 10 * (len(Z) + 1)), ylabel="merge distance")
+    ticks = x[leaves] if leaf_labels else []
+    ax.set_xticks(ticks, [str(leaf) for leaf in leaves] if leaf_labels else [])
+    ax.set(xlim=(0, 10 * (len(Z) + 1)), ylabel="merge distance")
     if title:
         ax.set_title(title)
     return ax
@@ -135,8 +138,6 @@ def explorer(X, *, feature_names=("x1", "x2")):
     the dendrogram and the cut beside them."""
     import plotly.graph_objects as go
 
-    n_colours = len(COLOURS)
-
     @functools.cache  # each linkage's tree is built once
     def tree(method):
         Z = linkage(X, method)
@@ -148,9 +149,8 @@ def explorer(X, *, feature_names=("x1", "x2")):
         n_clusters = n_clusters_below(Z, height)
         labels = cut_tree(Z, n_clusters)
         tops, colours = crossings(Z, height)
-        colour = (labels % n_colours).astype(np.int8)  # (n_samples,)
-        marker = {"color": colour, "cmin": -0.5, "cmax": n_colours - 0.5}
-        marker.update(size=7, colorscale=class_colourscale(n_colours))
+        colour = (labels % len(COLOURS)).astype(np.int8)  # (n_samples,)
+        marker = {"color": colour, "coloraxis": "coloraxis", "size": 7}
         points = go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker)
         lines = go.Scatter(x=xs, y=ys, mode="lines", line_color=TREE_COLOUR)
         cut_line = go.Scatter(
@@ -186,6 +186,12 @@ def explorer(X, *, feature_names=("x1", "x2")):
             "yaxis": {"title.text": feature_names[1], "scaleanchor": "x"},
             "xaxis2": {"showticklabels": False, "range": [0, 10 * len(X)]},
             "yaxis2.title.text": "merge distance",
+            "coloraxis": {
+                "colorscale": class_colourscale(len(COLOURS)),
+                "cmin": -0.5,
+                "cmax": len(COLOURS) - 0.5,
+                "showscale": False,
+            },
         },
         description=DESCRIPTION,
     )

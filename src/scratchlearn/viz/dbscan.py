@@ -21,6 +21,13 @@ LIVE_EPS = tuple(round(e, 2) for e in np.arange(0.03, 0.401, 0.01))
 LIVE_MIN_SAMPLES = tuple(range(1, 31))
 NOISE_COLOUR = "#7f7f7f"
 KINDS = ("core", "border", "noise")
+# Cluster k in COLOURS[k % 6], for every trace that names its colour axis.
+CLUSTER_COLOURS = {
+    "colorscale": class_colourscale(len(COLOURS)),
+    "cmin": -0.5,
+    "cmax": len(COLOURS) - 0.5,
+    "showscale": False,
+}
 DESCRIPTION = (
     "DBSCAN's clusters on two moons with background noise: core points filled, "
     "border points as rings in their cluster's colour, noise as grey crosses"
@@ -62,14 +69,12 @@ def plot_clusters(model, X, ax, *, title=None, names=("x1", "x2")):
 def kind_traces(model, X):
     """The plotly traces of a fitted DBSCAN: one per kind of point, coloured by
     cluster through a numeric colour (a cluster's number, cycling through the
-    book's colours), so that a setting stores three traces however many clusters
-    it has."""
+    book's colours, on the figure's shared colour axis :data:`CLUSTER_COLOURS`),
+    so that a setting stores three traces however many clusters it has."""
     import plotly.graph_objects as go
 
     kinds, labels = point_kinds(model), model.labels_
-    n_colours = len(COLOURS)
-    shared = {"cmin": -0.5, "cmax": n_colours - 0.5}
-    shared["colorscale"] = class_colourscale(n_colours)
+    shared = {"coloraxis": "coloraxis"}  # the explorer's layout holds the scale
     markers = {
         "core": {"size": 8, "line": {"width": 0.5, "color": "black"}, **shared},
         "border": {"size": 8, "symbol": "circle-open", "line": {"width": 2}, **shared},
@@ -80,7 +85,7 @@ def kind_traces(model, X):
         members = kinds == kind
         marker = dict(markers[kind])
         if kind != "noise":
-            marker["color"] = (labels[members] % n_colours).astype(np.int8)
+            marker["color"] = (labels[members] % len(COLOURS)).astype(np.int8)
         traces.append(
             go.Scatter(
                 x=X[members, 0],
@@ -129,7 +134,7 @@ def explorer(X, *, feature_names=("x1", "x2")):
     return Explorer(
         [
             Control("min_samples", MIN_SAMPLES, live_values=LIVE_MIN_SAMPLES, start=6),
-            Control("eps", EPS, live_values=LIVE_EPS, start=0.16),
+            Control("eps", EPS, live_values=LIVE_EPS, start=0.2),
         ],
         draw,
         name="dbscan-explorer",
@@ -141,6 +146,7 @@ def explorer(X, *, feature_names=("x1", "x2")):
                 "scaleanchor": "x",
             },
             "legend": {"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom"},
+            "coloraxis": CLUSTER_COLOURS,
         },
         description=DESCRIPTION,
     )
