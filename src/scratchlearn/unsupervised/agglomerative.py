@@ -42,6 +42,8 @@ from scratchlearn.utils.validation import (
 )
 
 LINKAGES = ("ward", "complete", "average", "single")
+# Running sums of distances kept to about 2**16 values (512 KB): the cache's size.
+_CACHE_VALUES = 2**16
 
 
 def euclidean_distance_matrix(X):
@@ -49,14 +51,27 @@ def euclidean_distance_matrix(X):
 
     Summed one feature at a time, in order, so that every entry is rounded exactly
     as SciPy's ``pdist`` rounds it, on any processor (no matrix product, whose
-    rounding depends on the BLAS library).
+    rounding depends on the BLAS library). A block of rows at a time, against the
+    rows from the block on (the matrix is symmetric: the rest is a copy), so that
+    the running sums stay in the processor's cache.
     """
-    squared = np.zeros((len(X), len(X)))
-    for column in X.T:
-        difference = np.subtract.outer(column, column)  # (n, n)
-        difference *= difference
-        squared += difference
-    return np.sqrt(squared, out=squared)
+    n_samples = len(X)
+    columns = np.ascontiguousarray(X.T)  # (n_features, n): each feature contiguous
+    D = np.empty((n_samples, n_samples))
+    rows = max(1, _CACHE_VALUES // n_samples)
+    difference = np.empty(rows * n_samples)
+    for start in range(0, n_samples, rows):
+        stop = min(start + rows, n_samples)
+        squared = D[start:stop, start:]  # (block, n - start), a view
+        squared[:] = 0.0
+        step = difference[: squared.size].reshape(squared.shape)
+        for column in columns:
+            np.subtract(column[start:stop, np.newaxis], column[start:], out=step)
+            step *= step
+            squared += step
+        np.sqrt(squared, out=squared)
+        D[start:, start:stop] = squared.T  # the mirror image below the diagonal
+    return D
 
 
 def lance_williams(linkage, d_xi, d_yi, d_xy, n_x, n_y, n_i):
@@ -223,9 +238,8 @@ def minimum_spanning_tree(X):
         difference *= difference
         # Summed feature after feature, as in euclidean_distance_matrix.
         distance = np.sqrt(difference.sum(axis=0)) + outside  # (n,)
-        closer = distance < to_tree
-        to_tree = np.where(closer, distance, to_tree)
-        via = np.where(closer, newest, via)
+        np.copyto(via, newest, where=distance < to_tree)  # now nearest to newest
+        np.minimum(to_tree, distance, out=to_tree)
         to_tree[newest] = np.inf
         newest = int(to_tree.argmin())
         merges[step, :3] = via[newest], newest, to_tree[newest]
