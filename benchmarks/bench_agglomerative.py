@@ -18,6 +18,7 @@ from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, naive_li
 N_CLUSTERS = 5
 
 
+# GENERAL: belongs in benchmarks/harness.py (both clustering benchmarks use it)
 class Clustering:
     """A clusterer as the harness times it (see the module docstring)."""
 

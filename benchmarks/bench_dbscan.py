@@ -16,6 +16,7 @@ from scratchlearn.unsupervised import DBSCAN
 from scratchlearn.unsupervised.dbscan import add_uniform_noise
 
 
+# GENERAL: belongs in benchmarks/harness.py (both clustering benchmarks use it)
 class Clustering:
     """A clusterer as the harness times it (see the module docstring)."""
 

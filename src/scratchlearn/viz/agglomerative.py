@@ -186,6 +186,7 @@ def explorer(X, *, feature_names=("x1", "x2")):
             "yaxis": {"title.text": feature_names[1], "scaleanchor": "x"},
             "xaxis2": {"showticklabels": False, "range": [0, 10 * len(X)]},
             "yaxis2.title.text": "merge distance",
+            # GENERAL: belongs in scratchlearn/viz/figures.py (as in Chapter 18)
             "coloraxis": {
                 "colorscale": class_colourscale(len(COLOURS)),
                 "cmin": -0.5,

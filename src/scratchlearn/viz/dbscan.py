@@ -21,6 +21,7 @@ LIVE_EPS = tuple(round(e, 2) for e in np.arange(0.03, 0.401, 0.01))
 LIVE_MIN_SAMPLES = tuple(range(1, 31))
 NOISE_COLOUR = "#7f7f7f"
 KINDS = ("core", "border", "noise")
+# GENERAL: belongs in scratchlearn/viz/figures.py (Chapter 19 spells it out too)
 # Cluster k in COLOURS[k % 6], for every trace that names its colour axis.
 CLUSTER_COLOURS = {
     "colorscale": class_colourscale(len(COLOURS)),
