@@ -271,6 +271,23 @@ INVALID_PARAMS = {
         {"min_confidence": "high"},
         {"max_len": -1},
     ],
+    "DBSCAN": [
+        {"eps": 0.0},
+        {"eps": -0.5},
+        {"eps": "wide"},
+        {"min_samples": 0},
+        {"min_samples": 2.5},
+        {"metric": "cosine"},
+    ],
+    "AgglomerativeClustering": [
+        {"n_clusters": 0},
+        {"n_clusters": 2.5},
+        {"n_clusters": 41},  # more clusters than the 40 samples
+        {"distance_threshold": -1.0},
+        {"distance_threshold": 1.0},  # with n_clusters=2: give one of the two
+        {"distance_threshold": "auto"},
+        {"linkage": "centroid"},
+    ],
 }
 
 

@@ -1,6 +1,14 @@
 """Part II of the book: learning without labels (clustering, mixtures, projections and
 association rules), each estimator built from scratch in NumPy and held against its
-reference library in the tests. One import line per chapter, in chapter order."""
+reference library in the tests."""
 
-# Chapter 22: association rules.
-from scratchlearn.unsupervised.association_rules import Apriori, FPGrowth  # noqa: F401
+from scratchlearn.unsupervised.agglomerative import AgglomerativeClustering
+from scratchlearn.unsupervised.association_rules import Apriori, FPGrowth
+from scratchlearn.unsupervised.dbscan import DBSCAN
+
+__all__ = [  # in chapter order
+    "DBSCAN",  # 18
+    "AgglomerativeClustering",  # 19
+    "Apriori",  # 22
+    "FPGrowth",  # 22
+]
