@@ -62,6 +62,8 @@ GENERATORS = [
     datasets.separable,
     datasets.noisy_curve,
     datasets.noisy_line,
+    datasets.noisy_wave,
+    datasets.sparse_linear,
     datasets.token_sequences,
 ]
 
@@ -74,12 +76,40 @@ def test_generators_are_seeded(generator, no_network):
     assert not np.array_equal(first.X, other.X)
 
 
-def test_separable_data_has_its_margin():
+def test_separable_data_has_exactly_its_margin_and_keeps_its_cloud():
     data = datasets.separable(200, margin=0.3, angle=1.0, offset=0.2)
     normal = np.array([np.cos(1.0), np.sin(1.0)])
-    signed = data.X @ normal - 0.2
-    assert np.all(np.abs(signed) >= 0.15)
-    np.testing.assert_array_equal(data.y, np.where(signed > 0, 1, -1))
+    np.testing.assert_array_equal(data.coef, normal)
+    signed = data.X @ normal + 0.2  # the line coef . x + intercept = 0
+    for label in (0, 1):
+        assert np.abs(signed[data.y == label]).min() == pytest.approx(0.3)
+    np.testing.assert_array_equal(data.y, (signed > 0).astype(int))
+    # Another margin moves each class along the normal only: the same cloud.
+    other = datasets.separable(200, margin=0.05, angle=1.0, offset=0.2)
+    along = np.array([-normal[1], normal[0]])
+    np.testing.assert_allclose(other.X @ along, data.X @ along, atol=1e-12)
+
+
+def test_sparse_linear_uses_only_its_informative_features():
+    data = datasets.sparse_linear(100, 30, n_informative=4, random_state=1)
+    X, y, true_coef = data.X, data.y, data.coef
+    assert X.shape == (100, 30) and y.shape == (100,) and data.intercept == 2.0
+    assert np.flatnonzero(true_coef).tolist() == [0, 1, 2, 3]
+    assert np.all((np.abs(true_coef[:4]) >= 1) & (np.abs(true_coef[:4]) <= 3))
+    residual = y - X @ true_coef - 2.0  # the noise: standard Normal
+    assert abs(residual.mean()) < 0.3 and 0.7 < residual.std() < 1.3
+
+
+def test_noisy_line_and_wave_are_their_formulas():
+    line = datasets.noisy_line(50, slope=0.8, intercept=-1.0, noise=0.0, low=0, high=4)
+    assert 0 <= line.X.min() and line.X.max() <= 4
+    np.testing.assert_allclose(line.y, -1.0 + 0.8 * line.X[:, 0])
+    assert line.coef.tolist() == [0.8] and line.intercept == -1.0
+    # The first points do not depend on how many are drawn, nor on the noise.
+    more = datasets.noisy_line(80, slope=0.8, intercept=-1.0, noise=0.5, low=0, high=4)
+    np.testing.assert_array_equal(more.X[:50], line.X)
+    wave = datasets.noisy_wave(40, noise=0.0)
+    np.testing.assert_allclose(wave.y, np.sin(1.5 * wave.X[:, 0]) + 0.3 * wave.X[:, 0])
 
 
 def test_token_sequences_follow_their_rule():

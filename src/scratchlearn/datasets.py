@@ -32,6 +32,10 @@ class Dataset:
     feature_names: tuple = ()
     target_names: tuple = ()
     description: str = ""
+    # A generated problem's true parameters, when it has them: the weights and
+    # intercept of its line (or hyperplane), for the chapters to compare against.
+    coef: np.ndarray | None = None
+    intercept: float | None = None
 
     def __post_init__(self):
         # Arrays, as scikit-learn's, so that names[labels] picks one per sample.
@@ -245,23 +249,41 @@ def gaussian_quantiles(n_samples=400, *, n_classes=3, random_state=0):
 
 
 def separable(n_samples=60, *, margin=0.3, angle=2.2, offset=0.4, random_state=0):
-    """Two classes (-1 and +1) on either side of a known line with a gap of
-    ``margin`` between them: the perceptron's convergence theorem applies.
+    """Two classes (0 and 1) on either side of a known line, the nearest point of
+    each exactly ``margin`` from it: the perceptron's convergence theorem applies.
 
-    The line is ``x . w + b = 0`` with ``w = (cos angle, sin angle)`` and
-    ``b = -offset``; points are uniform in [-1, 1]^2 and those closer than
-    ``margin / 2`` to the line are redrawn.
+    The line is ``coef . x + intercept = 0`` with ``coef = (cos angle, sin angle)``
+    (a unit vector) and ``intercept = offset``; a point's class is 1 on the side
+    ``coef`` points to. The points are drawn uniformly in [-2, 2]^2, then each class
+    is moved away from the line along ``coef`` until its nearest point is ``margin``
+    from it: the same seed with another ``margin`` gives the same cloud, opened or
+    closed (the perceptron chapter's explorer turns the margin).
     """
     rng = np.random.default_rng(random_state)
-    normal = np.array([np.cos(angle), np.sin(angle)])
-    points = np.empty((0, 2))
-    while len(points) < n_samples:
-        draw = rng.uniform(-1, 1, size=(2 * n_samples, 2))
-        keep = np.abs(draw @ normal - offset) >= margin / 2
-        points = np.vstack([points, draw[keep]])
-    X = points[:n_samples]
-    y = np.where(X @ normal - offset > 0, 1, -1)
-    return Dataset(X, y, ("x1", "x2"), ("-1", "+1"), "linearly separable")
+    coef = np.array([np.cos(angle), np.sin(angle)])
+    X = rng.uniform(-2.0, 2.0, size=(n_samples, 2))
+    distances = X @ coef + offset  # (n_samples,) signed distances to the line
+    y = (distances > 0).astype(int)
+    for label, side in ((1, 1.0), (0, -1.0)):
+        members = y == label
+        shift = margin - np.min(np.abs(distances[members]))
+        X[members] += side * shift * coef  # (n_members, 2)
+    return Dataset(X, y, ("x1", "x2"), ("0", "1"), "linearly separable", coef, offset)
+
+
+def sparse_linear(n_samples=200, n_features=200, *, n_informative=8, random_state=0):
+    """A linear problem with as many features as samples, of which only the first
+    ``n_informative`` matter (true weights of size 1 to 3, random signs), plus an
+    intercept of 2 and unit Gaussian noise: where the lasso finds the few that
+    count (the regularised regression chapter)."""
+    rng = np.random.default_rng(random_state)
+    X = rng.normal(size=(n_samples, n_features))
+    coef = np.zeros(n_features)
+    signs = rng.choice([-1, 1], n_informative)
+    coef[:n_informative] = signs * rng.uniform(1, 3, n_informative)
+    y = X @ coef + 2.0 + rng.normal(size=n_samples)
+    names = tuple(f"x{i}" for i in range(n_features))
+    return Dataset(X, y, names, (), "sparse linear problem", coef, 2.0)
 
 
 # --- generated regression problems -----------------------------------------------
@@ -280,14 +302,38 @@ def noisy_curve(
     return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy curve")
 
 
-def noisy_line(n_samples=20, *, slope=0.5, intercept=-0.3, noise=0.2, random_state=0):
-    """``y = intercept + slope * x`` plus Gaussian noise, at ``n_samples`` points
-    uniform in [-1, 1]: the Bayesian regression chapter's line, whose true
-    parameters are known."""
+def noisy_line(
+    n_samples=20,
+    *,
+    slope=0.5,
+    intercept=-0.3,
+    noise=0.2,
+    low=-1.0,
+    high=1.0,
+    random_state=0,
+):
+    """``y = intercept + slope * x`` plus Gaussian noise of standard deviation
+    ``noise``, at ``n_samples`` points uniform in [low, high], in the order drawn:
+    the first ``n`` points are the same for every ``n_samples >= n`` and every noise
+    level (the Bayesian regression chapter adds them one by one). Its true
+    parameters are known (``coef``, ``intercept``)."""
     rng = np.random.default_rng(random_state)
-    x = rng.uniform(-1, 1, size=n_samples)
+    x = rng.uniform(low, high, size=n_samples)
     y = intercept + slope * x + noise * rng.normal(size=n_samples)
-    return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy line")
+    return Dataset(
+        x[:, np.newaxis], y, ("x",), (), "noisy line", np.array([slope]), intercept
+    )
+
+
+def noisy_wave(n_samples=48, *, noise=0.3, low=-3.0, high=3.0, random_state=1):
+    """``y = sin(1.5 x) + 0.3 x`` plus Gaussian noise of standard deviation
+    ``noise``, at ``n_samples`` points uniform in [low, high], in the order drawn
+    (any slice is a random sample): the curve the linear regression chapter fits
+    polynomials to."""
+    rng = np.random.default_rng(random_state)
+    x = rng.uniform(low, high, size=n_samples)
+    y = np.sin(1.5 * x) + 0.3 * x + rng.normal(scale=noise, size=n_samples)
+    return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy wave")
 
 
 # --- sequences (Part III) ---------------------------------------------------------

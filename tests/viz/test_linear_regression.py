@@ -6,6 +6,7 @@ quotes is where descent stops converging."""
 import numpy as np
 import pytest
 
+from scratchlearn import datasets
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import (
     DIVERGENCE_FACTOR,
@@ -17,7 +18,7 @@ from scratchlearn.viz.explorer import shown_traces
 
 @pytest.fixture(scope="module")
 def halves():
-    wave = regression_plots.noisy_wave(48)
+    wave = datasets.noisy_wave(48)
     x, y = wave.X[:, 0], wave.y
     return x[:24], y[:24], x[24:], y[24:]
 
@@ -130,7 +131,7 @@ def test_the_wave_is_the_chapters_curve():
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.uniform(-3, 3, size=24), rng.uniform(-3, 3, size=24)])
     noise = np.concatenate([rng.normal(scale=0.3, size=24) for _ in range(2)])
-    wave = regression_plots.noisy_wave(48)
+    wave = datasets.noisy_wave(48)
     np.testing.assert_array_equal(wave.X[:, 0], x)
     np.testing.assert_array_equal(wave.y, np.sin(1.5 * x) + 0.3 * x + noise)
 

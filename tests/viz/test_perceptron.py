@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.path import Path
 
+from scratchlearn import datasets
 from scratchlearn.supervised import Perceptron
 from scratchlearn.supervised.perceptron import geometric_margin
 from scratchlearn.viz import perceptron as perceptron_plots
@@ -19,7 +20,8 @@ def explorer():
 
 
 def replay_of(margin, **settings):
-    X, y, true_coef, true_intercept = perceptron_plots.separable_data(60, margin)
+    data = datasets.separable(60, margin=margin)
+    X, y, true_coef, true_intercept = data.X, data.y, data.coef, data.intercept
     return X, y, perceptron_plots.replay(X, y, true_coef, true_intercept, **settings)
 
 
@@ -104,13 +106,14 @@ def test_the_replay_is_the_perceptrons_training():
 
 @pytest.mark.parametrize("margin", [0.3, 0.03])
 def test_the_data_have_exactly_the_margin_asked(margin):
-    X, y, u, c = perceptron_plots.separable_data(60, margin)
+    data = datasets.separable(60, margin=margin)
+    X, y, u, c = data.X, data.y, data.coef, data.intercept
     distances = np.where(y == 1, 1.0, -1.0) * (X @ u + c)
     for label in (0, 1):
         assert distances[y == label].min() == pytest.approx(margin)
     assert geometric_margin(X, np.where(y == 1, 1.0, -1.0), u, c) > 0
     # Another margin moves the same points along u only.
-    X_other, y_other, _, _ = perceptron_plots.separable_data(60, 0.1)
+    X_other, y_other = datasets.separable(60, margin=0.1)
     np.testing.assert_array_equal(y_other, y)
     moved = X_other - X
     np.testing.assert_allclose(moved - np.outer(moved @ u, u), 0, atol=1e-12)

@@ -95,12 +95,3 @@ def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):
 def test_a_model_predicting_the_mean_scores_zero_not_minus_zero(explorer):
     title = explorer.figure(l1_ratio=1.0, alpha=1000.0).layout.title.text
     assert "0 of 10 coefficients non-zero; R² train 0.000" in title
-
-
-def test_the_sparse_problem_uses_only_its_informative_features():
-    X, y, true_coef = regularized_plots.sparse_problem(50, 30, 4, random_state=1)
-    assert X.shape == (100, 30) and y.shape == (100,)
-    assert np.flatnonzero(true_coef).tolist() == [0, 1, 2, 3]
-    assert np.all((np.abs(true_coef[:4]) >= 1) & (np.abs(true_coef[:4]) <= 3))
-    residual = y - X @ true_coef - 2.0  # the noise: standard Normal
-    assert abs(residual.mean()) < 0.3 and 0.7 < residual.std() < 1.3

@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 
+from scratchlearn import datasets
 from scratchlearn.supervised import BayesianLinearRegression
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import curve
@@ -56,12 +57,16 @@ def line_data(noise_std, n_points=N_POINTS[-1], seed=0):
     ``noise_std``, shapes (n_points,). The first ``n`` points are the same for every
     ``n_points >= n`` and every noise level (only their scale changes), so that the
     explorer adds points one by one to the same data set."""
-    # GENERAL: belongs in datasets.py, as datasets.noisy_line(low=0, high=4): it
-    # draws the same numbers in the same order, but has x in [-1, 1] fixed.
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(*X_RANGE, size=n_points)
-    noise = rng.standard_normal(n_points)
-    return x, true_line(x) + noise_std * noise
+    data = datasets.noisy_line(
+        n_points,
+        slope=TRUE_SLOPE,
+        intercept=TRUE_INTERCEPT,
+        noise=noise_std,
+        low=X_RANGE[0],
+        high=X_RANGE[1],
+        random_state=seed,
+    )
+    return data.X[:, 0], data.y
 
 
 def normal_curve(mean, std):

@@ -7,7 +7,6 @@ shows both curves, the loss per epoch and the errors against the degree.
 
 import numpy as np
 
-from scratchlearn.datasets import Dataset
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import DivergenceError
@@ -16,17 +15,6 @@ from scratchlearn.viz.figures import COLOURS, POINT_SIZE, curve
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
 LSTSQ_COLOUR = "#444444"
-
-
-# GENERAL: belongs in datasets.py (Chapter 3, regularized, draws the same curve).
-def noisy_wave(n_samples=48, *, noise=0.3, low=-3.0, high=3.0, random_state=1):
-    """``y = sin(1.5 x) + 0.3 x`` plus Gaussian noise of standard deviation
-    ``noise``, at ``n_samples`` points drawn uniformly in [low, high], in the order
-    drawn (any slice is a random sample): the curve Chapter 2 fits polynomials to."""
-    rng = np.random.default_rng(random_state)
-    x = rng.uniform(low, high, size=n_samples)
-    y = np.sin(1.5 * x) + 0.3 * x + rng.normal(scale=noise, size=n_samples)
-    return Dataset(x[:, np.newaxis], y, ("x",), (), "noisy wave")
 
 
 def polynomial_features(x_train, degree):

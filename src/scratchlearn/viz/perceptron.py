@@ -1,5 +1,5 @@
 """Figures and the explorer of Chapter 6 (the perceptron): training on data that a
-known line separates with a chosen margin (:func:`separable_data`), replayed one
+known line separates with a chosen margin (``datasets.separable``), replayed one
 update at a time (:func:`replay`), with Novikoff's bound on the number of updates.
 """
 
@@ -8,6 +8,7 @@ import functools
 
 import numpy as np
 
+from scratchlearn import datasets
 from scratchlearn.supervised.perceptron import mistake_bound, train_perceptron
 from scratchlearn.utils.validation import check_random_state
 from scratchlearn.viz.explorer import Control, Explorer, View
@@ -18,33 +19,6 @@ MISTAKE_COLOUR = "crimson"
 LIMITS = (-2.2, 2.2)  # both axes of the 2-D pictures
 # Regions and lines are cut to this larger square; the axes clip them to LIMITS.
 BOX = (-10.0, 10.0)
-
-
-# GENERAL: belongs in datasets.py. Unlike datasets.separable, the same seed gives
-# the same cloud for every margin, and the nearest points lie exactly at the margin.
-def separable_data(n_samples=60, margin=0.3, *, angle=2.2, offset=0.4, seed=0):
-    """Seeded points on both sides of a line, the nearest of each class at distance
-    exactly ``margin`` from it.
-
-    The line is ``u . x + c = 0`` with ``u = (cos angle, sin angle)`` and
-    ``c = offset``; a point's class is 1 on the side ``u`` points to, else 0. The
-    points are drawn uniformly in ``[-2, 2]^2``; then each class is moved away from
-    the line, along ``u``, until its nearest point is ``margin`` from it. The same
-    ``seed`` with another ``margin`` gives the same cloud, opened or closed.
-
-    Returns ``X`` of shape (n_samples, 2), ``y`` (labels 0 and 1) and the line,
-    ``true_coef`` (the unit vector ``u``) and ``true_intercept`` (``c``).
-    """
-    rng = check_random_state(seed)
-    true_coef = np.array([np.cos(angle), np.sin(angle)])
-    X = rng.uniform(-2.0, 2.0, size=(n_samples, 2))
-    distances = X @ true_coef + offset  # (n_samples,) signed distances to the line
-    y = (distances > 0).astype(int)
-    for label, side in ((1, 1.0), (0, -1.0)):
-        members = y == label
-        shift = margin - np.min(np.abs(distances[members]))
-        X[members] += side * shift * true_coef  # (n_members, 2)
-    return X, y, true_coef, offset
 
 
 @dataclasses.dataclass
@@ -217,7 +191,8 @@ def explorer(n_samples=60, *, seed=0):
 
     @functools.cache
     def training(margin, learning_rate, max_iter):
-        X, y, *true_line = separable_data(n_samples, margin, seed=seed)
+        data = datasets.separable(n_samples, margin=margin, random_state=seed)
+        X, y, true_line = data.X, data.y, (data.coef, data.intercept)
         settings = {"learning_rate": learning_rate, "max_iter": max_iter, "seed": seed}
         history = replay(X, y, *true_line, **settings)
         return X, y, half_plane(*true_line)[1], history

@@ -110,24 +110,6 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS
     return ax
 
 
-def sparse_problem(n_samples=100, n_features=200, n_informative=8, random_state=0):
-    """A seeded regression problem with more features than samples: the target
-    depends on the first ``n_informative`` features only (true weights of size 1 to
-    3, random signs), plus an intercept of 2 and unit Gaussian noise.
-
-    Returns ``X`` (2 * n_samples, n_features), ``y`` and the true weights: the
-    first half of the samples to train on, the second half to test.
-    """
-    # GENERAL: belongs in datasets.py (a sparse linear problem with known weights)
-    rng = np.random.default_rng(random_state)
-    X = rng.normal(size=(2 * n_samples, n_features))
-    true_coef = np.zeros(n_features)
-    signs = rng.choice([-1, 1], n_informative)
-    true_coef[:n_informative] = signs * rng.uniform(1, 3, n_informative)
-    y = X @ true_coef + 2.0 + rng.normal(size=2 * n_samples)
-    return X, y, true_coef
-
-
 def explorer(X_train, y_train, X_val, y_val, *, feature_names):
     """Coefficient paths of the elastic net against ``alpha`` for one ``l1_ratio``,
     and the training and validation R² along them, with the chosen ``alpha``
