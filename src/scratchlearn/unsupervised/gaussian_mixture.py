@@ -172,6 +172,19 @@ def n_parameters(n_components, n_features, covariance_type):
     return covariance_parameters + n_components * n_features + n_components - 1
 
 
+def full_covariances(covariances, covariance_type, n_components, n_features):
+    """Every component's covariance as a full matrix, (n_components, n_features,
+    n_features), whatever the covariance type stores."""
+    if covariance_type == "full":
+        return np.asarray(covariances)
+    if covariance_type == "tied":
+        return np.broadcast_to(covariances, (n_components, n_features, n_features))
+    variances = np.broadcast_to(
+        np.reshape(covariances, (n_components, -1)), (n_components, n_features)
+    )
+    return variances[:, :, np.newaxis] * np.eye(n_features)  # diagonal matrices
+
+
 # --- a few lines of k-means, for the default initialisation ------------------------
 
 
@@ -595,20 +608,18 @@ class GaussianMixture(ClusterMixin, BaseEstimator):
             raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
         rng = check_random_state(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_)  # (n_components,)
-        n_features = self.n_features_in_
-        # Each component: its mean plus a standard normal draw shaped by a factor A
-        # of its covariance (A A^T = covariance).
-        if self.covariance_type in ("full", "tied"):
-            factors = np.broadcast_to(
-                np.linalg.cholesky(self.covariances_),
-                (self.n_components, n_features, n_features),
-            )
-        else:
-            scales = np.sqrt(self.covariances_).reshape(self.n_components, -1)
-            factors = [np.diag(np.broadcast_to(s, n_features)) for s in scales]
+        covariances = full_covariances(
+            self.covariances_,
+            self.covariance_type,
+            self.n_components,
+            self.n_features_in_,
+        )
+        # Each component: its mean plus a standard normal draw shaped by the
+        # Cholesky factor L of its covariance (L L^T = covariance).
+        factors = np.linalg.cholesky(covariances)  # (n_comp., n_features, n_features)
         X = np.vstack(
             [
-                mean + rng.standard_normal((count, n_features)) @ factor.T
+                mean + rng.standard_normal((count, self.n_features_in_)) @ factor.T
                 for mean, factor, count in zip(
                     self.means_, factors, counts, strict=True
                 )
