@@ -157,6 +157,11 @@ def mixture_traces(model, X):
                 fillcolor=translucent(colour, 0.12),
                 name=f"component {k + 1} ({model.weights_[k]:.0%})",
                 hoverinfo="skip",
+                # One component is the same model for "full" and "tied", computed
+                # two ways: equal to the last bit on one machine, not on another.
+                # Naming the type keeps their traces apart (the static figure
+                # stores equal traces once), so that it is the same everywhere.
+                meta=model.covariance_type,
             )
         )
     points = {"size": 4, "color": "rgba(80,80,80,0.45)"}
@@ -220,12 +225,13 @@ def explorer(X, *, feature_names=("x1", "x2"), random_state=0, n_init=1):
             mode="markers",
             marker={"size": 13, "color": "#d62728", "symbol": "circle-open-dot"},
             name="this model",
+            meta=covariance_type,  # as the ellipses': one trace per setting
         )
         count = n_parameters(n_components, X.shape[1], covariance_type)
         title = (
             f"{n_components} {covariance_type} component(s): BIC {bic:.1f}, mean "
             f"log-likelihood {model.score(X):.3f}, {count} parameters"
-            f"<br>lowest BIC of all: {best[1]} {best[0]}"
+            f"; lowest BIC of all: {best[1]} {best[0]}"
         )
         return View([*mixture_traces(model, X), *curves, (chosen, 2)], title=title)
 

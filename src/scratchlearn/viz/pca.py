@@ -74,18 +74,18 @@ def plot_components(model, axes):
     )
 
 
-def plot_projection(Z, y, ax, *, title=None):
+def plot_projection(Z, y, ax, *, names=None, title=None):
     """Samples projected onto two components, coloured by class, each class's
-    label written at its mean."""
+    name (default: its label) written at its mean."""
     from matplotlib import colormaps
 
     colours = colormaps["tab10"]
-    for label in np.unique(y):
+    for index, label in enumerate(np.unique(y)):
         members = Z[y == label]
-        ax.scatter(*members[:, :2].T, s=6, color=colours(int(label) % 10), alpha=0.6)
+        ax.scatter(*members[:, :2].T, s=6, color=colours(index % 10), alpha=0.6)
         ax.text(
             *members[:, :2].mean(axis=0),
-            str(label),
+            str(label) if names is None else names[index],
             fontsize=14,
             fontweight="bold",
             ha="center",
@@ -134,7 +134,11 @@ PANELS = {
 LAYOUT = {
     "xaxis": {**BARE, "scaleanchor": "y"},
     "yaxis": {**BARE, "autorange": "reversed"},
-    "xaxis2": {"title.text": "number of components k", "type": "log"},
+    "xaxis2": {
+        "title.text": "number of components k",
+        "type": "log",  # the first few components change most
+        "tickvals": [1, 2, 5, 10, 20, 40, 64],
+    },
     "yaxis2": {"range": [0, 1.02]},
     "xaxis3": {**BARE, "scaleanchor": "y3"},
     "yaxis3": {**BARE, "autorange": "reversed"},
@@ -155,7 +159,10 @@ def explorer(X, y):
 
     def draw(n_components):
         model = PCA(n_components).fit(X)
-        rebuilt = model.inverse_transform(model.transform(shown))  # (10, 64)
+        # Clipped to the intensities 0-16, which the colours show anyway: a blank
+        # pixel rebuilt as -1e-15 on one machine and +1e-15 on another is then 0
+        # on both, not -0 and +0 once rounded for storage.
+        rebuilt = np.clip(model.inverse_transform(model.transform(shown)), 0, 16)
         everything_rebuilt = model.inverse_transform(model.transform(X))
         error = np.sqrt(np.mean((X - everything_rebuilt) ** 2))
         share = cumulative[n_components - 1]
