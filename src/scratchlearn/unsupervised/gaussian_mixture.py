@@ -144,18 +144,32 @@ def log_gaussian_density(X, means, precisions_cholesky, covariance_type):
     """
     n_features = X.shape[1]
     n_components = len(means)
+    P = precisions_cholesky
+    if covariance_type == "full":
+        # Every sample in every component's whitened coordinates, (x - mu_k)^T P_k:
+        # one batched matrix product, shape (n_components, n_samples, n_features).
+        whitened = X @ P - means[:, np.newaxis, :] @ P
+        log_det = np.log(np.diagonal(P, axis1=1, axis2=2)).sum(axis=1)
+    elif covariance_type == "tied":  # one P for all: whiten X once
+        whitened = (X @ P)[np.newaxis, :, :] - (means @ P)[:, np.newaxis, :]
+        log_det = np.full(n_components, np.log(np.diag(P)).sum())
     if covariance_type in ("full", "tied"):
-        factors = np.broadcast_to(
-            precisions_cholesky, (n_components, n_features, n_features)
-        )
-        # Whitened coordinates, component by component: (n_components, n_samples, n_f.)
-        whitened = X @ factors - (means[:, np.newaxis, :] @ factors)
-        log_det = np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
+        squared_distances = np.sum(whitened**2, axis=2).T  # (n_samples, n_comp.)
     else:
-        scales = precisions_cholesky.reshape(n_components, -1)  # (n_comp., n_f. or 1)
-        whitened = (X - means[:, np.newaxis, :]) * scales[:, np.newaxis, :]
-        log_det = np.log(scales).sum(axis=1) * (n_features // scales.shape[1])
-    squared_distances = np.sum(whitened**2, axis=2).T  # (n_samples, n_components)
+        # Diagonal precisions, (n_components, n_features) (a sphere repeats its one
+        # value). The square expanded, sum_j (x_j - mu_j)^2 p_j = sum_j x_j^2 p_j
+        # - 2 sum_j x_j mu_j p_j + sum_j mu_j^2 p_j, is two matrix products for all
+        # samples and components (it may round a distance near 0 to a tiny negative
+        # number, which does no harm).
+        precisions = np.broadcast_to(
+            P.reshape(n_components, -1) ** 2, (n_components, n_features)
+        )
+        squared_distances = (
+            (X**2) @ precisions.T
+            - 2 * X @ (means * precisions).T
+            + np.sum(means**2 * precisions, axis=1)
+        )  # (n_samples, n_components)
+        log_det = 0.5 * np.log(precisions).sum(axis=1)
     return -0.5 * (n_features * math.log(2 * math.pi) + squared_distances) + log_det
 
 
