@@ -22,7 +22,7 @@ normalises them without ever forming the tiny numbers.
 
 The steps, the initialisations and the stopping rule are scikit-learn's, so that
 from the same initial parameters both follow the same path (the tests check it to
-1e-6 for every covariance type).
+1e-8 for every covariance type).
 """
 
 import math
