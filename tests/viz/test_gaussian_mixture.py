@@ -28,10 +28,24 @@ def explorer(X):
     return gmm_plots.explorer(X)
 
 
-def shown(figure, indices, step):
-    """The traces a slider step shows (the step restyles only ``indices``)."""
-    visible = step["args"][0]["visible"]
-    return [figure.data[i] for i, on in zip(indices, visible, strict=True) if on]
+def shown_after(figure, entry=None, step=None):
+    """The traces a reader sees after picking menu entry ``entry`` and slider step
+    ``step`` (positions), replaying the figure's updates as plotly.js applies them."""
+    spec = figure.to_plotly_json()
+    state = [trace.get("visible", True) is True for trace in spec["data"]]
+    slider = spec["layout"]["sliders"][0]
+    if entry is not None:
+        button = spec["layout"]["updatemenus"][0]["buttons"][entry]
+        restyle, relayout = button["args"][:2]
+        state = list(restyle["visible"])
+        slider = relayout["sliders"][0]
+    if step is not None:
+        restyle, _, *which = slider["steps"][step]["args"]
+        if restyle:
+            indices = which[0] if which else range(len(state))
+            for index, on in zip(indices, restyle["visible"], strict=True):
+                state[index] = on
+    return [trace for trace, on in zip(figure.data, state, strict=True) if on]
 
 
 def test_the_static_explorer_has_every_setting(explorer, X):
@@ -46,11 +60,11 @@ def test_the_static_explorer_has_every_setting(explorer, X):
         assert [step["label"] for step in steps] == [
             str(k) for k in gmm_plots.N_COMPONENTS
         ]
-        for k, step in zip(gmm_plots.N_COMPONENTS, steps, strict=True):
-            indices = (
-                step["args"][2] if len(step["args"]) > 2 else range(len(figure.data))
-            )
-            traces = shown(figure, indices, step)
+        entry = list(COVARIANCE_TYPES).index(covariance_type)
+        for position, (k, step) in enumerate(
+            zip(gmm_plots.N_COMPONENTS, steps, strict=True)
+        ):
+            traces = shown_after(figure, entry, position)
             names = [trace.name or "" for trace in traces]
             assert sum(name.startswith("component") for name in names) == k
             assert sum(name.startswith("BIC") for name in names) == 4

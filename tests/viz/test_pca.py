@@ -11,6 +11,26 @@ from scratchlearn.unsupervised import PCA
 from scratchlearn.viz import pca as pca_plots
 
 
+def shown_after(figure, entry=None, step=None):
+    """The traces a reader sees after picking menu entry ``entry`` and slider step
+    ``step`` (positions), replaying the figure's updates as plotly.js applies them."""
+    spec = figure.to_plotly_json()
+    state = [trace.get("visible", True) is True for trace in spec["data"]]
+    slider = spec["layout"]["sliders"][0]
+    if entry is not None:
+        button = spec["layout"]["updatemenus"][0]["buttons"][entry]
+        restyle, relayout = button["args"][:2]
+        state = list(restyle["visible"])
+        slider = relayout["sliders"][0]
+    if step is not None:
+        restyle, _, *which = slider["steps"][step]["args"]
+        if restyle:
+            indices = which[0] if which else range(len(state))
+            for index, on in zip(indices, restyle["visible"], strict=True):
+                state[index] = on
+    return [trace for trace, on in zip(figure.data, state, strict=True) if on]
+
+
 @pytest.fixture(scope="module")
 def digits():
     data = datasets.digits()
@@ -34,10 +54,10 @@ def test_the_static_explorer_has_one_step_per_number_of_components(explorer, dig
     # The originals once, and one reconstruction per step.
     assert len(heatmaps) == 1 + len(pca_plots.N_COMPONENTS)
     shown = X[pca_plots.one_of_each(y)]
-    for k, step in zip(pca_plots.N_COMPONENTS, slider.steps, strict=True):
-        visible = [
-            t for t, on in zip(figure.data, step.args[0]["visible"], strict=True) if on
-        ]
+    for position, (k, step) in enumerate(
+        zip(pca_plots.N_COMPONENTS, slider.steps, strict=True)
+    ):
+        visible = shown_after(figure, step=position)
         kinds = sorted(trace.type for trace in visible)
         assert kinds == ["heatmap", "heatmap", "scatter", "scatter"]
         (rebuilt,) = [t for t in visible if t.type == "heatmap" and t.yaxis == "y3"]
