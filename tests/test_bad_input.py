@@ -288,6 +288,30 @@ INVALID_PARAMS = {
         {"distance_threshold": "auto"},
         {"linkage": "centroid"},
     ],
+    "GaussianMixture": [
+        {"n_components": 0},
+        {"n_components": 2.5},
+        {"n_components": 100},  # more components than the 40 samples
+        {"covariance_type": "diagonal"},
+        {"tol": -1.0},
+        {"reg_covar": -1e-6},
+        {"max_iter": 0},
+        {"n_init": 0},
+        {"init_params": "kmeans++"},
+        {"weights_init": "uniform"},
+        {"weights_init": [0.5, 0.5]},  # two weights for one component
+        {"means_init": [[0.0]]},  # one feature, the data have three
+        {"precisions_init": [[1.0, 0.0, 0.0]]},  # not (1, 3, 3) for "full"
+        {"random_state": "seed"},
+    ],
+    "PCA": [
+        {"n_components": 0},
+        {"n_components": 1.0},  # a share must be below 1
+        {"n_components": 1.5},
+        {"n_components": 10},  # more than the 3 features
+        {"n_components": "mle"},
+        {"whiten": "yes"},
+    ],
 }
 
 
