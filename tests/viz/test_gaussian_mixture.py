@@ -13,6 +13,7 @@ from scratchlearn.unsupervised.gaussian_mixture import (
     COVARIANCE_TYPES,
     full_covariances,
 )
+from scratchlearn.viz import figures
 from scratchlearn.viz import gaussian_mixture as gmm_plots
 
 
@@ -114,4 +115,4 @@ def test_ellipses_are_at_two_mahalanobis_deviations(X, covariance_type):
 
 
 def test_translucent_colours():
-    assert gmm_plots.translucent("#1b9e77", 0.5) == "rgba(27,158,119,0.5)"
+    assert figures.translucent("#1b9e77", 0.5) == "rgba(27,158,119,0.5)"

@@ -11,6 +11,7 @@ from scratchlearn.supervised import (
     fisher_criterion,
     fisher_direction,
 )
+from scratchlearn.viz import figures
 from scratchlearn.viz import lda as lda_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -109,7 +110,7 @@ def test_with_separation_moves_the_means_and_keeps_the_shapes(stretched):
 
 def test_the_ellipses_are_at_one_and_two_mahalanobis_distances():
     mean, covariance = np.array([1.0, -2.0]), np.array([[2.0, 0.6], [0.6, 0.5]])
-    xs, ys = lda_plots.ellipse_points(mean, covariance, n_points=40)
+    xs, ys = figures.ellipse_points(mean, covariance, n_points=40)
     points = np.column_stack([xs, ys])  # NaN between the two ellipses
     deviations = points[~np.isnan(xs)] - mean
     squared = np.sum(deviations @ np.linalg.inv(covariance) * deviations, axis=1)

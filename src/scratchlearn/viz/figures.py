@@ -36,6 +36,24 @@ def tint(colour, strength):
     return f"rgb({red},{green},{blue})"
 
 
+def translucent(colour, alpha):
+    """``"#rrggbb"`` as a plotly ``rgba(...)`` colour of opacity ``alpha``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def ellipse_points(mean, covariance, n_stds=(1, 2), n_points=64):
+    """Contours of a 2-D Gaussian at ``n_stds`` standard deviations, as (xs, ys)
+    with NaN between the ellipses (a break in the line). With ``covariance = L L'``
+    (Cholesky), ``mean + k L u`` for unit vectors ``u`` is ``k`` deviations away."""
+    angles = np.append(np.linspace(0.0, 2.0 * np.pi, n_points), np.nan)
+    circle = np.array([np.cos(angles), np.sin(angles)])  # (2, n_points + 1)
+    factor = np.linalg.cholesky(covariance)  # (2, 2)
+    pieces = [mean[:, np.newaxis] + k * factor @ circle for k in n_stds]
+    points = np.hstack(pieces)  # (2, len(n_stds) * (n_points + 1))
+    return points[0], points[1]
+
+
 class LabelledTree:
     """A tree of an ensemble, fitted on class indices, that predicts the ensemble's
     labels instead, so that it can be drawn like a classifier."""

@@ -20,7 +20,7 @@ from scratchlearn.unsupervised.gaussian_mixture import (
     n_parameters,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, curve
+from scratchlearn.viz.figures import COLOURS, curve, ellipse_points, translucent
 
 # ColorBrewer's Dark2 has eight colours; the book's COLOURS are its first six.
 COMPONENT_COLOURS = [*COLOURS, "#a6761d", "#666666"]
@@ -41,26 +41,6 @@ DESCRIPTION = (
 )
 
 
-def ellipse_points(mean, covariance, n_stds=(1, 2), n_points=60):
-    """Contours of a 2-D Gaussian at ``n_stds`` standard deviations, as (xs, ys)
-    with NaN between the ellipses (a break in the line). With ``covariance = L L^T``
-    (Cholesky), ``mean + k L u`` for unit vectors ``u`` is ``k`` deviations away."""
-    # GENERAL: belongs in viz/figures.py (viz/lda.py and viz/naive_bayes.py each
-    # have one too).
-    angles = np.append(np.linspace(0.0, 2.0 * np.pi, n_points), np.nan)
-    circle = np.array([np.cos(angles), np.sin(angles)])  # (2, n_points + 1)
-    factor = np.linalg.cholesky(covariance)  # (2, 2)
-    pieces = [mean[:, np.newaxis] + k * factor @ circle for k in n_stds]
-    points = np.hstack(pieces)  # (2, len(n_stds) * (n_points + 1))
-    return points[0], points[1]
-
-
-def translucent(colour, alpha):
-    """``"#rrggbb"`` as a plotly ``rgba(...)`` colour of opacity ``alpha``."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
 def component_ellipses(model, **ellipse):
     """The ellipses of each component of a fitted 2-feature mixture: a list of
     (xs, ys), one per component; ``ellipse`` goes to :func:`ellipse_points`."""
@@ -68,7 +48,7 @@ def component_ellipses(model, **ellipse):
         model.covariances_, model.covariance_type, model.n_components, 2
     )
     return [
-        ellipse_points(mean, covariance, **ellipse)
+        ellipse_points(mean, covariance, **{"n_points": 60, **ellipse})
         for mean, covariance in zip(model.means_, covariances, strict=True)
     ]
 

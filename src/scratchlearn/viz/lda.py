@@ -20,6 +20,7 @@ from scratchlearn.viz.figures import (
     class_colourscale,
     class_points,
     curve,
+    ellipse_points,
     plot_decision_boundary,
 )
 
@@ -97,18 +98,6 @@ def plot_projection(X, y, w, axes, *, bins=None, names=("x1", "x2"), title=None)
     if title:
         ax_points.set_title(title, fontsize=10)
     return axes
-
-
-def ellipse_points(mean, covariance, n_stds=(1, 2), n_points=64):
-    """Contours of a 2-D Gaussian at ``n_stds`` standard deviations, as (xs, ys)
-    with NaN between the ellipses (a break in the line). With ``covariance = L L'``
-    (Cholesky), ``mean + k L u`` for unit vectors ``u`` is ``k`` deviations away."""
-    angles = np.append(np.linspace(0.0, 2.0 * np.pi, n_points), np.nan)
-    circle = np.array([np.cos(angles), np.sin(angles)])  # (2, n_points + 1)
-    factor = np.linalg.cholesky(covariance)
-    pieces = [mean[:, np.newaxis] + k * factor @ circle for k in n_stds]
-    points = np.hstack(pieces)  # (2, len(n_stds) * (n_points + 1))
-    return points[0], points[1]
 
 
 def plot_shared_gaussians(model, X, y, ax, *, class_names=None, **kwargs):
