@@ -141,6 +141,17 @@ def kmeans_plusplus(X, n_clusters, *, random_state=None):
     return X[indices].copy(), indices
 
 
+def random_centres(X, n_clusters, *, random_state=None):
+    """``n_clusters`` distinct rows of ``X`` drawn uniformly: the ``"random"`` start.
+
+    Returns
+    -------
+    centres : ndarray of shape (n_clusters, n_features)
+    """
+    rng = check_random_state(random_state)
+    return X[rng.choice(len(X), size=n_clusters, replace=False)]
+
+
 def lloyd_step(X, centres, x_squared_norms=None):
     """One iteration of Lloyd's algorithm: assign, then update.
 
@@ -288,8 +299,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """The centres one run starts from, shape (n_clusters, n_features)."""
         if self.init == "k-means++":
             return kmeans_plusplus(X, self.n_clusters, random_state=rng)[0]
-        chosen = rng.choice(len(X), size=self.n_clusters, replace=False)
-        return X[chosen]
+        return random_centres(X, self.n_clusters, random_state=rng)
 
     def _check_init(self, X):
         """The given initial centres as a float array, or None for a drawn init."""
