@@ -16,8 +16,9 @@ centres and inertia as ``sklearn.cluster.KMeans(algorithm="lloyd")``).
 The result depends on where the centres start. ``init="k-means++"`` draws them with
 the D² rule of Arthur and Vassilvitskii (2007): the first uniformly among the
 points, each next one with probability proportional to the squared distance of a
-point to its nearest centre chosen so far. ``n_init`` runs start from different
-draws, and the run with the lowest inertia is kept.
+point to its nearest centre chosen so far (the best of a few such draws, as in
+scikit-learn). ``n_init`` runs start from different draws, and the run with the
+lowest inertia is kept.
 
 Ties, broken deterministically:
 
@@ -91,33 +92,48 @@ def nearest_centres(X, centres, x_squared_norms=None):
     return labels
 
 
-def kmeans_plusplus(X, n_clusters, *, random_state=None):
+def kmeans_plusplus(X, n_clusters, *, n_local_trials=None, random_state=None):
     """Draw ``n_clusters`` initial centres among the rows of ``X`` by the D² rule.
 
-    The first centre is a point drawn uniformly; each next one is point :math:`i`
-    with probability :math:`D(x_i)^2 / \\sum_j D(x_j)^2`, where :math:`D(x)` is the
-    distance from :math:`x` to the nearest centre drawn so far. Far points are
-    likely picks, so the centres spread over the data, and points already chosen
-    (at distance 0) are never drawn again.
+    The first centre is a point drawn uniformly. Each next one is drawn with
+    probability :math:`D(x_i)^2 / \\sum_j D(x_j)^2`, where :math:`D(x)` is the
+    distance from :math:`x` to the nearest centre chosen so far: far points are
+    likely picks, so the centres spread over the data, and a point already chosen
+    (at distance 0) is never drawn again. The greedy variant draws
+    ``n_local_trials`` candidates so, and keeps the one that lowers the sum of
+    :math:`D^2` most.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
     n_clusters : int, at most n_samples
+    n_local_trials : int >= 1, optional
+        Candidates per centre after the first. Default :math:`2 + \\lfloor \\ln k
+        \\rfloor`, scikit-learn's choice; 1 is the original rule, one draw per
+        centre.
     random_state : None, int or numpy.random.Generator
 
     Returns
     -------
     centres : ndarray of shape (n_clusters, n_features)
     indices : ndarray of int, shape (n_clusters,)
-        The rows of ``X`` chosen, in the order drawn.
+        The rows of ``X`` chosen, in order.
 
     Notes
     -----
-    Each draw takes one uniform number :math:`u` in :math:`[0, 1)` and picks the
-    first point whose cumulative sum of :math:`D^2` exceeds :math:`u \\sum_j D_j^2`.
-    If every point is already a centre (fewer distinct points than clusters), the
-    lowest-numbered point not yet chosen is taken.
+    Each draw takes a uniform number :math:`u` in :math:`[0, 1)` and picks the
+    first point whose running sum of :math:`D^2` exceeds :math:`u \\sum_j D_j^2`.
+    Equal sums after the candidates: the one drawn first. If every point is already
+    a centre (fewer distinct points than clusters), the lowest-numbered point not
+    yet chosen is taken. The squared distances to the candidates come from one
+    matrix product, :math:`|x|^2 + |c|^2 - 2 x \\cdot c`, as in
+    :func:`nearest_centres`.
+
+    With one trial per centre, the expected inertia of the start is at most
+    :math:`8 (\\ln k + 2)` times the optimum (Arthur and Vassilvitskii). The greedy
+    variant is what scikit-learn uses: with many points per cluster in many
+    dimensions, the points near a centre already chosen add up to a large share of
+    :math:`\\sum D^2`, and the single draw lands among them too often.
 
     References
     ----------
@@ -125,19 +141,35 @@ def kmeans_plusplus(X, n_clusters, *, random_state=None):
     seeding. Proceedings of SODA, 1027-1035.
     """
     rng = check_random_state(random_state)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
     n_samples = len(X)
+    x_squared_norms = np.sum(X**2, axis=1)  # (n_samples,)
+
+    def squared_distances_to(rows):  # (len(rows), n_samples), one matrix product
+        cross = X[rows] @ X.T
+        squared = x_squared_norms[rows, np.newaxis] + x_squared_norms - 2.0 * cross
+        return np.maximum(squared, 0.0)
+
     indices = np.empty(n_clusters, dtype=int)
     indices[0] = rng.integers(n_samples)
-    closest = np.sum((X - X[indices[0]]) ** 2, axis=1)  # D(x)^2, (n_samples,)
+    closest = squared_distances_to(indices[:1])[0]  # D(x)^2, (n_samples,)
+    closest[indices[0]] = 0.0  # exactly: a chosen point is never drawn again
     for c in range(1, n_clusters):
         cumulative = np.cumsum(closest)  # (n_samples,)
-        if cumulative[-1] > 0:
-            threshold = rng.random() * cumulative[-1]
-            index = np.searchsorted(cumulative, threshold, side="right")
-            indices[c] = min(index, n_samples - 1)
-        else:  # every point coincides with a centre already chosen
+        if cumulative[-1] == 0:  # every point coincides with a centre already chosen
             indices[c] = np.setdiff1d(np.arange(n_samples), indices[:c])[0]
-        closest = np.minimum(closest, np.sum((X - X[indices[c]]) ** 2, axis=1))
+            continue
+        thresholds = rng.random(n_local_trials) * cumulative[-1]  # (n_trials,)
+        candidates = np.searchsorted(cumulative, thresholds, side="right")
+        candidates = np.minimum(candidates, n_samples - 1)  # (n_trials,)
+        with_each = np.minimum(
+            closest, squared_distances_to(candidates)
+        )  # (n_trials, n)
+        best = np.argmin(np.sum(with_each, axis=1))  # the first drawn on a tie
+        indices[c] = candidates[best]
+        closest = with_each[best]
+        closest[indices[: c + 1]] = 0.0
     return X[indices].copy(), indices
 
 
@@ -152,6 +184,24 @@ def random_centres(X, n_clusters, *, random_state=None):
     return X[rng.choice(len(X), size=n_clusters, replace=False)]
 
 
+def cluster_sums(X, labels, n_clusters):
+    """The sum of the points of each cluster, (n_clusters, n_features), and their
+    number, (n_clusters,).
+
+    The points are sorted by cluster and each run of rows added up in order
+    (``np.add.reduceat``): the same bits on every machine, which a matrix product
+    (one-hot table times ``X``) would not promise, its rounding depending on the
+    BLAS library.
+    """
+    order = np.argsort(labels, kind="stable")  # (n_samples,), cluster by cluster
+    counts = np.bincount(labels, minlength=n_clusters).astype(float)
+    starts = np.concatenate([[0], np.cumsum(counts[:-1])]).astype(int)
+    sums = np.zeros((n_clusters, X.shape[1]))
+    filled = counts > 0
+    sums[filled] = np.add.reduceat(X[order], starts[filled], axis=0)
+    return sums, counts
+
+
 def lloyd_step(X, centres, x_squared_norms=None):
     """One iteration of Lloyd's algorithm: assign, then update.
 
@@ -163,11 +213,8 @@ def lloyd_step(X, centres, x_squared_norms=None):
         The mean of each cluster's points. A cluster left empty takes the point
         farthest from its centre instead (removed from its own cluster's mean).
     """
-    n_clusters = len(centres)
     labels = nearest_centres(X, centres, x_squared_norms)
-    members = labels == np.arange(n_clusters)[:, np.newaxis]  # (n_clusters, n_samples)
-    sums = members.astype(float) @ X  # (n_clusters, n_features)
-    counts = members.sum(axis=1).astype(float)  # (n_clusters,)
+    sums, counts = cluster_sums(X, labels, len(centres))
     empty = np.flatnonzero(counts == 0)
     if len(empty):
         squared_distances = np.sum((X - centres[labels]) ** 2, axis=1)  # (n_samples,)

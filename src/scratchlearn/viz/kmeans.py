@@ -35,7 +35,9 @@ MAX_ITERATIONS = 12  # the explorer's slider: iterations 0 (the start) to this
 def clip_polygon(polygon, normal, offset):
     """The part of a convex polygon (n_vertices, 2) where ``x . normal <= offset``
     (one step of Sutherland and Hodgman's clipping)."""
-    inside = polygon @ normal <= offset  # (n_vertices,)
+    # Products written out, not ``polygon @ normal``: the same bits on every machine.
+    along = polygon[:, 0] * normal[0] + polygon[:, 1] * normal[1]  # (n_vertices,)
+    inside = along <= offset
     kept = []
     following = np.roll(polygon, -1, axis=0)
     for a, b, a_in, b_in in zip(
@@ -44,9 +46,13 @@ def clip_polygon(polygon, normal, offset):
         if a_in:
             kept.append(a)
         if a_in != b_in:  # the edge crosses the line: keep the crossing point
-            t = (offset - a @ normal) / ((b - a) @ normal)
+            t = (offset - _dot(a, normal)) / _dot(b - a, normal)
             kept.append(a + t * (b - a))
     return np.array(kept).reshape(-1, 2)
+
+
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1]
 
 
 def voronoi_cells(centres, box):
@@ -64,7 +70,7 @@ def voronoi_cells(centres, box):
         cell = square
         for j, other in enumerate(centres):
             if j != i and not np.array_equal(other, centre):
-                offset = (other @ other - centre @ centre) / 2.0
+                offset = (_dot(other, other) - _dot(centre, centre)) / 2.0
                 cell = clip_polygon(cell, other - centre, offset)
         cells.append(cell)
     return cells
@@ -155,29 +161,25 @@ def iteration_view(path, iteration):
 
 
 def centre_trace(centres, moved_from):
-    """The centres as crosses in their clusters' colours; after an update, with a
-    line from where each was (one trace: the old ends are markers of size 0)."""
+    """The centres as black crosses (each in its cell's colour); after an update,
+    with a line from where each was (one trace: the old ends are markers of size
+    0)."""
     import plotly.graph_objects as go
 
     k = len(centres)
-    colours = [COLOURS[i % len(COLOURS)] for i in range(k)]
     if moved_from is None:
-        xy, sizes = centres, [15] * k
+        xy, sizes = centres, 14
     else:
         xy = np.full((3 * k, 2), np.nan)  # old, new, gap: a segment per centre
         xy[0::3], xy[1::3] = moved_from, centres
-        sizes, colours = [0, 15, 0] * k, [c for c in colours for _ in range(3)]
+        sizes = np.tile([0, 14, 0], k)  # an array: plotly stores it compactly
     return go.Scatter(
         x=xy[:, 0],
         y=xy[:, 1],
         mode="markers" if moved_from is None else "lines+markers",
         line={"color": "black", "width": 1.5},
-        marker={
-            "symbol": "x",
-            "size": sizes,
-            "color": colours,
-            "line": {"color": "black", "width": 1.5},
-        },
+        marker={"symbol": "x-thin", "size": sizes, "line": {"width": 3}},
+        marker_color="black",
         name="centres",
     )
 
@@ -213,15 +215,14 @@ def layout(box, feature_names):
     }
 
 
-def explorer(
-    X, *, seed=0, static_iterations=10, feature_names=("x1", "x2"), margin=0.5
-):
+def explorer(X, *, seed=0, static_iterations=6, feature_names=("x1", "x2"), margin=0.5):
     """Lloyd's algorithm on two features, an iteration at a time (slider), for
     each start and number of clusters (menu), beside the inertia after every
     assignment and update and the best inertia of ten k-means++ runs (dashed).
 
-    The static explorer shows the starts drawn with ``seed`` and iterations 0 to
-    ``static_iterations``; the live one, seeds 0 to 9 and up to
+    The static explorer shows k = 3 and 4, the starts drawn with ``seed`` and
+    iterations 0 to ``static_iterations`` (every setting stored costs the page
+    weight); the live one, k = 2 to 6, seeds 0 to 99 and up to
     ``MAX_ITERATIONS``."""
     import plotly.graph_objects as go
 
@@ -266,8 +267,8 @@ def explorer(
     return Explorer(
         [
             Control("init", ["k-means++", "random"]),
-            Control("n_clusters", [3, 4, 5], label="k", live_values=range(2, 7)),
-            Control("seed", [seed], live_values=range(10)),
+            Control("n_clusters", [3, 4], label="k", live_values=range(2, 7)),
+            Control("seed", [seed], live_values=range(100)),
             Control(
                 "iteration",
                 range(static_iterations + 1),
