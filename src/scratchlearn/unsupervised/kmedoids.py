@@ -56,6 +56,8 @@ METRICS = ("euclidean", "manhattan")
 _BLOCK_VALUES = 2**18
 
 
+# GENERAL: belongs in scratchlearn/distances.py (pairwise distances with the same bits
+# on every machine, for any chapter that compares or sums them).
 def exact_distances(X, Y, metric="euclidean"):
     """Distances between every row of ``X`` and every row of ``Y``, computed from
     the differences (the same bits on every processor), shape (n_x, n_y).
