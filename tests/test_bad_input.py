@@ -244,6 +244,25 @@ INVALID_PARAMS = {
         {"cv": 0},
         {"random_state": "seed"},
     ],
+    "KMeans": [
+        {"n_clusters": 0},
+        {"n_clusters": 2.5},
+        {"n_clusters": 1000},  # more clusters than samples
+        {"init": "kmeans++"},
+        {"init": [[0.0, 0.0, 0.0]]},  # one centre for eight clusters
+        {"n_init": 0},
+        {"max_iter": 0},
+        {"tol": -1e-4},
+        {"random_state": "seed"},
+    ],
+    "KMedoids": [
+        {"n_clusters": 0},
+        {"n_clusters": 1000},  # more clusters than samples
+        {"method": "clara"},
+        {"metric": "cosine"},
+        {"max_iter": 1.5},
+        {"random_state": "seed"},
+    ],
     "BayesianLinearRegression": [
         {"prior_precision": 0.0},
         {"prior_precision": -1.0},

@@ -1,0 +1,290 @@
+"""Figures and the explorer of Chapter 16 (k-means).
+
+Lloyd's algorithm is drawn an iteration at a time: the *assignment* colours the
+plane by the nearest centre (each centre's Voronoi cell, so every point takes the
+colour of the cell it lies in), the *update* moves every centre to the mean of the
+points in its cell (a line from where it was to the cross where it goes). Beside it,
+the inertia after every assignment and every update: it never rises. The explorer
+chooses the start (k-means++ or random points, and the seed) and the number of
+clusters.
+"""
+
+import functools
+
+import numpy as np
+
+from scratchlearn.unsupervised import KMeans
+from scratchlearn.unsupervised.kmeans import kmeans_plusplus, lloyd_step, random_centres
+from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import (
+    COLOURS,
+    REFERENCE_COLOUR,
+    TRAIN_COLOUR,
+    chosen_line,
+    curve,
+    tint,
+)
+
+MAX_ITERATIONS = 12  # the explorer's slider: iterations 0 (the start) to this
+
+
+# --- the plane, cut into Voronoi cells ---------------------------------------------
+# GENERAL: belongs in viz/figures.py (the cells of any nearest-centre rule).
+
+
+def clip_polygon(polygon, normal, offset):
+    """The part of a convex polygon (n_vertices, 2) where ``x . normal <= offset``
+    (one step of Sutherland and Hodgman's clipping)."""
+    # Products written out, not ``polygon @ normal``: the same bits on every machine.
+    along = polygon[:, 0] * normal[0] + polygon[:, 1] * normal[1]  # (n_vertices,)
+    inside = along <= offset
+    kept = []
+    following = np.roll(polygon, -1, axis=0)
+    for a, b, a_in, b_in in zip(
+        polygon, following, inside, np.roll(inside, -1), strict=True
+    ):
+        if a_in:
+            kept.append(a)
+        if a_in != b_in:  # the edge crosses the line: keep the crossing point
+            t = (offset - _dot(a, normal)) / _dot(b - a, normal)
+            kept.append(a + t * (b - a))
+    return np.array(kept).reshape(-1, 2)
+
+
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def voronoi_cells(centres, box):
+    """The region of the rectangle ``box = ((x0, x1), (y0, y1))`` nearer to each
+    centre than to any other: one convex polygon (n_vertices, 2) per centre.
+
+    Point :math:`x` is nearer to :math:`c_i` than to :math:`c_j` where
+    :math:`2 x \\cdot (c_j - c_i) \\le |c_j|^2 - |c_i|^2`: a half plane. The cell
+    is the box cut by one half plane per other centre.
+    """
+    (x0, x1), (y0, y1) = box
+    square = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+    cells = []
+    for i, centre in enumerate(centres):
+        cell = square
+        for j, other in enumerate(centres):
+            if j != i and not np.array_equal(other, centre):
+                offset = (_dot(other, other) - _dot(centre, centre)) / 2.0
+                cell = clip_polygon(cell, other - centre, offset)
+        cells.append(cell)
+    return cells
+
+
+def cell_traces(centres, box):
+    """The Voronoi cells of ``centres`` as filled plotly polygons, in the
+    clusters' colours."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for i, cell in enumerate(voronoi_cells(centres, box)):
+        closed = np.vstack([cell, cell[:1]])
+        traces.append(
+            go.Scatter(
+                x=closed[:, 0],
+                y=closed[:, 1],
+                fill="toself",
+                fillcolor=tint(COLOURS[i % len(COLOURS)], 0.35),
+                mode="none",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    return traces
+
+
+# --- Lloyd's algorithm, half a step at a time ---------------------------------------
+
+
+def starting_centres(X, n_clusters, init, seed):
+    """The centres ``KMeans(n_clusters, init=init, n_init=1, random_state=seed)``
+    starts from."""
+    rng = np.random.default_rng(seed)  # as KMeans turns its random_state into one
+    if init == "k-means++":
+        return kmeans_plusplus(X, n_clusters, random_state=rng)[0]
+    return random_centres(X, n_clusters, random_state=rng)
+
+
+def lloyd_path(X, centres, max_iter=MAX_ITERATIONS):
+    """Every iteration of Lloyd's algorithm from ``centres`` until no label changes.
+
+    Returns
+    -------
+    list of dict
+        One per iteration that changed something: ``before`` (the centres the
+        points were assigned to), ``labels``, ``after`` (the means), and the inertia
+        after the assignment (``assigned``) and after the update (``updated``).
+    """
+    path = []
+    for _ in range(max_iter):
+        labels, after = lloyd_step(X, centres)
+        if path and np.array_equal(labels, path[-1]["labels"]):
+            break  # converged: the labels repeat, the centres stay
+        path.append(
+            {
+                "before": centres,
+                "labels": labels,
+                "after": after,
+                "assigned": np.sum((X - centres[labels]) ** 2),
+                "updated": np.sum((X - after[labels]) ** 2),
+            }
+        )
+        centres = after
+    return path
+
+
+def inertia_by_step(path):
+    """The inertia after each assignment and each update, at iterations
+    0.5, 1, 1.5, 2, ...: ``(iterations, inertias)``."""
+    inertias = np.array([[p["assigned"], p["updated"]] for p in path]).ravel()
+    return np.arange(1, len(inertias) + 1) / 2, inertias
+
+
+def iteration_view(path, iteration):
+    """What iteration ``iteration`` shows: the centres whose cells are drawn (None
+    at the start), the centres drawn, the centres they moved from (None if they did
+    not move) and its name. Beyond the last iteration, the final state."""
+    if iteration == 0:
+        return None, path[0]["before"], None, "start"
+    if iteration > len(path):
+        final = path[-1]["after"]
+        name = f"converged (iteration {len(path) + 1} changes no label)"
+        return final, final, None, name
+    record = path[iteration - 1]
+    name = f"iteration {iteration}"
+    return record["before"], record["after"], record["before"], name
+
+
+def centre_trace(centres, moved_from):
+    """The centres as black crosses (each in its cell's colour); after an update,
+    with a line from where each was (one trace: the old ends are markers of size
+    0)."""
+    import plotly.graph_objects as go
+
+    k = len(centres)
+    if moved_from is None:
+        xy, sizes = centres, 14
+    else:
+        xy = np.full((3 * k, 2), np.nan)  # old, new, gap: a segment per centre
+        xy[0::3], xy[1::3] = moved_from, centres
+        sizes = np.tile([0, 14, 0], k)  # an array: plotly stores it compactly
+    return go.Scatter(
+        x=xy[:, 0],
+        y=xy[:, 1],
+        mode="markers" if moved_from is None else "lines+markers",
+        line={"color": "black", "width": 1.5},
+        marker={"symbol": "x-thin", "size": sizes, "line": {"width": 3}},
+        marker_color="black",
+        name="centres",
+    )
+
+
+def inertia_curves(steps, inertias, best):
+    """The inertia along the run, and the best of ten k-means++ runs (dashed)."""
+    return [
+        curve(inertias, x=steps, name="inertia", colour=TRAIN_COLOUR, markers=True),
+        curve(
+            [best, best],
+            x=[0, MAX_ITERATIONS + 1],
+            name="best of 10 runs",
+            colour=REFERENCE_COLOUR,
+            dash="dash",
+        ),
+    ]
+
+
+def layout(box, feature_names):
+    """The explorer's axes: the points' box in equal units (so that the cells'
+    edges stand at right angles to the lines between centres), the iterations."""
+    return {
+        "xaxis.title.text": feature_names[0],
+        "yaxis.title.text": feature_names[1],
+        "xaxis.range": list(box[0]),
+        "yaxis.range": list(box[1]),
+        "yaxis.scaleanchor": "x",
+        "xaxis.constrain": "domain",
+        "yaxis.constrain": "domain",
+        "xaxis2.title.text": "iteration (assign at .5, update at the integer)",
+        "xaxis2.range": [0, MAX_ITERATIONS + 0.5],
+        "legend": {"x": 1, "xanchor": "right", "y": 1, "yanchor": "top"},
+    }
+
+
+def explorer(X, *, seed=0, static_iterations=6, feature_names=("x1", "x2"), margin=0.5):
+    """Lloyd's algorithm on two features, an iteration at a time (slider), for
+    each start and number of clusters (menu), beside the inertia after every
+    assignment and update and the best inertia of ten k-means++ runs (dashed).
+
+    The static explorer shows k = 3 and 4, the starts drawn with ``seed`` and
+    iterations 0 to ``static_iterations`` (every setting stored costs the page
+    weight); the live one, k = 2 to 6, seeds 0 to 99 and up to
+    ``MAX_ITERATIONS``."""
+    import plotly.graph_objects as go
+
+    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
+    box = ((low[0], high[0]), (low[1], high[1]))
+    points = go.Scatter(
+        x=X[:, 0],
+        y=X[:, 1],
+        mode="markers",
+        marker={"size": 5, "color": "#333333"},
+        name="points",
+        hoverinfo="skip",
+    )
+
+    @functools.cache
+    def path_of(init, n_clusters, seed):
+        return lloyd_path(X, starting_centres(X, n_clusters, init, seed))
+
+    @functools.cache
+    def best_inertia(n_clusters):
+        return KMeans(n_clusters, n_init=10, random_state=0).fit(X).inertia_
+
+    def draw(init, n_clusters, seed, iteration):
+        path = path_of(init, n_clusters, seed)
+        assigned_to, centres, moved_from, name = iteration_view(path, iteration)
+        steps, inertias = inertia_by_step(path)
+        curves = inertia_curves(steps, inertias, best_inertia(n_clusters))
+        done = min(iteration, len(path))
+        inertia = f", inertia {inertias[2 * done - 1]:.4g}" if done else ""
+        cells = [] if assigned_to is None else cell_traces(assigned_to, box)
+        return View(
+            [
+                *cells,
+                points,
+                centre_trace(centres, moved_from),
+                *((trace, 2) for trace in curves),
+            ],
+            title=f"k={n_clusters}, init {init}, seed {seed}: {name}{inertia}",
+            layout={"shapes": [chosen_line(done)] if done else []},
+        )
+
+    return Explorer(
+        [
+            Control("init", ["k-means++", "random"]),
+            Control("n_clusters", [3, 4], label="k", live_values=range(2, 7)),
+            Control("seed", [seed], live_values=range(100)),
+            Control(
+                "iteration",
+                range(static_iterations + 1),
+                live_values=range(MAX_ITERATIONS + 1),
+                start=0,
+            ),
+        ],
+        draw,
+        name="kmeans-explorer",
+        panels=(1, 2),
+        subplots={"column_widths": [0.6, 0.4], "horizontal_spacing": 0.1},
+        subplot_titles=("assign (cells), then update (lines)", "inertia"),
+        layout=layout(box, feature_names),
+        description=(
+            "Lloyd's algorithm for k-means on two features, an iteration at a time: "
+            "the cells of the centres, the centres moving to their clusters' means, "
+            "and the inertia after every assignment and update"
+        ),
+    )
