@@ -110,3 +110,31 @@ def test_hidden_checks_stay_off_the_solution_pages(master):
     assert not untagged, (
         f"{len(untagged)} hidden check cell(s) lack the remove-cell tag"
     )
+
+
+HAND_NUMBERED = re.compile(r"\b[Cc]hapters? \d")
+
+
+@pytest.mark.parametrize("notebook", stored_notebooks(), ids=str)
+def test_chapters_are_referred_to_by_links_not_typed_numbers(notebook):
+    """A reference to another chapter is a {numref} link the build checks (it numbers
+    itself, and follows the table of contents), never a number typed by hand."""
+    import json
+
+    cells = json.loads((ROOT / notebook).read_text())["cells"]
+    typed = [
+        match.group(0)
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        for match in HAND_NUMBERED.finditer("".join(cell["source"]))
+    ]
+    assert not typed, f"typed chapter numbers: {typed}"
+
+
+def test_every_chapter_can_be_linked_to():
+    """Each chapter's first cell carries the label its references point at."""
+    import json
+
+    for chapter in CHAPTERS:
+        first = json.loads((ROOT / chapter).read_text())["cells"][0]
+        assert "".join(first["source"]).startswith(f"(chapter-{chapter.stem})=\n# ")
