@@ -184,7 +184,14 @@ def explorer(target=TARGET):
             },
             "xaxis2": {"showticklabels": False, "showgrid": False, "zeroline": False},
             "yaxis2": {"title.text": "generation", "showgrid": False},
-            "legend": {"orientation": "h", "x": 0.0, "y": -0.18},
+            # Inside the curves' panel, at its bottom right, which they leave free.
+            "legend": {
+                "x": 0.39,
+                "y": 0.02,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "bgcolor": "rgba(255, 255, 255, 0.8)",
+            },
         },
         description=DESCRIPTION,
     )
