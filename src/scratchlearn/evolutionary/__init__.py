@@ -1,0 +1,13 @@
+"""Evolutionary optimisation (Part IV): a genetic algorithm and a particle swarm.
+
+    from scratchlearn.evolutionary import GeneticAlgorithm
+
+They search for the best point of a function rather than learn from data, so they
+are optimisers, not estimators (see :mod:`scratchlearn.evolutionary.optimiser`).
+"""
+
+from scratchlearn.evolutionary.genetic import GeneticAlgorithm
+
+__all__ = [
+    "GeneticAlgorithm",
+]
