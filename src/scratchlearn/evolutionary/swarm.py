@@ -266,6 +266,8 @@ class ParticleSwarm(Optimiser):
         self.best_position_history_ = np.array(history["position"])
         if keep_positions:
             self.position_history_ = np.array(history["positions"])
+        elif hasattr(self, "position_history_"):
+            del self.position_history_  # an earlier search's, not this one's
         return self
 
     @staticmethod
