@@ -7,7 +7,7 @@ solved to stated tolerances over seeds 0-9, pyswarms at equal evaluations, a net
 on iris as accurate as gradient descent (scratchlearn.deep) to within 2 points, and
 clear errors."""
 
-import logging
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -228,18 +228,20 @@ def test_the_swarm_reaches_the_known_optimum(problem):
 def pyswarms_minimum(function, d, low, high, n_particles, n_evaluations, seed):
     """pyswarms' GlobalBestPSO with the same weights, clamp and walls, for the same
     number of evaluations (it scores the swarm once per iteration)."""
-    import pyswarms
+    # pyswarms configures Python's logging, with a file report.log in the working
+    # folder, when it is imported and for every optimizer it makes: not here.
+    with mock.patch("logging.config.dictConfig"):
+        import pyswarms
 
-    logging.getLogger("pyswarms").setLevel(logging.ERROR)
-    np.random.seed(seed)  # noqa: NPY002 (pyswarms draws from NumPy's global one)
-    optimizer = pyswarms.single.GlobalBestPSO(
-        n_particles=n_particles,
-        dimensions=d,
-        options={"w": 0.7298, "c1": 1.49618, "c2": 1.49618},
-        bounds=(np.full(d, low), np.full(d, high)),
-        velocity_clamp=(-0.5 * (high - low), 0.5 * (high - low)),
-        bh_strategy="nearest",
-    )
+        np.random.seed(seed)  # noqa: NPY002 (pyswarms draws from NumPy's global one)
+        optimizer = pyswarms.single.GlobalBestPSO(
+            n_particles=n_particles,
+            dimensions=d,
+            options={"w": 0.7298, "c1": 1.49618, "c2": 1.49618},
+            bounds=(np.full(d, low), np.full(d, high)),
+            velocity_clamp=(-0.5 * (high - low), 0.5 * (high - low)),
+            bh_strategy="nearest",
+        )
     cost, _ = optimizer.optimize(
         function, iters=n_evaluations // n_particles, verbose=False
     )
