@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from scratchlearn.supervised import Perceptron
 from scratchlearn.supervised.perceptron import (
+    epoch_loss,
     geometric_margin,
     mistake_bound,
     perceptron_epoch,
@@ -51,8 +52,8 @@ def signed_labels(y, positive=1):
 
 
 def reference(**settings):
-    """scikit-learn's Perceptron with our defaults' settings: the same updates."""
-    settings.setdefault("tol", None)
+    """scikit-learn's Perceptron with the same settings (its default ``tol=1e-3``
+    and ``n_iter_no_change=5`` are ours): the same updates."""
     eta0 = settings.pop("learning_rate", 1.0)
     return linear_model.Perceptron(eta0=eta0, penalty=None, **settings)
 
@@ -148,13 +149,19 @@ DATASETS = {
 }
 
 
+@pytest.mark.parametrize("tol", [1e-3, None])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_same_weights_as_scikit_learn_without_shuffling(name, fit_intercept):
-    # Same order, same updates: the weights are equal, to the last bit here; the
-    # tolerance allows for dot products summed in another order.
+def test_same_weights_as_scikit_learn_without_shuffling(name, fit_intercept, tol):
+    # Same order, same updates, the same stopping rule: the weights are equal, to the
+    # last bit here; the tolerance allows for dot products summed in another order.
     X, y = DATASETS[name]()
-    settings = {"shuffle": False, "fit_intercept": fit_intercept, "max_iter": 200}
+    settings = {
+        "shuffle": False,
+        "fit_intercept": fit_intercept,
+        "max_iter": 200,
+        "tol": tol,
+    }
     ours = Perceptron(**settings).fit(X, y)
     theirs = reference(**settings).fit(X, y)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-9)
@@ -166,6 +173,89 @@ def test_same_weights_as_scikit_learn_without_shuffling(name, fit_intercept):
     assert ours.score(X, y) == theirs.score(X, y)
     assert ours.coef_.shape == theirs.coef_.shape
     assert ours.intercept_.shape == theirs.intercept_.shape
+    # scikit-learn goes on after an epoch without a mistake, changing nothing.
+    assert ours.n_iter_ <= theirs.n_iter_
+
+
+@pytest.mark.parametrize("name", ["iris (3 classes, not separable)", "digits"])
+def test_stops_after_the_same_epoch_as_scikit_learn_when_not_separable(name):
+    # Every epoch makes mistakes, so only the tol rule ends training: after the
+    # same epoch on both sides, with the same weights, long before max_iter.
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+        X, y = X[:600], y[:600]
+    else:
+        X, y = DATASETS[name]()
+    ours = Perceptron(shuffle=False).fit(X, y)
+    theirs = reference(shuffle=False).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 100
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-9)
+    without_rule = Perceptron(shuffle=False, tol=None, max_iter=200).fit(X, y)
+    assert without_rule.n_iter_ == 200
+
+
+def test_the_tol_rule_by_hand():
+    # Losses per epoch 10, 9, 9.5, 9, 8.9995, 9 (in units of n_samples): with
+    # tol = 0.001 only the second epoch improves on the best by more than tol, so the
+    # count of epochs without improvement goes 0, 0, 1, 2, 3, 4: with
+    # n_iter_no_change = 4 training stops after epoch 6.
+    best, count, stopped = np.inf, 0, None
+    for epoch, loss in enumerate([10, 9, 9.5, 9, 8.9995, 9], start=1):
+        count = 0 if loss <= best - 1e-3 else count + 1
+        best = min(best, loss)
+        if count >= 4:
+            stopped = epoch
+            break
+    assert stopped == 6
+    # The same rule in train_perceptron, on XOR: every epoch makes the same two
+    # mistakes with the same summed loss, so it stops after 1 + n_iter_no_change.
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    signed = signed_labels(np.array([0, 0, 1, 1]))[:, np.newaxis] * np.column_stack(
+        [X, np.ones(4)]
+    )
+    for patience in (1, 3, 7):
+        _, _, mistakes_per_epoch = train_perceptron(
+            signed, max_iter=100, tol=1e-3, n_iter_no_change=patience, shuffle=False
+        )
+        losses = [
+            epoch_loss(signed[updates], start)
+            for updates, start in _epochs_by_hand(signed, len(mistakes_per_epoch))
+        ]
+        assert len(mistakes_per_epoch) < 100
+        # the last epoch is the patience-th in a row not below the best minus tol
+        best = np.minimum.accumulate(losses)
+        not_better = [
+            losses[k] / 4 > best[k - 1] / 4 - 1e-3 for k in range(1, len(losses))
+        ]
+        assert all(not_better[-patience:])
+        assert not all(not_better[-patience - 1 :]) or len(not_better) == patience
+
+
+def _epochs_by_hand(signed, n_epochs):
+    """(rows updated, weights before) of each unshuffled epoch, one sample at a time."""
+    coef = np.zeros(signed.shape[1])
+    for _ in range(n_epochs):
+        start, rows = coef.copy(), []
+        for row, sample in enumerate(signed):
+            if sample @ coef <= 0:
+                coef = coef + sample
+                rows.append(row)
+        yield rows, start
+
+
+def test_epoch_loss_is_the_summed_loss_sample_by_sample():
+    rng = np.random.default_rng(0)
+    signed = rng.normal(size=(50, 3))  # not separable: many mistakes
+    start = rng.normal(size=3)
+    coef, expected, rows = start.copy(), 0.0, []
+    for row, sample in enumerate(signed):
+        margin = sample @ coef
+        expected += max(0.0, -margin)  # 0 on its side, else how far across
+        if margin <= 0:
+            coef = coef + sample
+            rows.append(row)
+    assert rows == perceptron_epoch(signed, start.copy())
+    np.testing.assert_allclose(epoch_loss(signed[rows], start), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("learning_rate", [0.5, 0.01])
@@ -194,7 +284,8 @@ def test_same_accuracy_as_scikit_learn_on_separable_data_when_shuffled(
     # scikit-learn shuffles with another generator, so the weights differ; on
     # separable data both separate the training set: accuracy 1.0 for both.
     X, y, _, _ = separable(400, 4, 0.05, fit_intercept=fit_intercept, seed=seed)
-    settings = {"fit_intercept": fit_intercept, "random_state": seed}
+    # tol=None: scikit-learn's loss rule could stop either before it separates.
+    settings = {"fit_intercept": fit_intercept, "random_state": seed, "tol": None}
     ours = Perceptron(**settings).fit(X, y)
     theirs = reference(**settings).fit(X, y)
     assert ours.score(X, y) == theirs.score(X, y) == 1.0
@@ -238,7 +329,11 @@ def test_updates_stay_within_novikoffs_bound(
         300, n_features, gamma, fit_intercept=fit_intercept, seed=seed
     )
     model = Perceptron(
-        fit_intercept=fit_intercept, shuffle=shuffle, random_state=seed, max_iter=10_000
+        fit_intercept=fit_intercept,
+        shuffle=shuffle,
+        random_state=seed,
+        max_iter=10_000,
+        tol=None,  # Novikoff's theorem is about training until no mistake is left
     ).fit(X, y)
 
     # The bound by hand: R the largest norm of an extended sample (x, 1), gamma the
@@ -267,7 +362,10 @@ def test_the_bound_holds_for_any_learning_rate_and_order():
     for learning_rate in (0.001, 1.0, 100.0):
         for seed in range(5):
             model = Perceptron(
-                learning_rate=learning_rate, random_state=seed, max_iter=10_000
+                learning_rate=learning_rate,
+                random_state=seed,
+                max_iter=10_000,
+                tol=None,
             ).fit(X, y)
             assert model.n_updates_ <= bound
             assert model.score(X, y) == 1.0
@@ -324,7 +422,9 @@ def test_the_learning_rate_only_scales_the_weights(shuffle):
     # From w = 0, w is learning_rate times a sum of samples: every score is scaled by
     # it, so the same samples are mistakes and the predictions are the same.
     X, y = standardised(load_breast_cancer)  # not separable: many updates
-    settings = {"shuffle": shuffle, "random_state": 0, "max_iter": 20}
+    # Without the tol rule: the loss it watches is scaled by the learning rate too
+    # (as scikit-learn's), so with it the learning rate changes when training stops.
+    settings = {"shuffle": shuffle, "random_state": 0, "max_iter": 20, "tol": None}
     unit = Perceptron(learning_rate=1.0, **settings).fit(X, y)
     for learning_rate in (
         0.5,
@@ -348,10 +448,12 @@ def test_the_intercept_is_learned_and_needed():
     X = rng.uniform(0.0, 1.0, size=(100, 2)) + np.array([4.5, 0.0])
     X[:, 0] += np.where(X[:, 0] > 5.0, 0.1, -0.1)
     y = (X[:, 0] > 5.0).astype(int)
-    with_intercept = Perceptron(max_iter=10_000, random_state=0).fit(X, y)
+    with_intercept = Perceptron(max_iter=10_000, tol=None, random_state=0).fit(X, y)
     assert with_intercept.score(X, y) == 1.0
     assert with_intercept.intercept_[0] < 0
-    without = Perceptron(fit_intercept=False, max_iter=50, random_state=0).fit(X, y)
+    without = Perceptron(
+        fit_intercept=False, max_iter=50, tol=None, random_state=0
+    ).fit(X, y)
     assert without.score(X, y) < 1.0
     np.testing.assert_array_equal(without.intercept_, [0.0])
     assert without.n_iter_ == 50
@@ -374,7 +476,7 @@ def test_training_stops_after_the_first_epoch_without_a_mistake():
 def test_xor_is_never_separated():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0, 0, 1, 1])
-    model = Perceptron(max_iter=200, random_state=0).fit(X, y)
+    model = Perceptron(max_iter=200, tol=None, random_state=0).fit(X, y)
     assert model.n_iter_ == 200
     assert model.score(X, y) < 1.0
     assert model.n_updates_ >= 200  # at least one mistake in every epoch

@@ -93,7 +93,7 @@ def test_the_replay_is_the_perceptrons_training():
     X, y, history = replay_of(0.03, max_iter=100)
     assert history.converged and history.errors[-1] == 0
     # The epochs are those of Perceptron itself with the same seed and order.
-    model = Perceptron(random_state=0).fit(X, y)
+    model = Perceptron(random_state=0, tol=None).fit(X, y)
     assert model.n_updates_ == history.n_updates
     np.testing.assert_allclose(model.coef_[0], history.weights[-1, :2])
     # errors[t] counts the samples the weights after t updates get wrong.

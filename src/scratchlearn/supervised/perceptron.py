@@ -78,19 +78,29 @@ def perceptron_epoch(signed, coef, block_size=BLOCK_SIZE):
     # that the samples after it are judged by, so they cannot all be judged at once.
     while start < n_samples:
         margins = signed[start : start + block_size] @ coef  # (block_size,)
-        wrong = np.flatnonzero(margins <= 0)
-        if wrong.size == 0:  # no mistake in this block: nothing changes
+        first = int(np.argmax(margins <= 0))  # the first mistake, or 0 if none
+        if margins[first] > 0:  # no mistake in this block: nothing changes
             start += block_size
             continue
-        row = start + int(wrong[0])  # the first mistake
+        row = start + first
         coef += signed[row]  # w <- w + learning_rate * y_i * x_i
         mistakes.append(row)
         start = row + 1
     return mistakes
 
 
-def train_perceptron(signed, *, max_iter=1000, shuffle=True, rng=None):
-    """Run binary perceptron epochs from ``w = 0`` until one makes no mistake.
+def train_perceptron(
+    signed,
+    *,
+    max_iter=1000,
+    tol=None,
+    n_iter_no_change=5,
+    learning_rate=1.0,
+    shuffle=True,
+    rng=None,
+):
+    """Run binary perceptron epochs from ``w = 0`` until one makes no mistake, or
+    until the loss stops falling.
 
     Parameters
     ----------
@@ -98,6 +108,15 @@ def train_perceptron(signed, *, max_iter=1000, shuffle=True, rng=None):
         The signed samples ``learning_rate * y_i * x_i``, see :func:`perceptron_epoch`.
     max_iter : int >= 1
         The most epochs to run.
+    tol : float or None
+        With a number, also stop once the epoch's mean perceptron loss (see Notes)
+        has failed ``n_iter_no_change`` epochs in a row to fall below the lowest so
+        far minus ``tol``: scikit-learn's rule. ``None``: no such rule.
+    n_iter_no_change : int >= 1
+        How many epochs in a row without improvement stop training (with ``tol``).
+    learning_rate : float > 0
+        The learning rate folded into ``signed``; the loss is measured in the units
+        of the scores ``w . x + b``, so it is divided out again.
     shuffle : bool
         Visit the samples in a new random order in every epoch (else in their order).
     rng : numpy.random.Generator, optional
@@ -113,25 +132,59 @@ def train_perceptron(signed, *, max_iter=1000, shuffle=True, rng=None):
         always a sum of the samples it got wrong.
     mistakes_per_epoch : ndarray of shape (n_epochs,)
         Updates made in each epoch. Its length is the number of epochs run: up to
-        and including the first without a mistake (its last entry is then 0), or
-        ``max_iter``.
+        and including the first without a mistake (its last entry is then 0), up to
+        the stopping rule of ``tol``, or ``max_iter``.
+
+    Notes
+    -----
+    The perceptron loss of a sample is :math:`\\max(0, -y_i (w \\cdot x_i + b))`,
+    with the weights as they are when its turn comes: 0 when it is on its side, and
+    how far on the wrong side it is otherwise. Summed over an epoch and divided by
+    ``n_samples`` it is the number scikit-learn's ``tol`` rule watches.
     """
     n_samples, n_weights = signed.shape
     if shuffle and rng is None:
         rng = np.random.default_rng()
     coef = np.zeros(n_weights)
     updates, mistakes_per_epoch = [], []
+    best_loss, epochs_without_improvement = np.inf, 0
     for _ in range(max_iter):
+        start = coef.copy()
         if shuffle:
             order = rng.permutation(n_samples)
-            mistakes = order[perceptron_epoch(signed[order], coef)].tolist()
+            mistakes = order[perceptron_epoch(signed[order], coef)]
         else:
-            mistakes = perceptron_epoch(signed, coef)
-        updates += mistakes
+            mistakes = np.array(perceptron_epoch(signed, coef), dtype=int)
+        updates += mistakes.tolist()
         mistakes_per_epoch.append(len(mistakes))
-        if not mistakes:  # every sample is on its side: no later epoch changes coef
+        if len(mistakes) == 0:  # all on their side: no later epoch changes coef
             break
+        if tol is not None:  # scikit-learn's rule: stop when the loss stops falling
+            loss = epoch_loss(signed[mistakes], start) / (learning_rate * n_samples)
+            improved = loss <= best_loss - tol
+            epochs_without_improvement = (
+                0 if improved else epochs_without_improvement + 1
+            )
+            best_loss = min(best_loss, loss)
+            if epochs_without_improvement >= n_iter_no_change:
+                break
     return coef, np.array(updates, dtype=int), np.array(mistakes_per_epoch)
+
+
+def epoch_loss(steps, start):
+    """Summed perceptron loss of an epoch, in the units of ``signed``.
+
+    ``steps`` are the signed samples of the epoch's mistakes, in the order of the
+    updates, ``start`` the weights before the epoch. The samples that were on their
+    side have loss 0; the ``k``-th mistake had the score ``steps[k] @ w_k`` with the
+    weights ``w_k = start + steps[0] + ... + steps[k - 1]`` of that moment.
+    """
+    # Running sums, added in the order of the updates: the very weights of the epoch.
+    weights = np.cumsum(np.vstack([start, steps]), axis=0)[
+        :-1
+    ]  # (n_mistakes, n_weights)
+    margins = np.einsum("kw,kw->k", steps, weights)  # (n_mistakes,), each <= 0
+    return -float(margins.sum())
 
 
 def geometric_margin(X, y, coef, intercept=0.0):
@@ -178,6 +231,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         same for every ``learning_rate``.
     max_iter : int >= 1, default 1000
         The most epochs (passes over the training set) per binary problem.
+    tol : float >= 0 or None, default 1e-3
+        scikit-learn's stopping rule: stop once the mean perceptron loss of an
+        epoch has failed ``n_iter_no_change`` epochs in a row to fall below the lowest
+        so far minus ``tol``. ``None`` turns the rule off: only an epoch without a
+        mistake, or ``max_iter``, ends training.
+    n_iter_no_change : int >= 1, default 5
+        Epochs in a row without improvement that stop training (with ``tol``).
     shuffle : bool, default True
         Visit the samples in a new random order in each epoch.
     fit_intercept : bool, default True
@@ -211,7 +271,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         \\text{if } y_i (w \\cdot x_i + b) \\le 0: \\quad
         w \\leftarrow w + \\eta\\, y_i x_i, \\quad b \\leftarrow b + \\eta\\, y_i .
 
-    Training stops after an epoch without a mistake, or after ``max_iter`` epochs.
+    Training stops after an epoch without a mistake, or after ``max_iter`` epochs,
+    or, with ``tol``, when the loss stops falling. On data that no hyperplane
+    separates every epoch makes mistakes, and that last rule is what ends training
+    early.
 
     **Convergence (Novikoff, 1962).** If some unit vector :math:`u` separates the
     extended samples :math:`z_i = (x_i, 1)` with margin
@@ -223,13 +286,18 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     no such bound: the weights keep changing and the last ones are not the best ones
     seen.
 
-    **Agreement with scikit-learn.** ``Perceptron(learning_rate=eta)`` makes the same
-    updates as scikit-learn's ``Perceptron(eta0=eta, penalty=None, tol=None)``; with
+    **Agreement with scikit-learn.** ``Perceptron(learning_rate=eta, tol=tol)`` makes
+    the same updates as scikit-learn's ``Perceptron(eta0=eta, penalty=None,
+    tol=tol)``, and stops after the same epoch by the same ``tol`` rule; with
     ``shuffle=False`` the weights are equal (scikit-learn's shuffling draws other
-    orders). scikit-learn with ``tol=None`` runs all ``max_iter`` epochs, but once an
-    epoch makes no mistake no later epoch changes anything, so stopping there gives
-    the same weights. Two classes: ``classes_[1]`` is the positive one, predicted when
-    the score is > 0. More classes: the highest score wins, ties going to the first.
+    orders). One difference: scikit-learn goes on after an epoch without a mistake
+    (with ``tol=None`` to ``max_iter``, else ``n_iter_no_change`` epochs more), but no
+    later epoch changes anything, so stopping there gives the same weights in fewer
+    epochs (``n_iter_``). The loss that ``tol`` is compared with is measured in scores,
+    which the learning rate scales: with ``tol``, the learning rate changes when
+    training stops, in scikit-learn as here. Two classes: ``classes_[1]`` is the
+    positive one, predicted when the score is > 0. More classes: the highest score
+    wins, ties going to the first.
 
     Chapter 6 explains this code.
 
@@ -245,6 +313,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "learning_rate": [Interval(float, 0, None, closed="neither")],
         "max_iter": [Interval(int, 1, None, closed="left")],
+        "tol": [Interval(float, 0, None, closed="left"), None],
+        "n_iter_no_change": [Interval(int, 1, None, closed="left")],
         "shuffle": [bool],
         "fit_intercept": [bool],
         "random_state": RANDOM_STATE,
@@ -255,12 +325,16 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         *,
         learning_rate=1.0,
         max_iter=1000,
+        tol=1e-3,
+        n_iter_no_change=5,
         shuffle=True,
         fit_intercept=True,
         random_state=0,
     ):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
         self.shuffle = shuffle
         self.fit_intercept = fit_intercept
         self.random_state = random_state
@@ -288,7 +362,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             scale = self.learning_rate * y_signed  # (n_samples,): eta * y_i
             signed = scale[:, np.newaxis] * X  # (n_samples, n_weights)
             coef, updates, mistakes_per_epoch = train_perceptron(
-                signed, max_iter=self.max_iter, shuffle=self.shuffle, rng=rng
+                signed,
+                max_iter=self.max_iter,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                learning_rate=self.learning_rate,
+                shuffle=self.shuffle,
+                rng=rng,
             )
             weights.append(coef)
             n_epochs.append(len(mistakes_per_epoch))
