@@ -26,6 +26,7 @@ import numpy as np
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.numerics import softmax
 from scratchlearn.supervised.decision_tree import EPSILON, FEATURE_THRESHOLD, LEAF
+from scratchlearn.supervised.forest import apply_forest, join_trees
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
     Interval,
@@ -297,6 +298,15 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         # Learned attributes are set only now, so a failed fit changes nothing.
         self.classes_ = classes
         self.estimators_ = estimators
+        # All the trees joined, for predicting with every tree at once.
+        self._forest = join_trees(
+            (tree.feature_, tree.threshold_, tree.left_, tree.right_)
+            for tree in estimators
+        )
+        # argmax breaks a tie of weights in favour of the smallest class index.
+        self._leaf_classes = np.concatenate(
+            [np.argmax(tree.value_, axis=1) for tree in estimators]
+        )
         self.estimator_weights_ = weights
         self.estimator_errors_ = errors
         self.n_features_in_ = X.shape[1]
@@ -316,9 +326,15 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         n_classes = len(self.classes_)
         # Row k is the vote for class k: 1 at k, -1 / (K - 1) elsewhere.
         coding = np.where(np.eye(n_classes) == 1, 1.0, -1.0 / (n_classes - 1))
+        # Every tree at once (scratchlearn.supervised.forest): each row's class in
+        # each tree; the Python loop below only adds the votes up.
+        leaves = apply_forest(self._forest, X)  # (n_samples, n_trees)
+        predicted = self._leaf_classes[leaves]  # (n_samples, n_trees)
         # After an early stop estimator_weights_ is longer (its tail is 0).
-        for tree, alpha in zip(self.estimators_, self.estimator_weights_, strict=False):
-            yield alpha * coding[tree.predict(X)]  # (n_samples, n_classes)
+        for tree_classes, alpha in zip(
+            predicted.T, self.estimator_weights_, strict=False
+        ):
+            yield alpha * coding[tree_classes]  # (n_samples, n_classes)
 
     def _to_decision(self, votes, total_alpha):
         """Normalised votes; for two classes the single score ``f_1 - f_0``."""

@@ -29,6 +29,7 @@ from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.metrics import r2_score
 from scratchlearn.numerics import log_softmax
 from scratchlearn.supervised.decision_tree import LEAF, DecisionTreeRegressor
+from scratchlearn.supervised.forest import apply_forest, join_trees
 from scratchlearn.supervised.logistic_regression import probabilities_from_logits
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
@@ -153,9 +154,16 @@ class _BaseGradientBoosting(BaseEstimator):
                 trees.append(tree)
             stages.append(trees)
             train_loss[stage] = self._loss(targets[in_bag], raw[in_bag])
+        trees = [tree for trees in stages for tree in trees]  # stage by stage
         return {
             "initial_estimate_": initial[0] if n_columns == 1 else initial,
             "estimators_": stages,
+            # All the trees joined, for predicting with every tree at once.
+            "_forest": join_trees(
+                (tree.feature_, tree.threshold_, tree.left_, tree.right_)
+                for tree in trees
+            ),
+            "_leaf_values": np.concatenate([tree.value_ for tree in trees]),
             "train_score_": train_loss,
             "n_trees_per_iteration_": n_columns,
             "n_features_in_": X.shape[1],
@@ -177,8 +185,19 @@ class _BaseGradientBoosting(BaseEstimator):
             yield raw.copy()
 
     def _raw(self, X):
-        """Raw predictions of the whole ensemble, (n_samples, n_trees_per_iteration)."""
-        *_, raw = self._staged_raw(X)
+        """Raw predictions of the whole ensemble, (n_samples, n_trees_per_iteration).
+
+        The same sums as :meth:`_staged_raw`'s last, added in the same order, but
+        with every tree walked at once (scratchlearn.supervised.forest).
+        """
+        X = check_predict_input(self, X)
+        leaves = apply_forest(self._forest, X)  # (n_samples, n_trees)
+        values = self._leaf_values[leaves]  # (n_samples, n_stages * n_columns)
+        initial = np.atleast_1d(self.initial_estimate_)  # (n_columns,)
+        n_columns = len(initial)
+        raw = np.tile(initial, (X.shape[0], 1))  # (n_samples, n_columns)
+        for start in range(0, values.shape[1], n_columns):  # stages, in order
+            raw += self.learning_rate * values[:, start : start + n_columns]
         return raw
 
 

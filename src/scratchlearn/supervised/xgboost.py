@@ -42,6 +42,7 @@ import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from scratchlearn.numerics import sigmoid, softmax
+from scratchlearn.supervised.forest import apply_forest, join_trees
 from scratchlearn.utils.validation import Interval, check_predict_input, check_X_y
 
 # Node marker, as in Chapter 10: a leaf has no children.
@@ -368,13 +369,23 @@ class _BaseXGBoost(BaseEstimator):
         Shape (n_samples, n_trees_per_round).
         """
         X = check_predict_input(self, X)
-        margins = np.tile(self.initial_margin_, (X.shape[0], 1))
-        for trees in self.estimators_:
-            margins += np.column_stack([tree.predict(X) for tree in trees])
+        # Every tree at once (scratchlearn.supervised.forest): the leaf of each row in
+        # each tree, read as the leaf's value; trees ordered round by round.
+        leaves = apply_forest(self._forest, X, strictly_below=True)  # (n, n_trees)
+        values = self._leaf_values[leaves]  # (n_samples, n_rounds * n_per_round)
+        n_per_round = len(self.initial_margin_)
+        margins = np.tile(self.initial_margin_, (X.shape[0], 1))  # (n, n_per_round)
+        for start in range(0, values.shape[1], n_per_round):  # rounds, in order
+            margins += values[:, start : start + n_per_round]
         return margins
 
     def _store(self, X, rounds, initial_margin):
         # Learned attributes are set only now, so a failed fit changes nothing.
+        trees = [tree for trees in rounds for tree in trees]
+        self._forest = join_trees(
+            (tree.feature, tree.threshold, tree.left, tree.right) for tree in trees
+        )
+        self._leaf_values = np.concatenate([tree.value for tree in trees])
         self.estimators_ = rounds
         self.initial_margin_ = initial_margin
         self.n_features_in_ = X.shape[1]
