@@ -9,11 +9,12 @@ INSTALLED := $(VENV)/.installed
 NB ?= exercises
 JOBS ?= 2
 
-.PHONY: help venv book test lint unit notebooks lab serve exercises grade bench clean
+.PHONY: help venv book test test-fast lint unit notebooks lab serve exercises grade bench clean
 
 help:
 	@echo "make book       build the site into _build/html (fails on any warning or cell error)"
 	@echo "make test       every test: lint, units, notebooks, exercises, grading, the site"
+	@echo "make test-fast  lint and the unit tests only (no notebooks, grading or site)"
 	@echo "make lab        JupyterLab on the repository"
 	@echo "make serve      serve _build/html on http://localhost:8000"
 	@echo "make exercises  regenerate exercises/ from solutions/"
@@ -46,6 +47,12 @@ test: lint book
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 300 tests book solutions
+
+# The inner loop of a contributor: the unit tests of src/ (against the references),
+# without executing notebooks, grading exercises or building the site.
+test-fast: lint
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile \
+		-p no:cacheprovider tests --ignore=tests/book --ignore=tests/grading
 
 notebooks: $(INSTALLED)
 	$(PY) .ci/execute_notebooks.py $(NOTEBOOKS)
