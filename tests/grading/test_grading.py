@@ -400,7 +400,11 @@ def gradings(tmp_path_factory):
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             futures = {case: pool.submit(run, case) for case in cases}
             faulty = {case: future.result() for case, future in futures.items()}
-        stdout, stderr = make_grade.communicate(timeout=TIMEOUT * 4)
+        # A limit that grows with the book: every notebook is graded once, two at a
+        # time, each in well under TIMEOUT; only a hung grader would need more.
+        stdout, stderr = make_grade.communicate(
+            timeout=max(TIMEOUT * 4, TIMEOUT * len(command) // 4)
+        )
     finally:
         _kill_process_tree(make_grade)  # and its graders, should a test have failed
         if previous is None:
