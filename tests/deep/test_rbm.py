@@ -23,6 +23,7 @@ from scratchlearn.deep import (
     BernoulliRBM,
     contrastive_divergence_gradients,
     free_energy,
+    log_partition_function,
     numerical_gradient,
     relative_error,
 )
@@ -129,6 +130,16 @@ def test_reconstruct_is_the_visible_conditional_of_the_mean_hiddens():
     np.testing.assert_allclose(by_formula, (V.T @ p_v_given_h).T, rtol=1e-10)
     means = rbm.transform(V)
     np.testing.assert_allclose(rbm.reconstruct(V), rbm._mean_visibles(means))
+
+
+def test_log_partition_function_sums_every_joint_state():
+    rbm = machine(5, 3, seed=8)
+    V, H = all_states(5), all_states(3)
+    expected = log_sum_exp(-energy(V, H, rbm).ravel())
+    params = rbm.components_, rbm.intercept_hidden_, rbm.intercept_visible_
+    assert log_partition_function(*params) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="too many"):
+        log_partition_function(np.zeros((2, 21)), np.zeros(2), np.zeros(21))
 
 
 def test_pseudo_likelihood_is_the_sum_of_exact_conditionals():
@@ -387,6 +398,18 @@ def test_partial_fit_initialises_then_continues():
     assert not np.allclose(rbm.components_, first)
     with pytest.raises(ValueError, match="X has 5 features"):
         rbm.partial_fit(X[:10, :5])
+
+
+def test_a_shorter_fit_is_the_start_of_a_longer_one(X_digits):
+    # The same seed draws the same numbers in the same order: the machine after
+    # 2 epochs of a 5-epoch fit is the machine of a 2-epoch fit (the chapter uses
+    # it to show reconstructions epoch by epoch).
+    short = BernoulliRBM(20, n_iter=2, random_state=1).fit(X_digits[:300])
+    long = BernoulliRBM(20, n_iter=5, random_state=1).fit(X_digits[:300])
+    np.testing.assert_array_equal(
+        short.reconstruction_errors_, long.reconstruction_errors_[:2]
+    )
+    assert not np.allclose(short.components_, long.components_)
 
 
 def test_seeded_fits_are_reproducible_and_seeds_differ():

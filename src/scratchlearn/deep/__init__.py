@@ -51,6 +51,7 @@ from scratchlearn.deep.rbm import (
     BernoulliRBM,
     contrastive_divergence_gradients,
     free_energy,
+    log_partition_function,
 )
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
@@ -100,6 +101,7 @@ __all__ = [
     "feature_maps",
     "free_energy",
     "load_model",
+    "log_partition_function",
     "numerical_gradient",
     "relative_error",
     "train_mlp",

@@ -22,7 +22,7 @@ from typing import ClassVar
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, TransformerMixin
-from scratchlearn.numerics import sigmoid
+from scratchlearn.numerics import log_sum_exp, sigmoid
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
     Interval,
@@ -32,7 +32,12 @@ from scratchlearn.utils.validation import (
     check_X_y,
 )
 
-__all__ = ["BernoulliRBM", "contrastive_divergence_gradients", "free_energy"]
+__all__ = [
+    "BernoulliRBM",
+    "contrastive_divergence_gradients",
+    "free_energy",
+    "log_partition_function",
+]
 
 
 def free_energy(V, components, intercept_hidden, intercept_visible):
@@ -47,6 +52,24 @@ def free_energy(V, components, intercept_hidden, intercept_visible):
     """
     hidden_input = V @ components.T + intercept_hidden  # (n_samples, n_components)
     return -V @ intercept_visible - np.logaddexp(0.0, hidden_input).sum(axis=1)
+
+
+def log_partition_function(components, intercept_hidden, intercept_visible):
+    """The exact :math:`\\log Z = \\log \\sum_v e^{-F(v)}`, summed over all
+    :math:`2^{n_{features}}` visible states: possible for a toy machine only (at
+    most 20 visible units, a million states). Then :math:`\\log p(v) = -F(v) -
+    \\log Z` is the exact log-likelihood that training approximately maximises."""
+    n_features = components.shape[1]
+    if n_features > 20:
+        raise ValueError(
+            f"{n_features} visible units have 2**{n_features} states: too many to "
+            "sum over (at most 20)."
+        )
+    states = (np.arange(2**n_features)[:, None] >> np.arange(n_features)) & 1
+    F = free_energy(
+        states.astype(np.float64), components, intercept_hidden, intercept_visible
+    )  # (2**n_features,)
+    return float(log_sum_exp(-F))
 
 
 def contrastive_divergence_gradients(V_data, H_data, V_model, H_model):
