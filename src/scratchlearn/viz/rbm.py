@@ -87,19 +87,51 @@ def plot_reconstructions(X, rows, *, size=0.9):
     return fig
 
 
-def plot_error_curves(errors, *, ylabel="reconstruction error (MSE)"):
-    """One curve per entry of ``errors``, a dict from a label to one value per
-    epoch; returns the matplotlib figure."""
+def plot_curves(curves, *, ylabel="reconstruction error (MSE)", reference=None):
+    """One curve per entry of ``curves``, a dict from a label to one value per
+    epoch, and a dashed horizontal line at ``reference`` (a ``(value, label)``
+    pair) if given; returns the matplotlib figure."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
-    for label, values in errors.items():
+    if reference is not None:
+        ax.axhline(reference[0], color="grey", linestyle="--", label=reference[1])
+    for label, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
     ax.set(xlabel="epoch", ylabel=ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# GENERAL: belongs in scratchlearn.datasets (a generated toy set).
+def bars_and_stripes(side=3, *, n_samples=140, random_state=0):
+    """The classic toy distribution of RBMs: ``side x side`` binary images whose
+    rows are all equal (stripes) or whose columns are (bars), each of the
+    ``2 ** (side + 1) - 2`` distinct patterns equally likely. Returns the
+    ``n_samples`` drawn images (n_samples, side * side) and the patterns."""
+    codes = (np.arange(2**side)[:, None] >> np.arange(side)) & 1  # (2**side, side)
+    stripes = np.repeat(codes[:, :, None], side, axis=2)  # rows constant
+    bars = np.repeat(codes[:, None, :], side, axis=1)  # columns constant
+    images = np.concatenate([stripes, bars]).reshape(-1, side * side)
+    patterns = np.unique(images, axis=0).astype(np.float64)  # all 0s, all 1s once
+    rng = np.random.default_rng(random_state)
+    return patterns[rng.integers(0, len(patterns), n_samples)], patterns
+
+
+def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
+    """Train ``rbm`` with :meth:`~BernoulliRBM.partial_fit` on mini-batches of
+    ``rbm.batch_size`` samples of ``X`` in a new random order every epoch, and
+    return ``measure(rbm)`` after each epoch, shape (n_epochs,)."""
+    rng = np.random.default_rng(random_state)
+    n_batches = -(-len(X) // rbm.batch_size)  # ceil
+    values = []
+    for _ in range(n_epochs):
+        for batch in np.array_split(rng.permutation(len(X)), n_batches):
+            rbm.partial_fit(X[batch])
+        values.append(measure(rbm))
+    return np.array(values)
 
 
 def explorer(X_train, X_val, *, n_iter=N_ITER):
