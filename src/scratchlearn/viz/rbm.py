@@ -14,8 +14,8 @@ from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
 # The explorer's settings, and the one every run is drawn next to.
 HIDDEN_UNITS = (16, 36, 100)
 KS = (1, 5)
-LEARNING_RATES = (0.03, 0.1, 0.3)
-DEFAULT = {"n_components": 100, "k": 1, "learning_rate": 0.1}
+LEARNING_RATES = (0.1, 0.3, 1.0)
+DEFAULT = {"n_components": 100, "k": 1, "learning_rate": 0.3}
 N_ITER = 6
 N_SHOWN = 16  # filters drawn per setting, as a 4x4 mosaic
 SEED = 0
