@@ -36,7 +36,7 @@ class Machine:
         return self.model_.transform(X)
 
     def score(self, X, y=None):
-        n_components, n_features = self.model_.components_.shape
+        n_components = self.model_.components_.shape[0]
         scorer = BernoulliRBM(n_components, n_iter=0).fit(X[:2])
         scorer.components_ = self.model_.components_
         scorer.intercept_hidden_ = self.model_.intercept_hidden_
