@@ -14,7 +14,7 @@ from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
 # The explorer's settings, and the one every run is drawn next to.
 HIDDEN_UNITS = (16, 36, 100)
 KS = (1, 5)
-LEARNING_RATES = (0.1, 0.3, 1.0)
+LEARNING_RATES = (0.1, 0.3, 0.6)
 DEFAULT = {"n_components": 100, "k": 1, "learning_rate": 0.3}
 N_ITER = 6
 N_SHOWN = 16  # filters drawn per setting, as a 4x4 mosaic
