@@ -150,15 +150,10 @@ def explorer(X_train, X_val, *, n_iter=N_ITER):
     def trained(n_components, k, learning_rate):
         key = (n_components, k, learning_rate)
         if key not in kept:
-            rbm = BernoulliRBM(
-                n_components,
-                learning_rate=learning_rate,
-                n_iter=n_iter,
-                k=k,
-                persistent=False,
-                random_state=SEED,
+            settings = {"n_iter": n_iter, "k": k, "persistent": False}
+            kept[key] = BernoulliRBM(
+                n_components, learning_rate=learning_rate, random_state=SEED, **settings
             ).fit(X_train)
-            kept[key] = rbm
         return kept[key]
 
     def draw(n_components, k, learning_rate):
