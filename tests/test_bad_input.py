@@ -334,6 +334,18 @@ INVALID_PARAMS = {
         {"n_components": "mle"},
         {"whiten": "yes"},
     ],
+    "BernoulliRBM": [
+        {"n_components": 0},
+        {"n_components": 2.5},
+        {"learning_rate": 0.0},
+        {"learning_rate": "fast"},
+        {"batch_size": 0},
+        {"n_iter": -1},
+        {"k": 0},
+        {"k": 1.5},
+        {"persistent": "yes"},
+        {"random_state": "seed"},
+    ],
 }
 
 

@@ -47,6 +47,12 @@ from scratchlearn.deep.losses import (
 from scratchlearn.deep.mlp import MLPConfig, build_mlp, train_mlp
 from scratchlearn.deep.model import Sequential, load_model
 from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from scratchlearn.deep.rbm import (
+    BernoulliRBM,
+    contrastive_divergence_gradients,
+    free_energy,
+    log_partition_function,
+)
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
@@ -58,6 +64,7 @@ __all__ = [
     "Adam",
     "AveragePooling2D",
     "BatchNormalization",
+    "BernoulliRBM",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
@@ -87,11 +94,14 @@ __all__ = [
     "build_mlp",
     "check_layer_gradients",
     "check_model_gradients",
+    "contrastive_divergence_gradients",
     "decay_steps_for",
     "descend",
     "digits_cnn",
     "feature_maps",
+    "free_energy",
     "load_model",
+    "log_partition_function",
     "numerical_gradient",
     "relative_error",
     "train_mlp",
