@@ -15,6 +15,8 @@ import inspect
 from scratchlearn.utils.validation import check_params
 
 
+# GENERAL: belongs in scratchlearn/base.py once other optimisers share it (Chapter
+# 33's neuroevolution, say), beside BaseEstimator.
 class Optimiser:
     """Base class: ``get_params``, ``set_params``, a readable ``repr`` and the
     declared checks of the hyperparameters (see the module docstring)."""
