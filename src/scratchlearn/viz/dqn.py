@@ -36,8 +36,8 @@ CHECK_INTERVAL = 2_000
 N_CHECK_EPISODES = 10
 MAX_STEPS = 50_000
 # The training explorer's settings (one training run each, of at most
-# EXPLORER_STEPS steps).
-EPSILON_DECAYS = (1_000, 5_000, 20_000)
+# EXPLORER_STEPS steps; six runs, of which the chapter's is already made).
+EPSILON_DECAYS = (5_000, 20_000)
 TARGET_INTERVALS = (10, 100, 1_000)
 EXPLORER_STEPS = 20_000
 # The replay's frames: every FRAME_STEP-th step of the static explorer, every
