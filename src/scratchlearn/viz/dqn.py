@@ -35,11 +35,13 @@ MAX_RETURN = 500
 CHECK_INTERVAL = 2_000
 N_CHECK_EPISODES = 10
 MAX_STEPS = 50_000
-# The training explorer's settings (one training run each, of at most
-# EXPLORER_STEPS steps; six runs, of which the chapter's is already made).
-EPSILON_DECAYS = (5_000, 20_000)
+# The training explorer's settings: one training run each, of at most EXPLORER_STEPS
+# steps, with EXPLORER_SEED (the quickest of seeds 0-2 to learn, whose run with the
+# chapter's settings is already made); six runs in all.
+EPSILON_DECAYS = (1_000, 5_000)
 TARGET_INTERVALS = (10, 100, 1_000)
-EXPLORER_STEPS = 20_000
+EXPLORER_STEPS = 10_000
+EXPLORER_SEED = 2
 # The replay's frames: every FRAME_STEP-th step of the static explorer, every
 # step in the live one.
 FRAME_STEP = 10
@@ -183,7 +185,7 @@ def epsilon_trace(agent):
     )
 
 
-def training_explorer(seed=0):
+def training_explorer(seed=EXPLORER_SEED):
     """Training runs of the chapter's agent for each epsilon decay and target
     update interval: the return curve and the exploration rate."""
 
