@@ -6,8 +6,9 @@ the method the chapter improves: the same code with ``double=False``, the same
 settings (``scratchlearn.viz.dqn.SETTINGS``) and seed. ``fit`` trains one seed until a
 check of 10 greedy episodes all last 500 steps, every 2,000 steps, at most 50,000
 steps (the checks' time included); ``predict`` chooses the greedy actions of 1,000
-states; the score is the mean return of 100 greedy episodes (resets seeded 0-99)
-divided by 500 (0.95 is the chapter's "solved").
+states (the same code on both sides, timed once: its ratio is only noise); the
+score is the mean return of 100 greedy episodes (resets seeded 0-99) divided by 500
+(0.95 is the chapter's "solved").
 
 Run as a script, it prints the chapter's headline for seeds 0, 1 and 2 (environment
 steps, gradient steps, training time and the mean return of 100 greedy episodes):
