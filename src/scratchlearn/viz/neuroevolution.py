@@ -26,12 +26,12 @@ from scratchlearn.viz.figures import COLOURS, curve
 # The explorer's settings (static and live are the same: each run is precomputed).
 POPULATION_SIZES = (10, 30, 100)
 SIGMAS = (0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
-MAX_GENERATIONS = 60
+MAX_GENERATIONS = 50
 VALIDATION_EVERY = 5
 BATCH_SIZE = 128
 SEED = 0
 DESCRIPTION = (
-    "An evolution strategy training a 64-32-10 network on digits: the validation "
+    "An evolution strategy training a 64-64-10 network on digits: the validation "
     "accuracy and the training fitness of the mean network every 5 generations, "
     "for a population size (menu) and a perturbation scale sigma (slider)"
 )
