@@ -118,8 +118,6 @@ def check_network(model):
                 f"Neuroevolution evolves networks of Dense, Activation and Dropout "
                 f"layers; this model has a {type(layer).__name__} layer."
             )
-        if isinstance(layer, Dense) and len(layer.params) + len(layer.state) == 0:
-            raise ValueError("A Dense layer without weights cannot be evolved.")
     return model
 
 
@@ -443,8 +441,8 @@ class Neuroevolution(Optimiser):
         model : Sequential
             Built, of Dense, Activation and Dropout layers, ending in a softmax
             over the classes. Its weights are the starting genome (the ES's mean;
-            the GA's first generation is it plus mutations); at the end they are
-            set to :attr:`best_genome_`.
+            the GA's first generation is it and ``population_size - 1`` mutated
+            copies of it); at the end they are set to :attr:`best_genome_`.
         X : array-like of shape (n_samples, n_features)
         y : array-like of int, shape (n_samples,)
             Class indices ``0 .. n_classes - 1``.
