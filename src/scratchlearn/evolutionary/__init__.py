@@ -7,9 +7,11 @@ are optimisers, not estimators (see :mod:`scratchlearn.evolutionary.optimiser`).
 """
 
 from scratchlearn.evolutionary.genetic import GeneticAlgorithm
+from scratchlearn.evolutionary.neuroevolution import Neuroevolution
 from scratchlearn.evolutionary.swarm import ParticleSwarm
 
 __all__ = [
     "GeneticAlgorithm",
+    "Neuroevolution",
     "ParticleSwarm",
 ]
