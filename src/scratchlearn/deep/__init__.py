@@ -47,11 +47,13 @@ from scratchlearn.deep.losses import (
 from scratchlearn.deep.mlp import MLPConfig, build_mlp, train_mlp
 from scratchlearn.deep.model import Sequential, load_model
 from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
-from scratchlearn.deep.recurrent import Embedding
+from scratchlearn.deep.recurrent import GRU, LSTM, Bidirectional, Embedding, SimpleRNN
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GRU",
+    "LSTM",
     "SGD",
     "Activation",
     "Adadelta",
@@ -59,6 +61,7 @@ __all__ = [
     "Adam",
     "AveragePooling2D",
     "BatchNormalization",
+    "Bidirectional",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
@@ -81,6 +84,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "Reshape",
     "Sequential",
+    "SimpleRNN",
     "SparseCategoricalCrossentropy",
     "StepDecay",
     "Surface",
