@@ -8,8 +8,9 @@ ratio is the ratio of the time per epoch; ``score`` is the test accuracy.
 * ``datasets.token_sequences``: token ids padded with 0 to 20 steps, through
   ``Embedding(mask_zero=True)`` and an LSTM, so that masking is part of the cost.
 
-Keras trains in its default single precision, ours in float64. TensorFlow is
-limited to one thread by ``run.py``.
+Both start from the same initial weights (ours, copied into Keras's model); Keras
+trains in its default single precision, ours in float64, each shuffling with its own
+generator. TensorFlow is limited to one thread by ``run.py``.
 """
 
 import keras
@@ -71,6 +72,10 @@ def theirs(cell, n_classes, input_shape, embedding=None):
                 keras.layers.Dense(n_classes),
             ]
         )
+        # The same initial weights as ours (same layout): only the arithmetic
+        # (float32) and the order of the mini-batches differ.
+        twin = ours(cell, n_classes, embedding)(n_samples).build(input_shape)
+        model.set_weights(twin.get_weights())
         model.compile(
             keras.optimizers.Adam(LEARNING_RATE),
             keras.losses.SparseCategoricalCrossentropy(from_logits=True),

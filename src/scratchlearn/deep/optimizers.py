@@ -85,7 +85,10 @@ class Optimizer:
         If set, each gradient array whose L2 norm exceeds ``clipnorm`` is scaled
         down to that norm before the update, ``g * clipnorm / max(||g||, clipnorm)``,
         each parameter array separately, as Keras's ``clipnorm`` (Chapter 27: it
-        tames the exploding gradients of recurrent networks).
+        tames the exploding gradients of recurrent networks). One difference:
+        TensorFlow gives an ``Embedding``'s gradient as sparse slices, one per
+        occurrence of a token, and Keras clips by the norm of those slices; here
+        the norm is always that of the gradient itself.
 
     Attributes
     ----------
