@@ -53,10 +53,13 @@ from scratchlearn.deep.rbm import (
     free_energy,
     log_partition_function,
 )
+from scratchlearn.deep.recurrent import GRU, LSTM, Bidirectional, Embedding, SimpleRNN
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GRU",
+    "LSTM",
     "SGD",
     "Activation",
     "Adadelta",
@@ -65,6 +68,7 @@ __all__ = [
     "AveragePooling2D",
     "BatchNormalization",
     "BernoulliRBM",
+    "Bidirectional",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
@@ -74,6 +78,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "Embedding",
     "ExponentialDecay",
     "Flatten",
     "History",
@@ -86,6 +91,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "Reshape",
     "Sequential",
+    "SimpleRNN",
     "SparseCategoricalCrossentropy",
     "StepDecay",
     "Surface",
