@@ -47,6 +47,7 @@ from scratchlearn.deep.losses import (
 from scratchlearn.deep.mlp import MLPConfig, build_mlp, train_mlp
 from scratchlearn.deep.model import Sequential, load_model
 from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from scratchlearn.deep.recurrent import Embedding
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
@@ -67,6 +68,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "Embedding",
     "ExponentialDecay",
     "Flatten",
     "History",

@@ -9,6 +9,21 @@ shape ``(batch, *output_shape)``. Its two halves sit side by side in each class:
 
 Parameters live in the dict ``params`` and their gradients in ``grads`` under the
 same names, so every optimizer updates every layer the same way.
+
+Masks (Chapter 27). A sequence batch padded to one length carries a boolean mask of
+shape ``(batch, timesteps)``, True where a step is real. As in Keras, a layer says
+with two class attributes what it does with the mask of its input:
+
+* ``accepts_mask = True``: its ``forward(X, training=False, mask=None)`` takes the
+  mask and uses it (a recurrent layer skips the padded steps, a pooling layer leaves
+  them out of its mean);
+* ``supports_masking = True``: it passes the mask on unchanged (the default
+  :meth:`Layer.compute_mask`); a layer can instead override ``compute_mask`` to make
+  a mask (``Embedding(mask_zero=True)``) or to consume it (return ``None``).
+
+:class:`~scratchlearn.deep.model.Sequential` carries the mask from layer to layer.
+A mask reaching a layer that neither accepts nor supports masking is dropped there,
+with a warning, as in Keras 3: the layers above it see no mask.
 """
 
 import numpy as np
@@ -34,6 +49,9 @@ class Layer:
         Shapes of one sample (without the batch dimension), set by ``build``.
     """
 
+    supports_masking = False  # passes the mask of its input on, unchanged
+    accepts_mask = False  # forward(X, training, mask) uses the mask
+
     def __init__(self):
         self.params = {}
         self.grads = {}
@@ -55,6 +73,16 @@ class Layer:
 
     def forward(self, X, training=False):
         raise NotImplementedError
+
+    def compute_mask(self, X, mask=None):
+        """The mask of this layer's output, given its input ``X`` and the input's
+        ``mask`` (boolean, ``(batch, timesteps)``, or ``None``).
+
+        Keras's rule by default: the input's mask if the layer ``supports_masking``,
+        else ``None`` (the mask stops here). Layers that make a mask (an embedding
+        of padded token ids) or change the time axis override it.
+        """
+        return mask if self.supports_masking else None
 
     def backward(self, grad_output):
         raise NotImplementedError

@@ -25,6 +25,7 @@ import numbers
 import os
 import re
 import sys
+import warnings
 
 import numpy as np
 
@@ -98,6 +99,31 @@ def _check_samples(X, name):
             "them first."
         )
     return X
+
+
+def _check_mask(mask, X):
+    """``mask`` as a boolean array ``(batch, timesteps)`` matching ``X``, or None."""
+    if mask is None:
+        return None
+    mask = np.asarray(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"mask must be a boolean array; got dtype {mask.dtype}.")
+    if mask.ndim != 2 or X.ndim < 2 or mask.shape != X.shape[:2]:
+        raise ValueError(
+            f"mask must have shape (batch, timesteps) = {X.shape[:2]}, one value per "
+            f"step of each sequence of X (shape {X.shape}); got {mask.shape}."
+        )
+    return mask
+
+
+def _warn_mask_dropped(layer):
+    warnings.warn(
+        f"{type(layer).__name__} neither accepts nor supports masking: the mask of "
+        "its input is dropped here, and the layers above it see no mask (as in "
+        "Keras 3).",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def _check_positive_int(value, name):
@@ -245,19 +271,20 @@ class Sequential:
     # back to the generator; an autoencoder is two models end to end; a DQN's target
     # network only runs forward. forward and backward are what those need.
 
-    def forward(self, X, *, training=False):
+    def forward(self, X, *, training=False, mask=None):
         """Outputs for the batch ``X``, shape (batch, *output_shape_).
 
         ``training=True`` uses dropout and batch statistics, and keeps what
-        :meth:`backward` needs. Builds the model on first use.
+        :meth:`backward` needs. Builds the model on first use. ``mask`` (boolean,
+        ``(batch, timesteps)``, optional) marks the real steps of padded sequences
+        for the first layer, as ``model(X, mask=...)`` in Keras; a layer such as
+        ``Embedding(mask_zero=True)`` can also make one (see :meth:`_forward`).
         """
         X = self._check_X(X)
-        return self._forward(X, training)
+        return self._forward(X, training, mask=_check_mask(mask, X))
 
-    def __call__(self, X, *, training=False):  # model(X, training=True), as in Keras
-        return self.forward(
-            X, training=training
-        )  # model(X, training=True), as in Keras
+    def __call__(self, X, *, training=False, mask=None):
+        return self.forward(X, training=training, mask=mask)  # as model(X) in Keras
 
     def backward(self, grad_output):
         """Backpropagate ``grad_output``, the gradient of some loss with respect to
@@ -293,11 +320,27 @@ class Sequential:
             [layer.grads for layer in self.layers],
         )
 
-    def _forward(self, X, training):
+    def _forward(self, X, training, mask=None):
+        """Every layer in order, with the mask carried along (Keras's protocol).
+
+        Each layer gets the mask of its input if it ``accepts_mask`` and hands on
+        ``layer.compute_mask(input, mask)`` to the next. A mask reaching a layer that
+        neither accepts nor supports masking is dropped, with a warning (as Keras 3
+        does): the layers above it see none. The loss never sees a mask: end a
+        masked sequence with a layer that consumes it (a recurrent layer without
+        ``return_sequences``, a mask-aware pooling).
+        """
         # What backward may backpropagate through: a training pass of this batch.
         self._last_forward = len(X) if training else None
         for layer in self.layers:
-            X = layer.forward(X, training=training)
+            if mask is not None and layer.accepts_mask:
+                output = layer.forward(X, training=training, mask=mask)
+            else:
+                if mask is not None and not layer.supports_masking:
+                    _warn_mask_dropped(layer)
+                output = layer.forward(X, training=training)
+            mask = layer.compute_mask(X, mask)  # from the layer's input, as Keras
+            X = output
         return X
 
     def compute_gradients(self, X, y):
