@@ -614,3 +614,104 @@ def test_marker_sequences():
     assert np.mean(np.argmax(counts, axis=1) == y) < 0.75
     with pytest.raises(ValueError, match="vocab_size"):
         make_marker_sequences(10, n_classes=4, vocab_size=6)
+
+
+# ---------------------------------------------------------------------------
+# In a Sequential, with the mask an Embedding makes
+# ---------------------------------------------------------------------------
+
+
+def attention_classifier(vocab, depth, heads, key_dim, n_classes, steps, seed=0):
+    from scratchlearn.deep import Dense, Embedding, Sequential
+    from scratchlearn.deep.pooling import GlobalAveragePooling1D
+
+    model = Sequential(
+        [
+            Embedding(vocab, depth, mask_zero=True),
+            MultiHeadAttention(heads, key_dim),
+            GlobalAveragePooling1D(),
+            Dense(n_classes, activation="softmax"),
+        ],
+        random_state=seed,
+    )
+    model.build((steps,))
+    inputs = keras.Input((steps,), dtype="int32")
+    x = keras.layers.Embedding(vocab, depth, mask_zero=True, dtype="float64")(inputs)
+    x = keras.layers.MultiHeadAttention(heads, key_dim, dtype="float64")(x, x)
+    x = keras.layers.GlobalAveragePooling1D(dtype="float64")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float64")(x)
+    twin = keras.Model(inputs, outputs)
+    twin.set_weights(model.get_weights())
+    return model, twin
+
+
+def test_attention_classifier_matches_keras_with_the_embedding_mask():
+    from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+
+    X, y, _ = make_marker_sequences(
+        6, n_classes=3, vocab_size=9, max_length=7, min_length=2, random_state=0
+    )
+    model, twin = attention_classifier(9, 6, 2, 3, 3, 7)
+    model.compile("adam", SparseCategoricalCrossentropy())
+    loss, proba = model.compute_gradients(X, y)
+    with tf.GradientTape() as tape:
+        keras_proba = twin(X, training=True)
+        keras_loss = keras.losses.SparseCategoricalCrossentropy()(y, keras_proba)
+    keras_grads = tape.gradient(keras_loss, twin.trainable_variables)
+    assert_close(proba, keras_proba.numpy())
+    assert_close(loss, float(keras_loss))
+    ours_grads = [g for layer in model.layers for g in layer.grads.values()]
+    assert len(ours_grads) == len(keras_grads)
+    for mine, expected in zip(ours_grads, keras_grads, strict=True):
+        expected = tf.convert_to_tensor(expected).numpy()  # the embedding's is sparse
+        assert_close(mine, expected)
+
+
+def test_attention_classifier_ignores_the_padding_length():
+    from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+
+    X, y, _ = make_marker_sequences(
+        5, n_classes=3, vocab_size=9, max_length=6, min_length=2, random_state=1
+    )
+    model, _ = attention_classifier(9, 6, 2, 3, 3, 6)
+    longer, _ = attention_classifier(9, 6, 2, 3, 3, 10)
+    longer.set_weights(model.get_weights())
+    padded = np.pad(X, ((0, 0), (0, 4)))
+    assert_close(longer.predict(padded), model.predict(X))
+    # Finite differences through the whole model, every weight.
+    # Finite differences of the loss for every weight (token ids have none).
+    model.compile("adam", SparseCategoricalCrossentropy())
+    model.compute_gradients(X, y)
+    grads = [g.copy() for layer in model.layers for g in layer.grads.values()]
+    params = [p for layer in model.layers for p in layer.params.values()]
+    for grad, param in zip(grads, params, strict=True):
+        assert_gradient(
+            grad, lambda: model.loss.loss(y, model.forward(X, training=True)), param
+        )
+
+
+def test_transformer_encoder_saves_and_loads(tmp_path):
+    from scratchlearn.deep import Dense, Embedding, Sequential
+    from scratchlearn.deep.model import load_model
+    from scratchlearn.deep.pooling import GlobalAveragePooling1D
+
+    model = Sequential(
+        [
+            Embedding(9, 4, mask_zero=True),
+            PositionalEncoding(),
+            TransformerEncoder(2, 2, 8),
+            GlobalAveragePooling1D(),
+            Dense(3),
+        ],
+        random_state=0,
+    )
+    X, _, _ = make_marker_sequences(
+        4, n_classes=3, vocab_size=9, max_length=6, min_length=2, random_state=2
+    )
+    before = model.predict(X)
+    model.save(tmp_path / "model.npz")
+    loaded = load_model(tmp_path / "model.npz")
+    assert_close(loaded.predict(X), before)
+    # The loaded block's sublayers hold the loaded weights (not stale copies).
+    block = loaded.layers[2]
+    assert block.params["dense1.kernel"] is block.dense1.params["kernel"]

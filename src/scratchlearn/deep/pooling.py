@@ -134,7 +134,14 @@ class _GlobalMax(_GlobalPooling):
 
 
 class GlobalMaxPooling1D(_GlobalMax):
-    """Maximum over the steps, (batch, steps, features) -> (batch, features)."""
+    """Maximum over the steps, (batch, steps, features) -> (batch, features).
+
+    Like Keras's, it ignores a padding mask (and ends it): a padded step whose
+    features are larger than the real ones' wins the maximum. Pad after a layer
+    that zeroes padded outputs, or use the mask-aware mean.
+    """
+
+    supports_masking = True  # takes the mask without a warning, and drops it
 
     _ndim = 1
 
