@@ -442,10 +442,22 @@ class MultiHeadAttention(Layer):
 
     def _project(self, X, name):
         """(batch, steps, d) -> (batch, heads, steps, size) with ``name``'s weights."""
-        P = np.einsum("bsd,dhk->bhsk", X, self.params[f"{name}_kernel"])
+        kernel = self.params[f"{name}_kernel"]  # (d, heads, size)
+        d, heads, size = kernel.shape
+        P = (X @ kernel.reshape(d, heads * size)).reshape(*X.shape[:2], heads, size)
         if self.use_bias:
-            P = P + self.params[f"{name}_bias"][None, :, None, :]
-        return P
+            P = P + self.params[f"{name}_bias"]  # (batch, steps, heads, size)
+        return P.transpose(0, 2, 1, 3)
+
+    @staticmethod
+    def _project_backward(X, grad, kernel):
+        """dLoss/dKernel and dLoss/dX of ``_project``; ``grad`` is (batch, heads,
+        steps, size). Both are one matrix product over every (sample, step) row."""
+        d, heads, size = kernel.shape
+        grad_rows = grad.transpose(0, 2, 1, 3).reshape(-1, heads * size)
+        grad_kernel = (X.reshape(-1, d).T @ grad_rows).reshape(d, heads, size)
+        grad_X = (grad_rows @ kernel.reshape(d, heads * size).T).reshape(X.shape)
+        return grad_kernel, grad_X
 
     def _attend(self, query, value, key, attention_mask, training):
         Q = self._project(query, "query")  # (B, H, T, key_dim)
@@ -459,19 +471,32 @@ class MultiHeadAttention(Layer):
             keep = (self._rng.random(weights.shape) >= self._rate) / (1.0 - self._rate)
         dropped = weights * keep  # (B, H, T, S)
         heads = dropped @ V  # (B, H, T, value_dim)
-        output = np.einsum("bhtv,hvo->bto", heads, self.params["output_kernel"])
+        # Concatenate the heads of each step, then one product mixes them.
+        concatenated = heads.transpose(0, 2, 1, 3).reshape(*query.shape[:2], -1)
+        output_kernel = self.params["output_kernel"]  # (H, value_dim, d_out)
+        output = concatenated @ output_kernel.reshape(-1, output_kernel.shape[-1])
         if self.use_bias:
             output = output + self.params["output_bias"]  # (B, T, d_out)
         self.attention_scores_ = weights
-        self._cache = (query, value, key, Q, K, V, weights, keep, dropped, heads)
+        self._cache = (query, value, key, Q, K, V, weights, keep, dropped, concatenated)
         return output
 
     def backward(self, grad_output):
-        query, value, key, Q, K, V, weights, keep, dropped, heads = _cache_of(self)
+        query, value, key, Q, K, V, weights, keep, dropped, concatenated = _cache_of(
+            self
+        )
         grad_output = np.asarray(grad_output, dtype=np.float64)  # (B, T, d_out)
         p = self.params
-        self.grads["output_kernel"] = np.einsum("bhtv,bto->hvo", heads, grad_output)
-        grad_heads = np.einsum("bto,hvo->bhtv", grad_output, p["output_kernel"])
+        heads, value_dim, d_out = p["output_kernel"].shape
+        grad_rows = grad_output.reshape(-1, d_out)  # (B * T, d_out)
+        self.grads["output_kernel"] = (
+            concatenated.reshape(grad_rows.shape[0], -1).T @ grad_rows
+        ).reshape(heads, value_dim, d_out)
+        grad_heads = (
+            (grad_output @ p["output_kernel"].reshape(-1, d_out).T)
+            .reshape(*grad_output.shape[:2], heads, value_dim)
+            .transpose(0, 2, 1, 3)
+        )  # (B, H, T, value_dim)
         grad_V = np.swapaxes(dropped, -1, -2) @ grad_heads  # (B, H, S, value_dim)
         grad_weights = grad_heads @ np.swapaxes(V, -1, -2) * keep  # (B, H, T, S)
         grad_scores = masked_softmax_backward(weights, grad_weights) / math.sqrt(
@@ -485,8 +510,9 @@ class MultiHeadAttention(Layer):
             ("key", key, grad_K),
             ("value", value, grad_V),
         ):
-            self.grads[f"{name}_kernel"] = np.einsum("bsd,bhsk->dhk", X, grad)
-            inputs[name] = np.einsum("bhsk,dhk->bsd", grad, p[f"{name}_kernel"])
+            self.grads[f"{name}_kernel"], inputs[name] = self._project_backward(
+                X, grad, p[f"{name}_kernel"]
+            )
             if self.use_bias:
                 self.grads[f"{name}_bias"] = grad.sum(axis=(0, 2))
         if self.use_bias:
