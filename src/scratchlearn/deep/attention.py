@@ -47,6 +47,7 @@ __all__ = [
     "positional_encoding",
     "scaled_dot_product_attention",
     "scaled_dot_product_attention_backward",
+    "text_model",
 ]
 
 # Keras's stand-in for minus infinity in a masked softmax (float32 and float64).
@@ -832,6 +833,62 @@ class TransformerEncoder(Layer):
             "dropout": self.dropout,
             "epsilon": self.epsilon,
         }
+
+
+# --- the guide's text model -------------------------------------------------------
+
+
+def text_model(
+    vocab_size,
+    n_classes,
+    *,
+    embedding_dim=128,
+    units=128,
+    num_heads=8,
+    key_dim=64,
+    dense_units=64,
+    dropout=0.2,
+    recurrent_dropout=0.2,
+    dense_dropout=0.5,
+    mask_zero=True,
+    random_state=None,
+):
+    """The text classifier of the "advanced algorithms" guide, from our layers::
+
+        Embedding(vocab_size, 128, mask_zero=True)
+        LSTM(128, return_sequences=True, dropout=0.2, recurrent_dropout=0.2)
+        MultiHeadAttention(num_heads=8, key_dim=64)     # self-attention, masked
+        GlobalAveragePooling1D()                         # mean of the real steps
+        Dense(64, activation="relu")
+        Dropout(0.5)
+        Dense(n_classes, activation="softmax")
+
+    The defaults are the guide's sizes; smaller ones train faster. Token 0 is
+    padding: the embedding makes the mask, the LSTM skips the padded steps, the
+    attention neither reads them nor lets them read, and the pooling leaves them
+    out, so a sequence's prediction does not depend on its padding.
+    """
+    from scratchlearn.deep.model import Sequential
+    from scratchlearn.deep.pooling import GlobalAveragePooling1D
+    from scratchlearn.deep.recurrent import LSTM, Embedding
+
+    return Sequential(
+        [
+            Embedding(vocab_size, embedding_dim, mask_zero=mask_zero),
+            LSTM(
+                units,
+                return_sequences=True,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+            ),
+            MultiHeadAttention(num_heads=num_heads, key_dim=key_dim),
+            GlobalAveragePooling1D(),
+            Dense(dense_units, activation="relu"),
+            Dropout(dense_dropout),
+            Dense(n_classes, activation="softmax"),
+        ],
+        random_state=random_state,
+    )
 
 
 # --- data ---------------------------------------------------------------------------
