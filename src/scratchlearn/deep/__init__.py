@@ -63,11 +63,13 @@ from scratchlearn.deep.pooling import (
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
 )
-from scratchlearn.deep.recurrent import Embedding
+from scratchlearn.deep.recurrent import GRU, LSTM, Bidirectional, Embedding, SimpleRNN
 from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GRU",
+    "LSTM",
     "SGD",
     "Activation",
     "Adadelta",
@@ -75,6 +77,7 @@ __all__ = [
     "Adam",
     "AveragePooling2D",
     "BatchNormalization",
+    "Bidirectional",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
@@ -104,6 +107,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "Reshape",
     "Sequential",
+    "SimpleRNN",
     "SparseCategoricalCrossentropy",
     "StepDecay",
     "Surface",

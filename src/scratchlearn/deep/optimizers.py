@@ -81,6 +81,11 @@ class Optimizer:
     learning_rate : float or callable
         A number, or a schedule ``step -> learning rate`` called with
         ``iterations``.
+    clipnorm : float or None, default None
+        If set, each gradient array whose L2 norm exceeds ``clipnorm`` is scaled
+        down to that norm before the update, ``g * clipnorm / max(||g||, clipnorm)``,
+        each parameter array separately, as Keras's ``clipnorm`` (Chapter 27: it
+        tames the exploding gradients of recurrent networks).
 
     Attributes
     ----------
@@ -93,10 +98,18 @@ class Optimizer:
 
     slot_names = ()
 
-    def __init__(self, learning_rate=0.001):
+    def __init__(self, learning_rate=0.001, clipnorm=None):
         self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
         self.iterations = 0
         self.slots = None
+
+    def _clip(self, grad):
+        """Keras's ``clip_by_norm``: ``grad`` scaled to norm ``clipnorm`` if longer."""
+        if self.clipnorm is None:
+            return grad
+        norm = np.sqrt(np.sum(grad**2))
+        return grad * self.clipnorm / max(norm, self.clipnorm)
 
     @property
     def current_learning_rate(self):
@@ -154,9 +167,17 @@ class Optimizer:
                 f"and is now given {len(pairs)} of other shapes: use a new optimizer "
                 "for another model."
             )
+        if self.clipnorm is not None and (
+            isinstance(self.clipnorm, bool)
+            or not isinstance(self.clipnorm, numbers.Real)
+            or not self.clipnorm > 0
+        ):
+            raise ValueError(
+                f"clipnorm must be a positive number or None; got {self.clipnorm!r}."
+            )
         lr = self.current_learning_rate  # one learning rate for the whole step
         for (p, g), slots in zip(pairs, self.slots, strict=True):
-            self.update(p, g, lr, slots)
+            self.update(p, self._clip(g), lr, slots)
         self.iterations += 1
         return self
 
@@ -169,7 +190,10 @@ class Optimizer:
     def get_config(self):
         """Hyperparameters as a JSON-serialisable dict (schedules as nested
         ``{"class_name", "config"}``)."""
-        return {"learning_rate": _serialise_learning_rate(self.learning_rate)}
+        config = {"learning_rate": _serialise_learning_rate(self.learning_rate)}
+        if self.clipnorm is not None:
+            config["clipnorm"] = self.clipnorm
+        return config
 
     def get_state(self):
         """Everything the optimizer remembers, as a flat dict of arrays (for saving):
@@ -232,8 +256,10 @@ class SGD(Optimizer):
     at a look-ahead point. Chapter 24 explains this code.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(
+        self, learning_rate=0.01, momentum=0.0, nesterov=False, *, clipnorm=None
+    ):
+        super().__init__(learning_rate, clipnorm)
         self.momentum = momentum
         self.nesterov = nesterov
 
@@ -292,9 +318,14 @@ class Adagrad(Optimizer):
     slot_names = ("accumulator",)
 
     def __init__(
-        self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value=0.1,
+        epsilon=1e-7,
+        *,
+        clipnorm=None,
     ):
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, clipnorm)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
@@ -347,8 +378,8 @@ class Adadelta(Optimizer):
 
     slot_names = ("accumulated_grad", "accumulated_delta_var")
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, *, clipnorm=None):
+        super().__init__(learning_rate, clipnorm)
         self.rho = rho
         self.epsilon = epsilon
 
@@ -409,9 +440,16 @@ class RMSprop(Optimizer):
     """
 
     def __init__(
-        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        *,
+        clipnorm=None,
     ):
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, clipnorm)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
@@ -507,8 +545,10 @@ class Adam(Optimizer):
         beta_2=0.999,
         epsilon=1e-7,
         amsgrad=False,
+        *,
+        clipnorm=None,
     ):
-        super().__init__(learning_rate)
+        super().__init__(learning_rate, clipnorm)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
