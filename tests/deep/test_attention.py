@@ -715,3 +715,109 @@ def test_transformer_encoder_saves_and_loads(tmp_path):
     # The loaded block's sublayers hold the loaded weights (not stale copies).
     block = loaded.layers[2]
     assert block.params["dense1.kernel"] is block.dense1.params["kernel"]
+
+
+# ---------------------------------------------------------------------------
+# The guide's text model, whole, against its Keras twin
+# ---------------------------------------------------------------------------
+
+
+def keras_text_model(vocab, steps, n_classes, sizes, rates):
+    embedding_dim, units, heads, key_dim, dense_units = sizes
+    dropout, recurrent_dropout, dense_dropout = rates
+    layers = keras.layers
+    inputs = keras.Input((steps,), dtype="int32")
+    x = layers.Embedding(vocab, embedding_dim, mask_zero=True, dtype="float64")(inputs)
+    x = layers.LSTM(
+        units,
+        return_sequences=True,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        dtype="float64",
+    )(x)
+    x = layers.MultiHeadAttention(num_heads=heads, key_dim=key_dim, dtype="float64")(
+        x, x
+    )
+    x = layers.GlobalAveragePooling1D(dtype="float64")(x)
+    x = layers.Dense(dense_units, activation="relu", dtype="float64")(x)
+    x = layers.Dropout(dense_dropout, dtype="float64")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", dtype="float64")(x)
+    return keras.Model(inputs, outputs)
+
+
+TEXT_CASES = [
+    # (vocab, steps, n_classes, batch, (embedding_dim, units, heads, key_dim, dense))
+    (9, 7, 3, 5, (6, 5, 2, 3, 4)),
+    (12, 9, 4, 4, (8, 6, 3, 2, 5)),
+    (20, 16, 4, 3, (128, 128, 8, 64, 64)),  # the guide's sizes
+]
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=["small", "medium", "guide"])
+def test_the_guides_text_model_matches_keras(case):
+    from scratchlearn.deep.attention import text_model
+    from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+
+    vocab, steps, n_classes, batch, sizes = case
+    embedding_dim, units, heads, key_dim, dense_units = sizes
+    X, y, _ = make_marker_sequences(
+        batch,
+        n_classes=n_classes,
+        vocab_size=vocab,
+        min_length=2,
+        max_length=steps,
+        random_state=3,
+    )
+    options = dict(
+        embedding_dim=embedding_dim,
+        units=units,
+        num_heads=heads,
+        key_dim=key_dim,
+        dense_units=dense_units,
+        random_state=0,
+    )
+    # The guide's dropouts: the same outputs in inference.
+    ours = text_model(vocab, n_classes, **options)
+    ours.build((steps,))
+    twin = keras_text_model(vocab, steps, n_classes, sizes, (0.2, 0.2, 0.5))
+    twin.set_weights(ours.get_weights())
+    assert ours.count_params() == twin.count_params()
+    assert_close(ours.predict(X), twin(X, training=False).numpy())
+    # Without dropout, training steps are deterministic: the same loss gradients
+    # for every weight.
+    rates = {"dropout": 0.0, "recurrent_dropout": 0.0, "dense_dropout": 0.0}
+    ours = text_model(vocab, n_classes, **options, **rates)
+    ours.build((steps,))
+    ours.compile("adam", SparseCategoricalCrossentropy())
+    twin = keras_text_model(vocab, steps, n_classes, sizes, (0.0, 0.0, 0.0))
+    twin.set_weights(ours.get_weights())
+    loss, proba = ours.compute_gradients(X, y)
+    with tf.GradientTape() as tape:
+        keras_proba = twin(X, training=True)
+        keras_loss = keras.losses.SparseCategoricalCrossentropy()(y, keras_proba)
+    expected = tape.gradient(keras_loss, twin.trainable_variables)
+    assert_close(proba, keras_proba.numpy())
+    assert_close(loss, float(keras_loss))
+    mine = [g for layer in ours.layers for g in layer.grads.values()]
+    assert len(mine) == len(expected)
+    for grad, reference in zip(mine, expected, strict=True):
+        assert_close(grad, tf.convert_to_tensor(reference).numpy())
+
+
+def test_the_text_model_ignores_padding_and_its_dropout_is_random_in_training():
+    from scratchlearn.deep.attention import text_model
+
+    X, _, _ = make_marker_sequences(
+        6, n_classes=3, vocab_size=10, min_length=2, max_length=8, random_state=4
+    )
+    sizes = dict(embedding_dim=6, units=5, num_heads=2, key_dim=3, dense_units=4)
+    model = text_model(10, 3, **sizes, random_state=0)
+    model.build((8,))
+    longer = text_model(10, 3, **sizes, random_state=1)
+    longer.build((13,))
+    longer.set_weights(model.get_weights())
+    assert_close(longer.predict(np.pad(X, ((0, 0), (0, 5)))), model.predict(X))
+    inference = model.predict(X)
+    assert_close(model.predict(X), inference)
+    trained = model.forward(X, training=True)
+    assert np.max(np.abs(trained - inference)) > 1e-3
