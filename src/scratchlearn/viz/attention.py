@@ -130,11 +130,9 @@ def attention_and_accuracy(model, H, mask, y, masking):
     return model.layers[0].attention_scores_, float(np.mean(proba.argmax(1) == y))
 
 
-def explorer(train, val, shown, *, epochs=4):
-    """Heat maps of each head's attention on ``N_SHOWN`` sequences, for every number
-    of heads, key_dim and masking on/off. ``train``, ``val``: ``(H, mask, y)`` (a
-    trained LSTM's outputs, the padding mask, the labels); ``shown``: ``(H, mask, X)``
-    with ``X`` the token ids. Every setting is trained here, once, in advance."""
+def train_every_setting(train, val, shown, *, epochs=4):
+    """{(heads, key_dim, masking): (attention weights on ``shown``, validation
+    accuracy)} for every setting of the explorer, each trained once."""
     runs = {}
     for heads in HEADS:
         for key_dim in KEY_DIMS:
@@ -152,6 +150,27 @@ def explorer(train, val, shown, *, epochs=4):
                     model.layers[0].attention_scores_,
                     accuracy,
                 )
+    return runs
+
+
+def _heat_map_axes(n_steps):
+    """Every panel's axes: one tick per step (named per sequence), queries down."""
+    axes = {}
+    for panel in range(1, max(HEADS) + 1):
+        suffix = "" if panel == 1 else str(panel)
+        axes[f"xaxis{suffix}.tickvals"] = list(range(n_steps))
+        axes[f"yaxis{suffix}.tickvals"] = list(range(n_steps))
+        axes[f"yaxis{suffix}.autorange"] = "reversed"
+        axes[f"xaxis{suffix}.title.text"] = "key"
+    return axes
+
+
+def explorer(train, val, shown, *, epochs=4):
+    """Heat maps of each head's attention on ``N_SHOWN`` sequences, for every number
+    of heads, key_dim and masking on/off. ``train``, ``val``: ``(H, mask, y)`` (a
+    trained LSTM's outputs, the padding mask, the labels); ``shown``: ``(H, mask, X)``
+    with ``X`` the token ids. Every setting is trained here, once, in advance."""
+    runs = train_every_setting(train, val, shown, epochs=epochs)
     X_shown = shown[2]
 
     def draw(num_heads, key_dim, masking, sample):
@@ -186,14 +205,7 @@ def explorer(train, val, shown, *, epochs=4):
         )
         return View(traces, title, layout)
 
-    steps = list(range(X_shown.shape[1]))
-    axes = {}
-    for panel in range(1, max(HEADS) + 1):
-        suffix = "" if panel == 1 else str(panel)
-        axes[f"xaxis{suffix}.tickvals"] = steps
-        axes[f"yaxis{suffix}.tickvals"] = steps
-        axes[f"yaxis{suffix}.autorange"] = "reversed"
-        axes[f"xaxis{suffix}.title.text"] = "key"
+    axes = _heat_map_axes(X_shown.shape[1])
     return Explorer(
         [
             Control("num_heads", HEADS, label="heads"),
