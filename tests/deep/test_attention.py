@@ -821,3 +821,56 @@ def test_the_text_model_ignores_padding_and_its_dropout_is_random_in_training():
     assert_close(model.predict(X), inference)
     trained = model.forward(X, training=True)
     assert np.max(np.abs(trained - inference)) > 1e-3
+
+
+# ---------------------------------------------------------------------------
+# The layer interface
+# ---------------------------------------------------------------------------
+
+
+def _all_layers():
+    from scratchlearn.deep.pooling import (
+        GlobalAveragePooling1D,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling1D,
+        GlobalMaxPooling2D,
+    )
+
+    return [
+        (lambda: MultiHeadAttention(2, 3, dropout=0.2), (5, 4)),
+        (lambda: LayerNormalization(), (5, 4)),
+        (lambda: PositionalEncoding(), (5, 4)),
+        (lambda: TransformerEncoder(2, 3, 8, dropout=0.1), (5, 4)),
+        (GlobalAveragePooling1D, (5, 4)),
+        (GlobalMaxPooling1D, (5, 4)),
+        (GlobalAveragePooling2D, (3, 5, 4)),
+        (GlobalMaxPooling2D, (3, 5, 4)),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_every_layer_follows_the_layer_interface(index):
+    import json
+
+    from scratchlearn.deep.base import Layer
+
+    make, shape = _all_layers()[index]
+    layer = make()
+    assert isinstance(layer, Layer) and not layer.built
+    assert layer.params == {} and layer.state == {}
+    json.dumps(layer.get_config())
+    assert type(layer)(**layer.get_config()).get_config() == layer.get_config()
+    with pytest.raises(RuntimeError, match="not built"):
+        layer.forward(np.ones((2, *shape)))
+    layer.build(shape, np.random.default_rng(0))
+    assert layer.built and layer.input_shape_ == shape
+    with pytest.raises(RuntimeError, match="forward pass first"):
+        layer.backward(np.ones((2, *layer.output_shape_)))
+    X = np.random.default_rng(1).normal(size=(3, *shape))
+    for training in (True, False):
+        Y = layer.forward(X, training=training)
+        assert Y.shape == (3, *layer.output_shape_)
+        assert layer.backward(np.ones_like(Y)).shape == X.shape
+    assert list(layer.grads) == list(layer.params)
+    with pytest.raises(ValueError):
+        layer.forward(np.ones((2, *shape[:-1], shape[-1] + 1)))

@@ -704,10 +704,14 @@ class PositionalEncoding(Layer):
         return mask
 
     def forward(self, X, training=False, mask=None):
+        if not self.built:
+            raise RuntimeError("PositionalEncoding is not built yet.")
         X = self.check_input(np.asarray(X, dtype=np.float64))
+        self._cache = True
         return X + self.scale * self.encoding_
 
     def backward(self, grad_output):
+        _cache_of(self)  # a constant added: the gradient passes unchanged
         return np.asarray(grad_output, dtype=np.float64)
 
     def get_config(self):
