@@ -113,3 +113,62 @@ def test_wrong_mask_shape():
     layer.build((5, 2), 0)
     with pytest.raises(ValueError, match="mask must have shape"):
         layer.forward(np.zeros((2, 5, 2)), mask=np.ones((2, 4), bool))
+
+
+def test_a_global_average_pooling_cnn_matches_keras():
+    """The guide's image model's head: convolutions, then GlobalAveragePooling2D
+    instead of Flatten, then a softmax layer; built from our layers with the weights
+    copied into its Keras twin: the same probabilities, loss and gradients."""
+    from scratchlearn.deep import (
+        Activation,
+        BatchNormalization,
+        Conv2D,
+        Dense,
+        MaxPooling2D,
+        Sequential,
+    )
+    from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(6, 8, 8, 1))
+    y = rng.integers(0, 10, size=6)
+    model = Sequential(
+        [
+            Conv2D(8, 3, padding="same"),
+            BatchNormalization(),
+            Activation("relu"),
+            MaxPooling2D(2),
+            Conv2D(16, 3, padding="same", activation="relu"),
+            GlobalAveragePooling2D(),
+            Dense(10, activation="softmax"),
+        ],
+        random_state=0,
+    )
+    model.build((8, 8, 1))
+    layers = keras.layers
+    twin = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            layers.Conv2D(8, 3, padding="same", dtype="float64"),
+            layers.BatchNormalization(dtype="float64"),
+            layers.Activation("relu", dtype="float64"),
+            layers.MaxPooling2D(2, dtype="float64"),
+            layers.Conv2D(16, 3, padding="same", activation="relu", dtype="float64"),
+            layers.GlobalAveragePooling2D(dtype="float64"),
+            layers.Dense(10, activation="softmax", dtype="float64"),
+        ]
+    )
+    twin.set_weights(model.get_weights())
+    np.testing.assert_allclose(model.predict(X), twin(X).numpy(), rtol=1e-5)
+    model.compile("adam", SparseCategoricalCrossentropy())
+    loss, proba = model.compute_gradients(X, y)
+    with tf.GradientTape() as tape:
+        keras_proba = twin(X, training=True)
+        keras_loss = keras.losses.SparseCategoricalCrossentropy()(y, keras_proba)
+    expected = tape.gradient(keras_loss, twin.trainable_variables)
+    np.testing.assert_allclose(proba, keras_proba.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(loss, float(keras_loss), rtol=1e-5)
+    mine = [g for layer in model.layers for g in layer.grads.values()]
+    assert len(mine) == len(expected)
+    for grad, reference in zip(mine, expected, strict=True):
+        np.testing.assert_allclose(grad, reference.numpy(), rtol=1e-5, atol=1e-9)
