@@ -7,6 +7,16 @@ and against TensorFlow in the tests.
 The names mirror Keras's, so that the book's side-by-side comparisons read alike.
 """
 
+from scratchlearn.deep.attention import (
+    LayerNormalization,
+    MultiHeadAttention,
+    PositionalEncoding,
+    TransformerEncoder,
+    causal_mask,
+    make_marker_sequences,
+    positional_encoding,
+    scaled_dot_product_attention,
+)
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.callbacks import (
     Callback,
@@ -47,6 +57,12 @@ from scratchlearn.deep.losses import (
 from scratchlearn.deep.mlp import MLPConfig, build_mlp, train_mlp
 from scratchlearn.deep.model import Sequential, load_model
 from scratchlearn.deep.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from scratchlearn.deep.pooling import (
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+)
 from scratchlearn.deep.rbm import (
     BernoulliRBM,
     contrastive_divergence_gradients,
@@ -81,12 +97,19 @@ __all__ = [
     "Embedding",
     "ExponentialDecay",
     "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
     "History",
     "Layer",
+    "LayerNormalization",
     "LearningRateScheduler",
     "MLPConfig",
     "MaxPooling2D",
     "MeanSquaredError",
+    "MultiHeadAttention",
+    "PositionalEncoding",
     "RMSprop",
     "ReduceLROnPlateau",
     "Reshape",
@@ -95,9 +118,11 @@ __all__ = [
     "SparseCategoricalCrossentropy",
     "StepDecay",
     "Surface",
+    "TransformerEncoder",
     "UpSampling2D",
     "ZeroPadding2D",
     "build_mlp",
+    "causal_mask",
     "check_layer_gradients",
     "check_model_gradients",
     "contrastive_divergence_gradients",
@@ -108,7 +133,10 @@ __all__ = [
     "free_energy",
     "load_model",
     "log_partition_function",
+    "make_marker_sequences",
     "numerical_gradient",
+    "positional_encoding",
     "relative_error",
+    "scaled_dot_product_attention",
     "train_mlp",
 ]
