@@ -7,6 +7,12 @@ and against TensorFlow in the tests.
 The names mirror Keras's, so that the book's side-by-side comparisons read alike.
 """
 
+from scratchlearn.deep.autoencoder import (
+    Autoencoder,
+    GaussianNoise,
+    conv_autoencoder,
+    dense_autoencoder,
+)
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.callbacks import (
     Callback,
@@ -56,6 +62,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "Autoencoder",
     "AveragePooling2D",
     "BatchNormalization",
     "BinaryCrossentropy",
@@ -69,6 +76,7 @@ __all__ = [
     "EarlyStopping",
     "ExponentialDecay",
     "Flatten",
+    "GaussianNoise",
     "History",
     "Layer",
     "LearningRateScheduler",
@@ -87,7 +95,9 @@ __all__ = [
     "build_mlp",
     "check_layer_gradients",
     "check_model_gradients",
+    "conv_autoencoder",
     "decay_steps_for",
+    "dense_autoencoder",
     "descend",
     "digits_cnn",
     "feature_maps",
