@@ -74,7 +74,7 @@ def test_decoded_grid_decodes_a_grid_over_the_codes():
     model = dense_autoencoder((64,), hidden_units=(8,), latent_dim=2, random_state=0)
     codes = np.random.default_rng(0).normal(size=(200, 2))
     image, (left, right, bottom, top) = ae_plots.decoded_grid(model, codes, n=5)
-    assert image.shape == (40, 40)
+    assert image.shape == (45, 45)
     low, high = np.percentile(codes, [2, 98], axis=0)
     assert (left, right, bottom, top) == (low[0], high[0], low[1], high[1])
     # Top-left: the smallest code 1 and the largest code 2; bottom-right the reverse.
@@ -82,8 +82,9 @@ def test_decoded_grid_decodes_a_grid_over_the_codes():
         image[:8, :8], model.decode([[low[0], high[1]]]).reshape(8, 8)
     )
     np.testing.assert_allclose(
-        image[-8:, -8:], model.decode([[high[0], low[1]]]).reshape(8, 8)
+        image[-9:-1, -9:-1], model.decode([[high[0], low[1]]]).reshape(8, 8)
     )
+    np.testing.assert_array_equal(image[8], 0.0)  # a blank row between digits
 
 
 def test_still_figures_draw(data):
@@ -129,21 +130,25 @@ def test_a_setting_shows_its_own_reconstructions_and_codes(trained, data, entry,
     latent_dim, noise = ae_plots.LATENT_DIMS[entry], ae_plots.NOISES[step]
     shown = [figure.data[i] for i in shown_traces(figure, entry, step)]
     heatmaps = [t for t in shown if t.type == "heatmap"]
-    dots = [t for t in shown if t.type == "scatter"]
-    assert len(heatmaps) == 2 and len(dots) == 10
-    # The same model, trained again, rebuilds the same noisy digits.
+    legend = [t for t in shown if t.type == "scatter" and t.showlegend is not False]
+    (dots,) = [t for t in shown if t.type == "scatter" and t.showlegend is False]
+    assert len(heatmaps) == 2
+    assert [t.name for t in legend] == [str(d) for d in range(10)]
+    # The same model, trained again, rebuilds the same noisy digits (in percents).
     model = ae_plots.train_setting(X_train, latent_dim, noise, epochs=EPOCHS)
     noisy = corrupt(X_test, noise, np.random.default_rng(1))
     rebuilt = ae_plots.mosaic(model.reconstruct(noisy[:4]))
-    np.testing.assert_allclose(np.asarray(heatmaps[1].z), rebuilt, atol=0.005)
+    np.testing.assert_allclose(np.asarray(heatmaps[1].z) / 100, rebuilt, atol=0.005)
     np.testing.assert_allclose(
-        np.asarray(heatmaps[0].z)[9:17], ae_plots.mosaic(noisy[:4]), atol=0.005
+        np.asarray(heatmaps[0].z)[9:17] / 100, ae_plots.mosaic(noisy[:4]), atol=0.005
     )
     codes = ae_plots.to_2d(model.encode(X_test[:60]))
-    for digit, trace in enumerate(dots):
-        members = y_test[:60] == digit
-        np.testing.assert_allclose(trace.x, codes[members, 0], atol=6e-4)
-        np.testing.assert_allclose(trace.y, codes[members, 1], atol=6e-4)
+    np.testing.assert_allclose(dots.x, codes[:, 0], atol=6e-4)
+    np.testing.assert_allclose(dots.y, codes[:, 1], atol=6e-4)
+    np.testing.assert_array_equal(dots.marker.color, y_test[:60])
+    # Each digit's dots in its legend colour.
+    scale = dict((round(p * 10, 6), c) for p, c in dots.marker.colorscale[::2])
+    assert [scale[d] for d in range(10)] == [t.marker.color for t in legend]
     title = explorer.view(latent_dim=latent_dim, noise=noise).title
     assert f"{model.evaluate(X_test):.4f} on clean digits" in title
     assert f"latent size {latent_dim}, noise {noise:g}" in title
