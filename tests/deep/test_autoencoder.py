@@ -25,6 +25,7 @@ from scratchlearn.deep.autoencoder import (
     dense_autoencoder,
     stack,
 )
+from scratchlearn.deep.conv import Conv2DTranspose
 from scratchlearn.deep.gradient_check import (
     check_layer_gradients,
     numerical_gradient,
@@ -62,6 +63,9 @@ def small_models():
         "dense": dense_autoencoder((64,), hidden_units=(12, 6), latent_dim=3),
         "dense-images": dense_autoencoder((8, 8, 1), hidden_units=(10,)),
         "conv": conv_autoencoder((8, 8, 1), filters=(4, 3), latent_dim=3),
+        "conv-transpose": conv_autoencoder(
+            (8, 8, 1), filters=(4, 3), latent_dim=3, upsampling="transpose"
+        ),
     }
     rng = np.random.default_rng(42)
     for model in models.values():
@@ -404,6 +408,93 @@ def test_denoising_encoder_corrupts_only_in_training():
     np.testing.assert_array_equal(model.encode(X), model.encode(X))
     plain = dense_autoencoder(noise=0.0, random_state=0)
     assert not any(isinstance(x, GaussianNoise) for x in plain.encoder.layers)
+
+
+# ---------------------------------------------------------------------------
+# Conv2DTranspose: the decoder's other way up
+# ---------------------------------------------------------------------------
+
+TRANSPOSE_CASES = [
+    # (sample shape, filters, kernel_size, strides, padding, activation)
+    ((4, 3, 2), 5, 3, 2, "same", None),  # odd crop: the extra row at the end
+    ((4, 3, 2), 5, 2, 2, "same", "relu"),
+    ((4, 3, 2), 5, 3, 1, "same", None),
+    ((4, 3, 2), 5, 3, 2, "valid", None),
+    ((4, 3, 2), 3, 1, 3, "same", None),  # kernel smaller than the stride
+    ((4, 3, 2), 3, 2, 3, "valid", "tanh"),
+    ((3, 5, 1), 2, (2, 3), (1, 2), "same", None),  # non-square
+    ((2, 2, 3), 4, 4, 2, "same", "sigmoid"),
+]
+
+
+@pytest.mark.parametrize(
+    "shape, filters, kernel_size, strides, padding, activation", TRANSPOSE_CASES
+)
+def test_conv2d_transpose_matches_keras_and_finite_differences(
+    shape, filters, kernel_size, strides, padding, activation
+):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, *shape))
+    options = dict(strides=strides, padding=padding, activation=activation)
+    ours = Conv2DTranspose(filters, kernel_size, **options)
+    ours.build(shape, np.random.default_rng(1))
+    ours.params["bias"][...] = rng.normal(size=filters)
+    theirs = keras.layers.Conv2DTranspose(
+        filters, kernel_size, dtype="float64", **options
+    )
+    theirs.build((None, *shape))
+    theirs.set_weights(list(ours.params.values()))  # same layout, (kh, kw, out, in)
+    assert ours.output_shape_ == tuple(theirs.compute_output_shape((None, *shape)))[1:]
+    assert ours.n_params == theirs.count_params()
+    Y = ours.forward(X, training=True)
+    upstream = rng.normal(size=Y.shape)
+    x = tf.constant(X)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = theirs(x)
+    expected = tape.gradient(
+        y, [x, *theirs.trainable_variables], output_gradients=tf.constant(upstream)
+    )
+    np.testing.assert_allclose(Y, y.numpy(), rtol=1e-5, atol=1e-12)
+    np.testing.assert_allclose(
+        ours.backward(upstream), expected[0].numpy(), rtol=1e-5, atol=1e-12
+    )
+    for name, theirs_grad in zip(ours.params, expected[1:], strict=True):
+        np.testing.assert_allclose(
+            ours.grads[name], theirs_grad.numpy(), rtol=1e-5, atol=1e-12
+        )
+    assert max(check_layer_gradients(ours, X).values()) < 1e-7
+
+
+def test_conv2d_transpose_by_hand_paints_overlapping_patches():
+    # Two pixels 1 and 2, a 1x3 kernel [1, 10, 100], stride 2, "valid": each pixel
+    # paints its patch two columns after the other's, the overlap adds up.
+    layer = Conv2DTranspose(1, (1, 3), strides=(1, 2), use_bias=False)
+    layer.build((1, 2, 1), np.random.default_rng(0))
+    layer.params["kernel"][...] = np.array([1.0, 10.0, 100.0]).reshape(1, 3, 1, 1)
+    Y = layer.forward(np.array([1.0, 2.0]).reshape(1, 1, 2, 1))
+    np.testing.assert_allclose(Y[0, 0, :, 0], [1, 10, 100 + 2, 20, 200])
+    grad = layer.backward(np.ones_like(Y))
+    np.testing.assert_allclose(grad[0, 0, :, 0], [111, 111])  # each saw all 3 weights
+    np.testing.assert_allclose(layer.grads["kernel"].ravel(), [3, 3, 3])
+
+
+def test_conv2d_transpose_errors_and_config():
+    with pytest.raises(ValueError, match="images"):
+        Conv2DTranspose(2, 3).build((8, 8), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="padding"):
+        Conv2DTranspose(2, 3, padding="full").build((4, 4, 1), np.random.default_rng(0))
+    layer = Conv2DTranspose(2, 3, strides=2, padding="same")
+    layer.build((4, 4, 1), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="expects inputs"):
+        layer.forward(np.zeros((1, 5, 4, 1)))
+    fresh = Conv2DTranspose(2, 3)
+    fresh.build((4, 4, 1), np.random.default_rng(0))
+    with pytest.raises(RuntimeError, match="forward pass first"):
+        fresh.backward(np.zeros((1, 6, 6, 2)))
+    assert Conv2DTranspose(**layer.get_config()).get_config() == layer.get_config()
+    with pytest.raises(ValueError, match="upsampling"):
+        conv_autoencoder(upsampling="bilinear")
 
 
 # ---------------------------------------------------------------------------

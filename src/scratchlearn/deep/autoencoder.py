@@ -33,7 +33,7 @@ import numpy as np
 from scratchlearn.deep import losses as losses_module
 from scratchlearn.deep import optimizers as optimizers_module
 from scratchlearn.deep.base import Layer
-from scratchlearn.deep.conv import Conv2D, MaxPooling2D, UpSampling2D
+from scratchlearn.deep.conv import Conv2D, Conv2DTranspose, MaxPooling2D, UpSampling2D
 from scratchlearn.deep.layers import (
     Dense,
     Flatten,
@@ -418,6 +418,7 @@ def conv_autoencoder(
     *,
     filters=(16, 8),
     latent_dim=2,
+    upsampling="nearest",
     noise=0.0,
     learning_rate=0.01,
     random_state=0,
@@ -430,7 +431,8 @@ def conv_autoencoder(
     becomes 4x4x16, then 2x2x8 maps, then the code. Decoder, the mirror image:
     ``Dense(2*2*8, relu) -> Reshape((2, 2, 8)) -> (UpSampling2D(2) -> Conv2D(f, 3,
     same, relu))`` for ``filters`` reversed ``-> Conv2D(channels, 3, same,
-    sigmoid)``.
+    sigmoid)``. With ``upsampling="transpose"`` each up-sampling block is one
+    ``Conv2DTranspose(f, 3, strides=2, same, relu)`` instead.
 
     Parameters
     ----------
@@ -438,6 +440,9 @@ def conv_autoencoder(
         Height and width must be divisible by ``2 ** len(filters)``.
     filters : tuple of int, default (16, 8)
     latent_dim : int, default 2
+    upsampling : {"nearest", "transpose"}, default "nearest"
+        How the decoder doubles its maps: nearest-neighbour copies then a
+        convolution, or a transposed convolution with strides 2.
     noise : float >= 0, default 0
     learning_rate : float, default 0.01
     random_state : int or None, default 0
@@ -461,6 +466,10 @@ def conv_autoencoder(
             f"The images' height and width ({height}, {width}) must be divisible by "
             f"2 ** len(filters) = {factor}: each block halves them."
         )
+    if upsampling not in ("nearest", "transpose"):
+        raise ValueError(
+            f"upsampling must be 'nearest' or 'transpose', got {upsampling!r}."
+        )
     inner = (height // factor, width // factor, filters[-1])  # the last maps' shape
     encoder_layers = [GaussianNoise(noise)] if noise else []
     for n_filters in filters:
@@ -471,10 +480,17 @@ def conv_autoencoder(
     encoder_layers += [Flatten(), Dense(latent_dim)]  # (batch, latent_dim)
     decoder_layers = [Dense(math.prod(inner), activation="relu"), Reshape(inner)]
     for n_filters in reversed(filters):
-        decoder_layers += [
-            UpSampling2D(2),  # (batch, 2 h, 2 w, channels of the layer below)
-            Conv2D(n_filters, 3, padding="same", activation="relu"),
-        ]
+        if upsampling == "transpose":  # (batch, 2 h, 2 w, n_filters)
+            decoder_layers.append(
+                Conv2DTranspose(
+                    n_filters, 3, strides=2, padding="same", activation="relu"
+                )
+            )
+        else:
+            decoder_layers += [
+                UpSampling2D(2),  # (batch, 2 h, 2 w, channels of the layer below)
+                Conv2D(n_filters, 3, padding="same", activation="relu"),
+            ]
     decoder_layers.append(Conv2D(channels, 3, padding="same", activation="sigmoid"))
     return _assemble(
         encoder_layers,
