@@ -17,6 +17,12 @@ from scratchlearn.deep.attention import (
     positional_encoding,
     scaled_dot_product_attention,
 )
+from scratchlearn.deep.autoencoder import (
+    Autoencoder,
+    GaussianNoise,
+    conv_autoencoder,
+    dense_autoencoder,
+)
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.callbacks import (
     Callback,
@@ -30,6 +36,7 @@ from scratchlearn.deep.conv import (
     AveragePooling2D,
     ConstantPadding2D,
     Conv2D,
+    Conv2DTranspose,
     MaxPooling2D,
     UpSampling2D,
     ZeroPadding2D,
@@ -81,6 +88,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "Autoencoder",
     "AveragePooling2D",
     "BatchNormalization",
     "BernoulliRBM",
@@ -90,6 +98,7 @@ __all__ = [
     "CategoricalCrossentropy",
     "ConstantPadding2D",
     "Conv2D",
+    "Conv2DTranspose",
     "CosineDecay",
     "Dense",
     "Dropout",
@@ -97,6 +106,7 @@ __all__ = [
     "Embedding",
     "ExponentialDecay",
     "Flatten",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalMaxPooling1D",
@@ -126,7 +136,9 @@ __all__ = [
     "check_layer_gradients",
     "check_model_gradients",
     "contrastive_divergence_gradients",
+    "conv_autoencoder",
     "decay_steps_for",
+    "dense_autoencoder",
     "descend",
     "digits_cnn",
     "feature_maps",
