@@ -24,6 +24,14 @@ from scratchlearn.deep.conv import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from scratchlearn.deep.gan import (
+    GAN,
+    dense_discriminator,
+    dense_generator,
+    discriminator_loss,
+    generator_loss,
+    judge_samples,
+)
 from scratchlearn.deep.gradient_check import (
     check_layer_gradients,
     check_model_gradients,
@@ -51,6 +59,7 @@ from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GAN",
     "SGD",
     "Activation",
     "Adadelta",
@@ -88,9 +97,14 @@ __all__ = [
     "check_layer_gradients",
     "check_model_gradients",
     "decay_steps_for",
+    "dense_discriminator",
+    "dense_generator",
     "descend",
     "digits_cnn",
+    "discriminator_loss",
     "feature_maps",
+    "generator_loss",
+    "judge_samples",
     "load_model",
     "numerical_gradient",
     "relative_error",
