@@ -17,9 +17,9 @@ INK = [[0.0, "white"], [1.0, "black"]]
 # the epochs at which the samples of fixed noise are shown.
 LATENT_DIMS = (2, 8, 32)
 LEARNING_RATES = (0.0003, 0.001, 0.003)
-EPOCHS = (1, 5, 10, 20, 40)
+EPOCHS = (1, 5, 15, 40)
 DESCRIPTION = (
-    "Sixteen digits generated from fixed noise by a small GAN after a number of "
+    "Eight digits generated from fixed noise by a small GAN after a number of "
     "epochs, for a latent dimension and a learning rate, with the two players' "
     "losses per epoch"
 )
@@ -125,20 +125,20 @@ def plot_class_shares(shares, real_shares=None, *, floor=0.04):
 
 def train_small(X, latent_dim, learning_rate, *, epochs=EPOCHS[-1], seed=0):
     """A small GAN (128-unit layers) trained on ``X`` (in [-1, 1]); returns its
-    history, with the samples of 16 fixed noise vectors after every epoch."""
+    history, with the samples of 8 fixed noise vectors after every epoch."""
     generator = dense_generator(
         latent_dim, units=(128, 128), learning_rate=learning_rate
     )
     discriminator = dense_discriminator(units=(128, 64), learning_rate=learning_rate)
     gan = GAN(generator, discriminator, average_decay=0, random_state=seed)
-    latent = np.random.default_rng(seed).normal(size=(16, latent_dim))
+    latent = np.random.default_rng(seed).normal(size=(8, latent_dim))
     return gan.fit(X, epochs=epochs, batch_size=64, sample_latent=latent)
 
 
 def explorer(
     X, *, epochs=EPOCHS, latent_dims=LATENT_DIMS, learning_rates=LEARNING_RATES
 ):
-    """Sixteen samples of fixed noise after some epochs (left) and both players'
+    """Eight samples of fixed noise after some epochs (left) and both players'
     losses per epoch (right) of small GANs trained on ``X`` with each latent
     dimension and learning rate. Every setting is trained here, once (a second or
     two each), and both explorers draw the kept runs."""
