@@ -41,6 +41,14 @@ from scratchlearn.deep.conv import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from scratchlearn.deep.gan import (
+    GAN,
+    dense_discriminator,
+    dense_generator,
+    discriminator_loss,
+    generator_loss,
+    judge_samples,
+)
 from scratchlearn.deep.gradient_check import (
     check_layer_gradients,
     check_model_gradients,
@@ -81,6 +89,7 @@ from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GAN",
     "GRU",
     "LSTM",
     "SGD",
@@ -139,10 +148,15 @@ __all__ = [
     "conv_autoencoder",
     "decay_steps_for",
     "dense_autoencoder",
+    "dense_discriminator",
+    "dense_generator",
     "descend",
     "digits_cnn",
+    "discriminator_loss",
     "feature_maps",
     "free_energy",
+    "generator_loss",
+    "judge_samples",
     "load_model",
     "log_partition_function",
     "make_marker_sequences",
