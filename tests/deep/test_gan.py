@@ -342,8 +342,11 @@ def test_bad_data_is_refused_clearly():
 
 # --- the chapter's target -------------------------------------------------------
 
-# The chapter's settings (book/deep/gan.ipynb trains the same).
-EPOCHS, BATCH_SIZE, SEED = 250, 64, 0
+# The chapter's settings (book/deep/gan.ipynb), but 300 epochs where the notebook
+# trains 250 to stay near a minute: after 250 the targets hold with little to spare
+# (0.807 of the samples confident on this project's machine, 0.828 under the
+# other-processor emulation), after 300 with more (0.833; seed 1: 0.822).
+EPOCHS, BATCH_SIZE, SEED = 300, 64, 0
 
 
 @pytest.fixture(scope="module")
@@ -366,10 +369,10 @@ def judge(digits_split):
 
 @pytest.mark.slow
 def test_generated_digits_fool_the_judge_without_mode_collapse(digits_split, judge):
-    """Trained on the digits' training split (pixels scaled to [-1, 1]) for 250
-    epochs, in under a minute of CPU time, the generator's 1,000 samples are
-    labelled with probability above 0.9 at least 80% of the time by the CNN, and
-    every digit makes at least 4% of them."""
+    """Trained on the digits' training split (pixels scaled to [-1, 1]) for 300
+    epochs (see EPOCHS), in under a minute of CPU time, the generator's 1,000
+    samples are labelled with probability above 0.9 at least 80% of the time by the
+    CNN, and every digit makes at least 4% of them."""
     X = digits_split.X_train.reshape(-1, 64) * 2 - 1  # (n_samples, 64) in [-1, 1]
     gan = GAN(dense_generator(), dense_discriminator(), random_state=SEED)
     start = time.process_time()
