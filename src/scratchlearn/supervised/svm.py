@@ -298,7 +298,7 @@ class SVC(ClassifierMixin, BaseEstimator):
     with gradient :math:`G = Q\\alpha - \\mathbf{1}`. The classifier is
     :math:`f(x) = \\sum_i y_i \\alpha_i K(x_i, x) + b`; only the samples with
     :math:`\\alpha_i > 0`, the *support vectors*, count. The KKT conditions say, with
-    :math:`y_i f(x_i) - 1 = y_i G_i + y_i b`: :math:`\\alpha_i = 0` needs
+    :math:`y_i f(x_i) - 1 = G_i + y_i b`: :math:`\\alpha_i = 0` needs
     :math:`y_i f(x_i) \\ge 1` (outside the margin), :math:`0 < \\alpha_i < C` needs
     :math:`y_i f(x_i) = 1` (on it) and :math:`\\alpha_i = C` needs
     :math:`y_i f(x_i) \\le 1` (inside it, or misclassified).
