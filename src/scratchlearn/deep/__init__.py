@@ -26,6 +26,17 @@ from scratchlearn.deep.callbacks import (
     ReduceLROnPlateau,
 )
 from scratchlearn.deep.cnn import decay_steps_for, digits_cnn, feature_maps
+from scratchlearn.deep.compression import (
+    dequantize,
+    fine_tune,
+    load_compressed,
+    magnitude_masks,
+    prune,
+    quantize,
+    quantize_model,
+    recalibrate_batch_norm,
+    save_compressed,
+)
 from scratchlearn.deep.conv import (
     AveragePooling2D,
     ConstantPadding2D,
@@ -139,4 +150,14 @@ __all__ = [
     "relative_error",
     "scaled_dot_product_attention",
     "train_mlp",
+    # the appendix on model compression
+    "dequantize",
+    "fine_tune",
+    "load_compressed",
+    "magnitude_masks",
+    "prune",
+    "quantize",
+    "quantize_model",
+    "recalibrate_batch_norm",
+    "save_compressed",
 ]
