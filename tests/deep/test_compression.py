@@ -1,6 +1,8 @@
 """Tests of deep.compression: magnitude pruning and its fine-tuning, symmetric
 quantization, compressed saving, and the appendix's headline target."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -200,13 +202,18 @@ def test_int8_inference_agrees_with_float(digits_mlp):
 # --- saving ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bits", [None, 8, 4])
-def test_save_load_round_trip(digits_mlp, tmp_path, bits):
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("bits", [None, 8, 6, 4, 3, 2])
+def test_save_load_round_trip(digits_mlp, tmp_path, bits, compress):
     model, parts = digits_mlp
     masks = magnitude_masks(model, 0.8)
     pruned = prune(model, masks)
-    dense_path = save_compressed(model, tmp_path / "dense", bits=bits)
-    path = save_compressed(pruned, tmp_path / "pruned.npz", bits=bits)
+    dense_path = save_compressed(
+        model, tmp_path / "dense", bits=bits, compress=compress
+    )
+    path = save_compressed(
+        pruned, tmp_path / "pruned.npz", bits=bits, compress=compress
+    )
     assert dense_path.endswith(".npz")
     loaded = load_compressed(path)
     expected = pruned if bits is None else quantize_model(pruned, bits)
@@ -222,7 +229,9 @@ def test_save_load_round_trip(digits_mlp, tmp_path, bits):
     sizes = [
         p.stat().st_size for p in (tmp_path / "dense.npz", tmp_path / "pruned.npz")
     ]
-    assert sizes[1] < 0.8 * sizes[0]  # the bit mask and the non-zero values only
+    # The bit mask and the non-zero values only (the rest, e.g. batch norm's
+    # float32 numbers, is the same in both).
+    assert sizes[1] < (0.6 if bits in (None, 8) else 0.95) * sizes[0]
     with np.load(path, allow_pickle=False) as archive:  # nothing pickled
         assert all(archive[key].dtype != object for key in archive.files)
 
@@ -234,6 +243,18 @@ def test_int8_file_is_smaller_than_float32(digits_mlp, tmp_path):
     float_size = (tmp_path / "f.npz").stat().st_size
     assert float_path.endswith("f.npz") and int8_path.endswith("q.npz")
     assert (tmp_path / "q.npz").stat().st_size < 0.4 * float_size
+    # 4-bit kernels take half the bytes of 8-bit ones (every kernel here has an
+    # even size), and uncompressed files differ by that (and a few bytes of JSON).
+    n_kernel = sum(
+        model.layers[i].params["kernel"].size for i in prunable_layers(model)
+    )
+    sizes = {}
+    for b in (8, 4):
+        path = save_compressed(model, tmp_path / f"{b}", bits=b, compress=False)
+        with np.load(path, allow_pickle=False) as archive:
+            assert archive["codes"].size == n_kernel * b // 8
+        sizes[b] = os.path.getsize(path)
+    assert abs(sizes[8] - sizes[4] - n_kernel // 2) < 16
 
 
 # --- bad input -------------------------------------------------------------------

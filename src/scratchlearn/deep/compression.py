@@ -366,14 +366,33 @@ def quantize_model(model, bits=8, *, per_channel=True):
 # --- saving ----------------------------------------------------------------------
 
 
-def save_compressed(model, path, *, bits=None, per_channel=True):
+def _pack(q, bits):
+    """Signed integers ``q`` of ``bits`` bits, packed ``bits`` bits each into
+    bytes: each stored as ``q + q_max`` (0 to 2 q_max), its low ``bits`` bits."""
+    codes = (q.ravel().astype(np.int16) + 2 ** (bits - 1) - 1).astype(np.uint8)
+    fields = np.unpackbits(codes[:, None], axis=1)[:, 8 - bits :]  # (n, bits)
+    return np.packbits(fields.ravel())
+
+
+def _unpack(packed, bits, count):
+    """Inverse of :func:`_pack`: ``count`` int8 values."""
+    fields = np.unpackbits(packed, count=count * bits).reshape(count, bits)
+    codes = np.packbits(np.pad(fields, ((0, 0), (8 - bits, 0))), axis=1)[:, 0]
+    return (codes.astype(np.int16) - (2 ** (bits - 1) - 1)).astype(np.int8)
+
+
+def save_compressed(model, path, *, bits=None, per_channel=True, compress=True):
     """Save ``model`` small, without pickle; returns the path written.
 
-    One ``np.savez_compressed`` archive: each kernel as int8 values and a float32
-    scale (``bits`` given) or as float32 values (``bits=None``), the other
-    parameters and state as float32, and the architecture as JSON. A kernel is
-    stored sparse, as a packed bit mask of its non-zero entries (one bit per
-    weight) and the non-zero values, when that takes fewer bytes than all values.
+    One ``.npz`` archive of three arrays: ``floats`` (float32: the parameters and
+    state of every layer but the kernels, the kernels' scales, and the kernels
+    themselves when ``bits`` is None), ``codes`` (bytes: the kernels' integers of
+    ``bits`` bits, packed, and their masks) and ``architecture`` (UTF-8 JSON: the
+    layers, and where each array lies in the other two). A kernel is stored
+    sparse, as a packed bit mask of its non-zero entries (one bit per weight) and
+    the non-zero values only, when that takes fewer bytes. Three arrays rather
+    than one per parameter: each array of an archive costs about 230 bytes of
+    headers, as much as a small layer.
 
     Parameters
     ----------
@@ -381,45 +400,69 @@ def save_compressed(model, path, *, bits=None, per_channel=True):
     path : str or path-like
         ``.npz`` is appended if missing.
     bits : int from 2 to 8 or None, default None
-        Quantize the kernels (:func:`quantize`); values of fewer than 8 bits still
-        take a byte each, before the archive's compression.
+        Quantize the kernels (:func:`quantize`); 4-bit values take half a byte.
     per_channel : bool, default True
         One scale per output channel (with ``bits``).
+    compress : bool, default True
+        Write with ``np.savez_compressed`` (zlib over the arrays) rather than
+        ``np.savez``. Without it the file's size depends only on the model's
+        shapes, its number of non-zero weights and ``bits``.
     """
     _check_model(model)
     if bits is not None:
         bits = _check_bits(bits)
-    config = model.get_config()
-    config.pop("compile", None)  # a compressed model is for inference
-    config["format"] = FORMAT
-    arrays = {"architecture": np.array(json.dumps(config))}
+    stores = {"floats": [], "codes": []}
+    sizes = dict.fromkeys(stores, 0)
+
+    def put(store, array):
+        """Append ``array`` to ``store``; return where it lies, [start, stop]."""
+        stores[store].append(array.ravel())
+        start, sizes[store] = sizes[store], sizes[store] + array.size
+        return [start, sizes[store]]
+
+    index = {}
     prunable = set(prunable_layers(model))
+    value_bits = 32 if bits is None else bits
     for i, layer in enumerate(model.layers):
         for kind in ("params", "state"):
             for name, array in getattr(layer, kind).items():
                 key = f"layers/{i}/{kind}/{name}"
                 if not (i in prunable and name == "kernel"):
-                    arrays[key] = array.astype(np.float32)
+                    index[key] = {"floats": put("floats", array.astype(np.float32))}
                     continue
+                entry = index[key] = {}
                 if bits is None:
                     values = array.astype(np.float32)
                 else:
-                    values, arrays[f"{key}/scale"] = quantize(
-                        array, bits, per_channel=per_channel
-                    )
+                    values, scale = quantize(array, bits, per_channel=per_channel)
+                    entry["scale"] = put("floats", scale)
                 nonzero = values != 0
-                sparse_bytes = math.ceil(values.size / 8) + nonzero.sum() * (
-                    values.itemsize
+                dense_bytes = math.ceil(values.size * value_bits / 8)
+                sparse_bytes = math.ceil(values.size / 8) + math.ceil(
+                    int(nonzero.sum()) * value_bits / 8
                 )
-                if sparse_bytes < values.nbytes:
-                    arrays[f"{key}/mask"] = np.packbits(nonzero.ravel())
-                    arrays[f"{key}/values"] = values[nonzero]
+                if sparse_bytes < dense_bytes:
+                    entry["mask"] = put("codes", np.packbits(nonzero.ravel()))
+                    values = values[nonzero]
+                if bits is None:
+                    entry["values"] = put("floats", values)
                 else:
-                    arrays[f"{key}/values"] = values
+                    entry["values"] = put("codes", _pack(values, bits))
+    config = model.get_config()
+    config.pop("compile", None)  # a compressed model is for inference
+    config.pop("rng_state", None)
+    config.update(format=FORMAT, bits=bits, arrays=index)
+    # The JSON as UTF-8 bytes (a NumPy string array would take 4 bytes a character).
+    text = json.dumps(config, separators=(",", ":")).encode()
+    arrays = {
+        "architecture": np.frombuffer(text, dtype=np.uint8),
+        "floats": np.concatenate([np.zeros(0, np.float32), *stores["floats"]]),
+        "codes": np.concatenate([np.zeros(0, np.uint8), *stores["codes"]]),
+    }
     path = os.fspath(path)
     if not path.endswith(".npz"):
         path += ".npz"
-    np.savez_compressed(path, **arrays)
+    (np.savez_compressed if compress else np.savez)(path, **arrays)
     return path
 
 
@@ -429,9 +472,18 @@ def load_compressed(path):
     path = os.fspath(path)
     with np.load(path, allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
-    config = json.loads(str(arrays.pop("architecture")))
-    if config.get("format") != FORMAT:
+    try:
+        config = json.loads(arrays["architecture"].tobytes().decode())
+    except (KeyError, ValueError, UnicodeDecodeError):
+        config = {}
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ValueError(f"{path} was not written by save_compressed.")
+    bits, index = config["bits"], config["arrays"]
+    floats, codes = arrays["floats"], arrays["codes"]
+
+    def part(store, where):
+        return (floats if store == "floats" else codes)[where[0] : where[1]]
+
     model = Sequential(
         [_layer_from_config(entry) for entry in config["layers"]],
         random_state=config["random_state"],
@@ -440,17 +492,23 @@ def load_compressed(path):
     for i, layer in enumerate(model.layers):
         for kind in ("params", "state"):
             for name, array in getattr(layer, kind).items():
-                key = f"layers/{i}/{kind}/{name}"
-                if key in arrays:
-                    array[...] = arrays[key]
+                entry = index[f"layers/{i}/{kind}/{name}"]
+                if "floats" in entry:
+                    array[...] = part("floats", entry["floats"]).reshape(array.shape)
                     continue
-                values = arrays[f"{key}/values"]
-                if f"{key}/mask" in arrays:
-                    nonzero = np.unpackbits(arrays[f"{key}/mask"], count=array.size)
-                    full = np.zeros(array.size, dtype=values.dtype)
-                    full[nonzero.astype(bool)] = values
-                    values = full.reshape(array.shape)
-                if f"{key}/scale" in arrays:
-                    values = dequantize(values, arrays[f"{key}/scale"])
-                array[...] = values
+                nonzero = np.ones(array.size, dtype=bool)
+                if "mask" in entry:
+                    mask = np.unpackbits(part("codes", entry["mask"]), count=array.size)
+                    nonzero = mask.astype(bool)
+                if bits is None:
+                    values = part("floats", entry["values"])
+                else:
+                    packed = part("codes", entry["values"])
+                    values = _unpack(packed, bits, int(nonzero.sum()))
+                full = np.zeros(array.size, dtype=values.dtype)
+                full[nonzero] = values
+                full = full.reshape(array.shape)
+                if bits is not None:
+                    full = dequantize(full, part("floats", entry["scale"]))
+                array[...] = full
     return model
