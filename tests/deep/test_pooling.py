@@ -5,6 +5,7 @@ finite differences, ties as TensorFlow shares them, and clear errors.
 """
 
 import os
+import warnings
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 
@@ -172,3 +173,44 @@ def test_a_global_average_pooling_cnn_matches_keras():
     assert len(mine) == len(expected)
     for grad, reference in zip(mine, expected, strict=True):
         np.testing.assert_allclose(grad, reference.numpy(), rtol=1e-5, atol=1e-9)
+
+
+def test_the_mask_passes_through_dense_dropout_and_activation_as_in_keras():
+    # Embedding(mask_zero) -> Dense -> Dropout -> Activation -> GlobalAveragePooling1D:
+    # the layers between work step by step and hand the mask on, so the pooling
+    # averages over the real tokens only, in Keras as here.
+    from scratchlearn.deep import Activation, Dense, Dropout, Embedding, Sequential
+
+    tokens = np.array([[3, 1, 0, 0], [2, 2, 4, 0], [1, 0, 0, 0]])
+    ours = Sequential(
+        [
+            Embedding(5, 3, mask_zero=True),
+            Dense(4),
+            Dropout(0.5),
+            Activation("tanh"),
+            GlobalAveragePooling1D(),
+        ],
+        random_state=0,
+    )
+    ours.build((4,))
+    theirs = keras.Sequential(
+        [
+            keras.Input((4,), dtype="int64"),
+            keras.layers.Embedding(5, 3, mask_zero=True, dtype="float64"),
+            keras.layers.Dense(4, dtype="float64"),
+            keras.layers.Dropout(0.5, dtype="float64"),
+            keras.layers.Activation("tanh", dtype="float64"),
+            keras.layers.GlobalAveragePooling1D(dtype="float64"),
+        ]
+    )
+    theirs.set_weights(ours.get_weights())
+    expected = theirs(tokens, training=False).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no layer drops the mask
+        got = ours.predict(tokens)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-12)
+    # Padding does not count: the last sample is its one real token's values.
+    unmasked = ours.layers[3].forward(
+        ours.layers[1].forward(ours.layers[0].forward(tokens.astype(float)))
+    )
+    np.testing.assert_allclose(got[2], unmasked[2, 0], rtol=1e-12)

@@ -17,6 +17,12 @@ from scratchlearn.deep.attention import (
     positional_encoding,
     scaled_dot_product_attention,
 )
+from scratchlearn.deep.autoencoder import (
+    Autoencoder,
+    GaussianNoise,
+    conv_autoencoder,
+    dense_autoencoder,
+)
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.callbacks import (
     Callback,
@@ -41,9 +47,18 @@ from scratchlearn.deep.conv import (
     AveragePooling2D,
     ConstantPadding2D,
     Conv2D,
+    Conv2DTranspose,
     MaxPooling2D,
     UpSampling2D,
     ZeroPadding2D,
+)
+from scratchlearn.deep.gan import (
+    GAN,
+    dense_discriminator,
+    dense_generator,
+    discriminator_loss,
+    generator_loss,
+    judge_samples,
 )
 from scratchlearn.deep.gradient_check import (
     check_layer_gradients,
@@ -85,6 +100,7 @@ from scratchlearn.deep.schedules import CosineDecay, ExponentialDecay, StepDecay
 from scratchlearn.deep.surfaces import Surface, descend
 
 __all__ = [
+    "GAN",
     "GRU",
     "LSTM",
     "SGD",
@@ -92,6 +108,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "Autoencoder",
     "AveragePooling2D",
     "BatchNormalization",
     "BernoulliRBM",
@@ -101,6 +118,7 @@ __all__ = [
     "CategoricalCrossentropy",
     "ConstantPadding2D",
     "Conv2D",
+    "Conv2DTranspose",
     "CosineDecay",
     "Dense",
     "Dropout",
@@ -108,6 +126,7 @@ __all__ = [
     "Embedding",
     "ExponentialDecay",
     "Flatten",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalMaxPooling1D",
@@ -137,13 +156,20 @@ __all__ = [
     "check_layer_gradients",
     "check_model_gradients",
     "contrastive_divergence_gradients",
+    "conv_autoencoder",
     "decay_steps_for",
+    "dense_autoencoder",
+    "dense_discriminator",
+    "dense_generator",
     "dequantize",
     "descend",
     "digits_cnn",
+    "discriminator_loss",
     "feature_maps",
     "fine_tune",
     "free_energy",
+    "generator_loss",
+    "judge_samples",
     "load_compressed",
     "load_model",
     "log_partition_function",

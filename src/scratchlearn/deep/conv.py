@@ -1,5 +1,5 @@
 """Convolutional layers (Chapter 26): Conv2D, MaxPooling2D, AveragePooling2D,
-ZeroPadding2D, ConstantPadding2D and UpSampling2D.
+ZeroPadding2D, ConstantPadding2D and UpSampling2D; and Conv2DTranspose (Chapter 29).
 
 Images are channels-last, ``(batch, height, width, channels)``, as Keras's default,
 and every layer follows :class:`scratchlearn.deep.base.Layer` (hyperparameters in
@@ -45,6 +45,7 @@ __all__ = [
     "AveragePooling2D",
     "ConstantPadding2D",
     "Conv2D",
+    "Conv2DTranspose",
     "MaxPooling2D",
     "UpSampling2D",
     "ZeroPadding2D",
@@ -635,3 +636,166 @@ class UpSampling2D(Layer):
 
     def get_config(self):
         return {"size": self.size}
+
+
+# --- transposed convolution ----------------------------------------------------------
+
+
+class Conv2DTranspose(Layer):
+    """Transposed convolution (Keras's ``Conv2DTranspose``): every input pixel paints
+    a ``kernel_size`` patch of the output, ``strides`` pixels from its neighbour's;
+    overlapping patches add up. It up-samples, e.g. 4x4 maps to 8x8 with strides 2.
+
+    Parameters
+    ----------
+    filters : int
+        Channels of the output.
+    kernel_size : int or tuple of (int, int)
+    strides : int or tuple of (int, int)
+        The up-sampling factor.
+    padding : {"valid", "same"}
+        As Keras: ``"same"`` gives ``input * strides`` pixels per side;
+        ``"valid"`` gives ``input * strides + max(kernel - strides, 0)``.
+    activation : str or None
+    use_bias : bool
+    kernel_initializer, bias_initializer : str or callable
+
+    Attributes
+    ----------
+    params : dict
+        ``kernel`` of Keras's shape ``(kernel_height, kernel_width, filters,
+        in_channels)`` (output channels first, the reverse of Conv2D's) and ``bias``
+        of shape ``(filters,)``.
+
+    Notes
+    -----
+    It is the backward pass of a convolution with respect to its input, used as a
+    forward pass: for input pixel ``(i, j)``,
+
+    .. math::
+
+        \\text{full}_{b,\\, i s_h + p,\\, j s_w + q,\\, f} \\mathrel{+}=
+        \\sum_c X_{b,i,j,c}\\, K_{p,q,f,c}, \\qquad
+        Y = \\mathrm{activation}(\\text{crop}(\\text{full}) + b).
+
+    In matrices: ``patches = X_rows @ K.reshape(kh * kw * filters, in_channels).T``,
+    one patch per input pixel, added onto the output by col2im
+    (:func:`add_windows`). ``"same"`` crops ``max(k - s, 0)`` rows of the full
+    result, the extra one at the bottom (right), as TensorFlow. Its gradients are
+    those of a convolution: ``dX`` is the convolution of ``dY`` (im2col of the
+    gradient, :func:`image_windows`, times the kernel), ``dK = windows.T @ X_rows``.
+
+    Chapter 29 explains this code.
+    """
+
+    _window_name = "kernel"  # in error messages
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        *,
+        strides=1,
+        padding="valid",
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+    ):
+        super().__init__()
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+
+    def build(self, input_shape, rng):
+        _check_positive_int(self.filters, "filters")
+        input_shape = _check_image_shape(self, input_shape)
+        self._window, self._strides, self._canvas, self._offset, _ = self._geometry(
+            input_shape
+        )
+        self._activation = activations.get(self.activation)
+        rng = _as_generator(rng)
+        kernel_shape = (*self._window, self.filters, input_shape[-1])
+        kernel = initializers.get(self.kernel_initializer)(kernel_shape, rng)
+        self.params["kernel"] = np.asarray(kernel, dtype=np.float64)
+        if self.use_bias:
+            bias = initializers.get(self.bias_initializer)((self.filters,), rng)
+            self.params["bias"] = np.asarray(bias, dtype=np.float64)
+        super().build(input_shape, rng)
+
+    def _geometry(self, input_shape):
+        """Window, strides, the full (uncropped) output's size, where the output
+        starts in it, and the output's size, per axis."""
+        window = _pair(self.kernel_size, "kernel_size")
+        strides = _pair(self.strides, "strides")
+        padding = _check_padding_mode(self.padding)
+        height, width, _ = _check_image_shape(self, input_shape)
+        canvas, offset, out = [], [], []
+        for n, k, s in zip((height, width), window, strides, strict=True):
+            if padding == "valid":
+                n_out, start = n * s + max(k - s, 0), 0
+            else:
+                n_out, start = n * s, max(k - s, 0) // 2  # extra row at the end
+            # Large enough for every patch and for the output (zeros beyond the
+            # patches when the kernel is smaller than the stride).
+            canvas.append(max((n - 1) * s + k, start + n_out))
+            offset.append(start)
+            out.append(n_out)
+        return window, strides, tuple(canvas), tuple(offset), tuple(out)
+
+    def compute_output_shape(self, input_shape):
+        *_, (out_h, out_w) = self._geometry(input_shape)
+        return (out_h, out_w, self.filters)
+
+    def _kernel_matrix(self):
+        # (kh * kw * filters, in_channels): rows in the (p, q, f) order of a window
+        return self.params["kernel"].reshape(-1, self.input_shape_[-1])
+
+    def forward(self, X, training=False):
+        X = _check_forward_input(self, X)
+        batch, height, width, channels = X.shape
+        patches = X.reshape(-1, channels) @ self._kernel_matrix().T  # (b*h*w, kh*kw*f)
+        # (batch, height, width, kh, kw, filters): input pixel (i, j)'s patch
+        patches = patches.reshape(batch, height, width, *self._window, self.filters)
+        full = add_windows(patches, (batch, *self._canvas, self.filters), self._strides)
+        (top, left), (out_h, out_w, _) = self._offset, self.output_shape_
+        Z = full[:, top : top + out_h, left : left + out_w, :].copy()  # (b, oh, ow, f)
+        if self.use_bias:
+            Z += self.params["bias"]
+        Y = self._activation.forward(Z)
+        self._cache = (X, Z, Y)
+        return Y
+
+    def backward(self, grad_output):
+        X, Z, Y = _cache_of(self)
+        dZ = self._activation.backward(Z, Y, np.asarray(grad_output, dtype=np.float64))
+        batch, height, width, channels = X.shape
+        (top, left), (out_h, out_w, _) = self._offset, self.output_shape_
+        grad_full = np.zeros((batch, *self._canvas, self.filters))
+        grad_full[:, top : top + out_h, left : left + out_w, :] = dZ  # uncrop
+        # Each input pixel's patch of the gradient: a convolution's windows.
+        windows = image_windows(grad_full, self._window, self._strides)
+        windows = windows[:, :height, :width]  # (batch, h, w, kh, kw, filters)
+        rows = windows.reshape(batch * height * width, -1)  # (b*h*w, kh*kw*f)
+        X_rows = X.reshape(-1, channels)  # (b*h*w, in_channels)
+        self.grads["kernel"] = (rows.T @ X_rows).reshape(self.params["kernel"].shape)
+        if self.use_bias:
+            self.grads["bias"] = dZ.sum(axis=(0, 1, 2))
+        return (rows @ self._kernel_matrix()).reshape(X.shape)
+
+    def get_config(self):
+        return {
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "activation": self.activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer,
+            "bias_initializer": self.bias_initializer,
+        }

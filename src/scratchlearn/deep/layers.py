@@ -100,6 +100,8 @@ class Dense(Layer):
     Parameters: ``kernel`` of shape ``(n_in, units)`` and ``bias`` of ``(units,)``.
     """
 
+    supports_masking = True  # works step by step: a padded step stays padded
+
     def __init__(
         self,
         units,
@@ -169,6 +171,8 @@ class Activation(Layer):
     """Applies an activation function, by name (see
     :mod:`scratchlearn.deep.activations`); no parameters."""
 
+    supports_masking = True  # works step by step: a padded step stays padded
+
     def __init__(self, activation):
         super().__init__()
         self.activation = activation
@@ -206,6 +210,8 @@ class Dropout(Layer):
     The masks are drawn from the generator passed to ``build`` (the model's), so a
     seeded model drops the same units on every run.
     """
+
+    supports_masking = True  # works step by step: a padded step stays padded
 
     def __init__(self, rate):
         super().__init__()

@@ -1,0 +1,256 @@
+"""Figures and the explorer of Chapter 29 (autoencoders): digits and their
+reconstructions, the 2-D latent map coloured by digit, the digits the decoder makes
+from a grid of codes (matplotlib), and a dense autoencoder trained with each latent
+size and noise level (plotly, live and static).
+"""
+
+import functools
+
+import numpy as np
+
+from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
+from scratchlearn.viz.common import rounded
+from scratchlearn.viz.explorer import Control, Explorer, View
+
+# Ten colours, one per digit (Tableau 10: distinct for most colour-blind readers).
+DIGIT_COLOURS = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+]  # fmt: skip
+# The same colours as a plotly colour scale over the digits 0..9 (cmin -0.5, cmax 9.5).
+DIGIT_COLOURSCALE = [
+    [position, colour]
+    for digit, colour in enumerate(DIGIT_COLOURS)
+    for position in (digit / 10, (digit + 1) / 10)
+]
+LATENT_DIMS = (2, 8, 32)
+NOISES = (0.0, 0.2, 0.4, 0.6)
+EPOCHS = 15
+
+
+def show_rows(rows, *, size=0.9):
+    """Digits in rows, one row per entry of ``rows`` (a dict from a label to images
+    of shape ``(n, 8, 8)`` or ``(n, 64)``), the label at the left; returns the
+    figure."""
+    import matplotlib.pyplot as plt
+
+    n_columns = max(len(images) for images in rows.values())
+    fig, axes = plt.subplots(
+        len(rows),
+        n_columns,
+        figsize=(size * n_columns + 1.2, size * len(rows)),
+        squeeze=False,
+    )
+    for axes_row, (label, images) in zip(axes, rows.items(), strict=True):
+        images = np.asarray(images).reshape(len(images), 8, 8)
+        for column, ax in enumerate(axes_row):
+            ax.set(xticks=[], yticks=[])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if column < len(images):
+                ax.imshow(np.clip(images[column], 0, 1), cmap="gray_r", vmin=0, vmax=1)
+        axes_row[0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_map(codes, y, *, ax=None, title="latent space"):
+    """Each sample's 2-D code as a dot coloured by its digit, with the digit written
+    at its class's median code; returns the axes."""
+    import matplotlib.pyplot as plt
+
+    codes = np.asarray(codes)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    for digit in range(10):
+        members = codes[y == digit]
+        colour = DIGIT_COLOURS[digit]
+        ax.scatter(*members.T, s=9, color=colour, alpha=0.7, label=str(digit))
+        ax.text(
+            *np.median(members, axis=0),
+            str(digit),
+            fontsize=14,
+            fontweight="bold",
+            color=colour,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "circle", "fc": "white", "ec": colour, "alpha": 0.8},
+        )
+    ax.set(xlabel="code 1", ylabel="code 2", title=title)
+    ax.legend(fontsize=7, markerscale=1.5, ncols=2, loc="best", title="digit")
+    return ax
+
+
+def decoded_grid(model, codes, *, n=12):
+    """The digits the decoder of ``model`` (latent size 2) makes from an ``n`` x
+    ``n`` grid of codes spanning the 2nd to 98th percentile of ``codes``, as one
+    image of shape ``(9 n, 9 n)`` (each digit followed by a blank row and column),
+    and the grid's extent ``(left, right, bottom, top)``."""
+    low, high = np.percentile(codes, [2, 98], axis=0)  # (2,) each
+    first = np.linspace(low[0], high[0], n)
+    second = np.linspace(high[1], low[1], n)  # top row: the largest code 2
+    grid = np.stack(np.meshgrid(first, second), axis=-1).reshape(-1, 2)  # (n*n, 2)
+    images = model.decode(grid).reshape(n, n, 8, 8)  # (row, column, 8, 8)
+    images = np.pad(images, ((0, 0), (0, 0), (0, 1), (0, 1)))  # (n, n, 9, 9)
+    mosaic = images.transpose(0, 2, 1, 3).reshape(9 * n, 9 * n)  # rows of digits
+    return mosaic, (low[0], high[0], low[1], high[1])
+
+
+def plot_decoded_grid(model, codes, y, *, n=12):
+    """Two panels: the latent map of ``codes``, and what the decoder draws at each
+    point of a grid over it."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.3))
+    plot_latent_map(codes, y, ax=left, title="test digits' codes")
+    mosaic, extent = decoded_grid(model, codes, n=n)
+    right.imshow(mosaic, cmap="gray_r", extent=extent, aspect="auto", vmin=0, vmax=1)
+    right.set(xlabel="code 1", ylabel="code 2", title="decoder's digit at each code")
+    left.set(xlim=extent[:2], ylim=extent[2:])
+    fig.tight_layout()
+    return fig
+
+
+def plot_losses(histories):
+    """Training loss per epoch of several runs (``histories`` maps a label to a
+    list of losses), on a log scale."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    for label, losses in histories.items():
+        ax.plot(np.arange(1, len(losses) + 1), losses, marker=".", label=label)
+    ax.set(yscale="log", xlabel="epoch", ylabel="reconstruction MSE (log scale)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def to_2d(codes):
+    """Codes of any length on a plane: as they are for two numbers, otherwise
+    projected on their first two principal axes (signs fixed so that the largest
+    entry of each axis is positive, for the same picture on every machine)."""
+    codes = np.asarray(codes, dtype=float)
+    if codes.shape[1] <= 2:
+        return codes
+    centred = codes - codes.mean(axis=0)  # (n_samples, latent_dim)
+    _, _, Vt = np.linalg.svd(centred, full_matrices=False)
+    axes = (
+        Vt[:2] * np.sign(Vt[:2][np.arange(2), np.abs(Vt[:2]).argmax(axis=1)])[:, None]
+    )
+    return centred @ axes.T  # (n_samples, 2)
+
+
+def mosaic(images, gap=1):
+    """Flat 8x8 digits ``(n, 64)`` side by side in one array ``(8, 9 n - 1)``,
+    with ``gap`` blank columns between them."""
+    images = np.clip(np.asarray(images).reshape(-1, 8, 8), 0, 1)  # (n, 8, 8)
+    padded = np.pad(images, ((0, 0), (0, 0), (0, gap)))  # (n, 8, 8 + gap)
+    return padded.transpose(1, 0, 2).reshape(8, -1)[
+        :, :-gap
+    ]  # (8, n * (8 + gap) - gap)
+
+
+def _percent_heatmap(image, y0):
+    """A grey heatmap of ``image`` (values in [0, 1]) stored as whole percents, one
+    byte a pixel: a quarter of the size of floats, and the same on every machine."""
+    import plotly.graph_objects as go
+
+    percent = np.round(np.clip(image, 0, 1) * 100).astype(np.uint8)
+    return go.Heatmap(
+        z=percent, y0=y0, zmin=0, zmax=100, showscale=False,
+        colorscale=[[0, "white"], [1, "black"]], hoverinfo="skip",
+    )  # fmt: skip
+
+
+def train_setting(X_train, latent_dim, noise, *, epochs=EPOCHS, random_state=0):
+    """The explorer's model: a dense autoencoder 64 -> 64 -> latent_dim -> 64 -> 64
+    trained on flat digits ``X_train`` with training noise ``noise``."""
+    model = dense_autoencoder(
+        (64,),
+        hidden_units=(64,),
+        latent_dim=latent_dim,
+        noise=noise,
+        random_state=random_state,
+    )
+    model.fit(X_train, epochs=epochs, batch_size=32)
+    return model
+
+
+def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS):
+    """Reconstructions of noisy test digits and the latent map of the test digits,
+    for a dense autoencoder trained with each latent size and noise level (the
+    noise corrupts both its training inputs and the test digits shown). Every run
+    is trained once, when first drawn (about half a second), and kept."""
+    import plotly.graph_objects as go
+
+    X_train, X_test = np.reshape(X_train, (-1, 64)), np.reshape(X_test, (-1, 64))
+    noisy = {s: corrupt(X_test, s, np.random.default_rng(1)) for s in NOISES}
+
+    # The legend: one empty trace per digit, the same in every setting (stored once).
+    legend = [
+        go.Scatter(x=[None], y=[None], mode="markers", name=str(digit),
+                   marker={"color": DIGIT_COLOURS[digit], "size": 6})
+        for digit in range(10)
+    ]  # fmt: skip
+
+    @functools.cache
+    def run(latent_dim, noise):
+        model = train_setting(X_train, latent_dim, noise, epochs=epochs)
+        codes = rounded(to_2d(model.encode(X_test[:n_points])), 3)
+        reconstructions = model.reconstruct(noisy[noise][:n_shown])
+        errors = (model.evaluate(X_test), model.evaluate(noisy[noise], X_test))
+        return codes, reconstructions, errors
+
+    def draw(latent_dim, noise):
+        codes, reconstructions, (clean, denoised) = run(latent_dim, noise)
+        blank = np.zeros((1, 9 * n_shown - 1))
+        shown = np.vstack(
+            [mosaic(X_test[:n_shown]), blank, mosaic(noisy[noise][:n_shown]), blank]
+        )
+        traces = [
+            (_percent_heatmap(shown, y0=0), 1),
+            (_percent_heatmap(mosaic(reconstructions), y0=18), 1),
+            *((trace, 2) for trace in legend),
+            # One trace for every digit, coloured by digit: stored once per setting.
+            (go.Scatter(
+                x=codes[:, 0], y=codes[:, 1], mode="markers", showlegend=False,
+                marker={"color": y_test[:n_points].astype(np.uint8), "size": 6,
+                        "colorscale": DIGIT_COLOURSCALE, "cmin": -0.5, "cmax": 9.5},
+            ), 2),
+        ]  # fmt: skip
+        axis = "code" if latent_dim == 2 else "principal axis of the codes"
+        baseline = np.mean((noisy[noise] - X_test) ** 2)
+        title = (
+            f"latent size {latent_dim}, noise {noise:g}: test MSE {clean:.4f} on "
+            f"clean digits, {denoised:.4f} rebuilding them from noisy ones<br>"
+            f"(the noisy digits themselves are {baseline:.4f} from the clean ones)"
+        )
+        layout = {"xaxis2.title.text": f"{axis} 1", "yaxis2.title.text": f"{axis} 2"}
+        return View(traces, title, layout)
+
+    return Explorer(
+        [
+            Control("latent_dim", LATENT_DIMS, label="latent size", start=2),
+            Control("noise", NOISES, label="noise", start=0.2),
+        ],
+        draw,
+        name="autoencoder-explorer",
+        panels=(1, 2),
+        subplot_titles=("test digits: clean, noisy, rebuilt", "latent map"),
+        layout={
+            "yaxis": {
+                "autorange": "reversed",
+                "scaleanchor": "x",
+                "tickvals": [3.5, 12.5, 21.5],
+                "ticktext": ["clean", "noisy", "rebuilt"],
+            },
+            "xaxis": {"visible": False},
+            "legend": {"title": {"text": "digit"}},
+        },
+        description=(
+            "Left: test digits, the same digits with Gaussian noise, and the "
+            "autoencoder's reconstructions of the noisy ones. Right: the test "
+            "digits' codes, coloured by digit"
+        ),
+    )
