@@ -56,7 +56,13 @@ def test_every_dependency_is_pinned_and_matches_the_constraints():
     assert not mismatched, f"pyproject vs .ci/constraints.txt: {mismatched}"
 
 
-CHAPTERS = [p for p in toc_files() if p.parts[0] == "book" and p.suffix == ".ipynb"]
+# Chapters are the notebooks of book/ in the table of contents; the appendix's
+# notebooks (book/appendix/) are pages without an exercise.
+CHAPTERS = [
+    p
+    for p in toc_files()
+    if p.parts[0] == "book" and p.suffix == ".ipynb" and p.parts[1] != "appendix"
+]
 
 
 def test_the_book_has_chapters():
