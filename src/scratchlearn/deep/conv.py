@@ -198,7 +198,48 @@ def add_windows(grad_windows, padded_shape, strides):
 # --- Conv2D ------------------------------------------------------------------------
 
 
-class Conv2D(Layer):
+class _Convolution(Layer):
+    """The settings that Conv2D and Conv2DTranspose share (Keras's names); each
+    subclass builds its kernel and runs its own passes."""
+
+    _window_name = "kernel"  # in error messages
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        *,
+        strides=1,
+        padding="valid",
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+    ):
+        super().__init__()
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+
+    def get_config(self):
+        return {
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "activation": self.activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer,
+            "bias_initializer": self.bias_initializer,
+        }
+
+
+class Conv2D(_Convolution):
     """2-D convolution (Keras's, which is a cross-correlation): each of ``filters``
     kernels slides over the image and takes a weighted sum of the window under it.
 
@@ -249,30 +290,6 @@ class Conv2D(Layer):
 
     Chapter 26 explains this code.
     """
-
-    _window_name = "kernel"  # in error messages
-
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        *,
-        strides=1,
-        padding="valid",
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-    ):
-        super().__init__()
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.strides = strides
-        self.padding = padding
-        self.activation = activation
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
 
     def build(self, input_shape, rng):
         _check_positive_int(self.filters, "filters")
@@ -331,18 +348,6 @@ class Conv2D(Layer):
         grad_windows = grad_columns.reshape(*windows_shape)
         grad_padded = add_windows(grad_windows, padded_shape, self._strides)
         return _crop(grad_padded, self._pads)
-
-    def get_config(self):
-        return {
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "activation": self.activation,
-            "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer,
-            "bias_initializer": self.bias_initializer,
-        }
 
 
 # --- pooling -----------------------------------------------------------------------
@@ -641,7 +646,7 @@ class UpSampling2D(Layer):
 # --- transposed convolution ----------------------------------------------------------
 
 
-class Conv2DTranspose(Layer):
+class Conv2DTranspose(_Convolution):
     """Transposed convolution (Keras's ``Conv2DTranspose``): every input pixel paints
     a ``kernel_size`` patch of the output, ``strides`` pixels from its neighbour's;
     overlapping patches add up. It up-samples, e.g. 4x4 maps to 8x8 with strides 2.
@@ -687,30 +692,6 @@ class Conv2DTranspose(Layer):
 
     Chapter 29 explains this code.
     """
-
-    _window_name = "kernel"  # in error messages
-
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        *,
-        strides=1,
-        padding="valid",
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-    ):
-        super().__init__()
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.strides = strides
-        self.padding = padding
-        self.activation = activation
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer
 
     def build(self, input_shape, rng):
         _check_positive_int(self.filters, "filters")
@@ -787,15 +768,3 @@ class Conv2DTranspose(Layer):
         if self.use_bias:
             self.grads["bias"] = dZ.sum(axis=(0, 1, 2))
         return (rows @ self._kernel_matrix()).reshape(X.shape)
-
-    def get_config(self):
-        return {
-            "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "activation": self.activation,
-            "use_bias": self.use_bias,
-            "kernel_initializer": self.kernel_initializer,
-            "bias_initializer": self.bias_initializer,
-        }
