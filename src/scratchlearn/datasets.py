@@ -348,6 +348,29 @@ def digit_rows():
     )
 
 
+def sunspots():
+    """The yearly mean number of sunspots, 1700 to 2008: a real time series with
+    a cycle of about eleven years whose peaks vary in height.
+
+    ``X`` holds the years, shape (309, 1), and ``y`` the counts (309,), in time
+    order (``years, counts = datasets.sunspots()`` gives both; ``X[:, 0]`` the years
+    alone). The recurrent networks chapter forecasts each year from the years
+    before it.
+
+    Source: National Geophysical Data Center (NOAA), yearly sunspot numbers, as
+    bundled with statsmodels (``statsmodels.datasets.sunspots``; BSD-3-Clause
+    package). Licence: public domain.
+    """
+    from statsmodels.datasets import sunspots as bundled
+
+    frame = bundled.load_pandas().data
+    years = frame["YEAR"].to_numpy(dtype=np.int64)
+    counts = frame["SUNACTIVITY"].to_numpy(dtype=np.float64)
+    return Dataset(
+        years[:, np.newaxis], counts, ("year",), (), "yearly sunspot numbers"
+    )
+
+
 def token_sequences(
     n_samples=2000, *, vocab_size=30, min_length=5, max_length=20, random_state=0
 ):
