@@ -1,8 +1,8 @@
 """Every data set the book uses, one call each, and the split every chapter makes.
 
 Nothing is downloaded: the real data sets are the copies that scikit-learn bundles in
-its package (the book's dependencies include it; the algorithms themselves need only
-NumPy), and the others are generated from a seed. Each function's docstring names
+its package (and statsmodels, for the sunspots; the book's dependencies include both,
+the algorithms themselves need only NumPy), and the others are generated from a seed. Each function's docstring names
 the data's source and licence.
 
 Every loader returns a :class:`Dataset` (``X``, ``y`` and names); :func:`split`

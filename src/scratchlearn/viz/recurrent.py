@@ -1,7 +1,8 @@
 """Figures and the explorer of Chapter 27 (recurrent networks): a digit read row by
-row with the state it leaves, loss curves, and the gradient that reaches each time
-step of SimpleRNN, GRU and LSTM (vanishing and exploding gradients), computed for
-every setting in advance so that both explorers only draw.
+row with the state it leaves, loss curves, a time series' parts and forecasts, and
+the gradient that reaches each time step of SimpleRNN, GRU and LSTM (vanishing and
+exploding gradients, and what clipping does to them). The explorer computes the
+static settings once, in advance, and the live explorer's others when asked.
 """
 
 import numpy as np
