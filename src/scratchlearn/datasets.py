@@ -2,8 +2,8 @@
 
 Nothing is downloaded: the real data sets are the copies that scikit-learn bundles in
 its package (and statsmodels, for the sunspots; the book's dependencies include both,
-the algorithms themselves need only NumPy), and the others are generated from a seed. Each function's docstring names
-the data's source and licence.
+the algorithms themselves need only NumPy), and the others are generated from a seed.
+Each function's docstring names the data's source and licence.
 
 Every loader returns a :class:`Dataset` (``X``, ``y`` and names); :func:`split`
 divides one into training, validation and test parts the same way in every chapter::
