@@ -6,7 +6,10 @@ ratio is the ratio of the time per epoch; ``score`` is the test accuracy.
 
 * the digits read row by row (8 steps of 8 pixels), with SimpleRNN, GRU and LSTM;
 * ``datasets.token_sequences``: token ids padded with 0 to 20 steps, through
-  ``Embedding(mask_zero=True)`` and an LSTM, so that masking is part of the cost.
+  ``Embedding(mask_zero=True)`` and an LSTM, so that masking is part of the cost;
+* ``datasets.sunspots``: the chapter's forecaster, GRU(16) then Dense(1), reading 12
+  years to forecast the next, trained on the years before 1965 and scored (R^2) on
+  1965-2008.
 
 Both start from the same initial weights (ours, copied into Keras's model); Keras
 trains in its default single precision, ours in float64, each shuffling with its own
@@ -14,11 +17,12 @@ generator. TensorFlow is limited to one thread by ``run.py``.
 """
 
 import keras
+import numpy as np
 from harness import Case, TrainedNetwork
 
 from scratchlearn import datasets
 from scratchlearn.deep import GRU, LSTM, Adam, Dense, Embedding, Sequential, SimpleRNN
-from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+from scratchlearn.deep.losses import MeanSquaredError, SparseCategoricalCrossentropy
 
 EPOCHS, BATCH_SIZE, UNITS = 10, 32, 32
 LEARNING_RATE = 0.005
@@ -99,6 +103,69 @@ def digits_case(cell):
     )
 
 
+WINDOW, FORECAST_UNITS, FORECAST_EPOCHS = 12, 16, 30
+
+
+def sunspot_windows():
+    """Windows of 12 years and the year after, split in time: the forecasts of the
+    years before 1965 train, those of 1965-2008 test (as the chapter's test)."""
+    data = datasets.sunspots()
+    years, counts = data.X[:, 0], data.y
+    X = np.lib.stride_tricks.sliding_window_view(counts[:-1], WINDOW)  # (297, 12)
+    y = counts[WINDOW:]
+    train = years[WINDOW:] < 1965
+    return X[train], X[~train], y[train], y[~train]
+
+
+class Forecaster:
+    """A network that forecasts a number, as an estimator for ``measure``: it
+    scales inputs and targets with the training targets' mean and deviation, trains
+    ``make()`` for ``epochs`` on the squared error, and scores R^2."""
+
+    def __init__(self, make, epochs, dtype=None):
+        self.make, self.epochs, self.dtype = make, epochs, dtype
+
+    def _inputs(self, X):
+        X = ((X - self.mean_) / self.std_)[..., np.newaxis]  # (n, steps, 1)
+        return X if self.dtype is None else X.astype(self.dtype)
+
+    def fit(self, X, y):
+        self.mean_, self.std_ = y.mean(), y.std()
+        self.model_ = self.make()
+        targets = (y - self.mean_) / self.std_
+        self.model_.fit(
+            self._inputs(X), targets, epochs=self.epochs, batch_size=32, verbose=0
+        )
+        return self
+
+    def predict(self, X):
+        scaled = self.model_.predict(self._inputs(X), verbose=0)[:, 0]
+        return scaled * self.std_ + self.mean_
+
+    def score(self, X, y):
+        residual = np.sum((y - self.predict(X)) ** 2)
+        return float(1.0 - residual / np.sum((y - y.mean()) ** 2))
+
+
+def our_forecaster():
+    model = Sequential([GRU(FORECAST_UNITS), Dense(1)], random_state=0)
+    return model.compile(Adam(0.01), MeanSquaredError())
+
+
+def keras_forecaster():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((WINDOW, 1)),
+            keras.layers.GRU(FORECAST_UNITS),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.set_weights(our_forecaster().build((WINDOW, 1)).get_weights())
+    model.compile(keras.optimizers.Adam(0.01), keras.losses.MeanSquaredError())
+    return model
+
+
 TOKEN_EPOCHS = 5
 CASES = [
     *(digits_case(cell) for cell in CELLS),
@@ -113,5 +180,16 @@ CASES = [
         repeats=3,
         notes="token ids padded with 0 to 20 steps, mask_zero=True; Keras in "
         "float32; fit = training, per epoch: divide by the epochs",
+    ),
+    Case(
+        name=f"GRU({FORECAST_UNITS}) sunspots forecast ({FORECAST_EPOCHS} epochs)",
+        chapter="27",
+        data=sunspot_windows,
+        ours=lambda: Forecaster(our_forecaster, FORECAST_EPOCHS),
+        reference=lambda: Forecaster(keras_forecaster, FORECAST_EPOCHS, "float32"),
+        repeats=3,
+        notes="12 past years -> the next; trained on the years before 1965, "
+        "R^2 on 1965-2008; Keras in float32; fit = training, per epoch: divide "
+        "by the epochs",
     ),
 ]

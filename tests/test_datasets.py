@@ -42,6 +42,23 @@ def test_bundled_data_load_offline_with_their_names(name, no_network):
     np.testing.assert_array_equal(y, reference[1])
 
 
+def test_sunspots_are_the_yearly_series_statsmodels_bundles(no_network):
+    import importlib.resources
+
+    data = datasets.sunspots()
+    years, counts = data.X[:, 0], data.y
+    assert data.X.shape == (309, 1) and counts.shape == (309,)
+    np.testing.assert_array_equal(years, np.arange(1700, 2009))  # every year, in order
+    # The CSV file in statsmodels' package, read without its loader.
+    csv = importlib.resources.files("statsmodels") / "datasets/sunspots/sunspots.csv"
+    table = np.loadtxt(csv.open(), delimiter=",", skiprows=1)
+    np.testing.assert_array_equal(years, table[:, 0])
+    np.testing.assert_array_equal(counts, table[:, 1])
+    # Published values: the first and last years, and the highest peak (1957).
+    assert counts[0] == 5.0 and counts[-1] == 2.9
+    assert years[np.argmax(counts)] == 1957 and counts.max() == 190.2
+
+
 def test_image_and_sequence_views_of_the_digits():
     images, rows, flat = (
         datasets.digit_images(),

@@ -1,9 +1,9 @@
 """Every data set the book uses, one call each, and the split every chapter makes.
 
 Nothing is downloaded: the real data sets are the copies that scikit-learn bundles in
-its package (the book's dependencies include it; the algorithms themselves need only
-NumPy), and the others are generated from a seed. Each function's docstring names
-the data's source and licence.
+its package (and statsmodels, for the sunspots; the book's dependencies include both,
+the algorithms themselves need only NumPy), and the others are generated from a seed.
+Each function's docstring names the data's source and licence.
 
 Every loader returns a :class:`Dataset` (``X``, ``y`` and names); :func:`split`
 divides one into training, validation and test parts the same way in every chapter::
@@ -345,6 +345,29 @@ def digit_rows():
     data = digits()
     return dataclasses.replace(
         data, X=(data.X / 16.0).reshape(-1, 8, 8), feature_names=()
+    )
+
+
+def sunspots():
+    """The yearly mean number of sunspots, 1700 to 2008: a real time series with
+    a cycle of about eleven years whose peaks vary in height.
+
+    ``X`` holds the years, shape (309, 1), and ``y`` the counts (309,), in time
+    order (``years, counts = datasets.sunspots()`` gives both; ``X[:, 0]`` the years
+    alone). The recurrent networks chapter forecasts each year from the years
+    before it.
+
+    Source: National Geophysical Data Center (NOAA), yearly sunspot numbers, as
+    bundled with statsmodels (``statsmodels.datasets.sunspots``; BSD-3-Clause
+    package). Licence: public domain.
+    """
+    from statsmodels.datasets import sunspots as bundled
+
+    frame = bundled.load_pandas().data
+    years = frame["YEAR"].to_numpy(dtype=np.int64)
+    counts = frame["SUNACTIVITY"].to_numpy(dtype=np.float64)
+    return Dataset(
+        years[:, np.newaxis], counts, ("year",), (), "yearly sunspot numbers"
     )
 
 

@@ -1,32 +1,39 @@
 """Chapter 27's pictures and explorer (scratchlearn.viz.recurrent): the gradient per
-step is the backward pass's, every setting is computed once in advance, and every
-entry and step of the static explorer shows what a fresh computation gives."""
+step is the backward pass's, each step's share of the recurrent kernel's gradient
+adds up to it, clipping scales the shares as the optimizer's ``clipnorm`` scales the
+gradient, every static setting is computed once in advance, and every entry and
+step of the static explorer shows what a fresh computation gives."""
+
+import itertools
 
 import numpy as np
 import pytest
 
+from scratchlearn.deep import SGD
 from scratchlearn.deep.recurrent import LSTM, SimpleRNN
 from scratchlearn.viz import recurrent as plots
 from scratchlearn.viz.explorer import shown_traces
 from tests.deep.test_layers import numerical_gradient
 
 TIMESTEPS = (5, 12)
+UNITS = (3, 6)
 
 
 @pytest.fixture(scope="module")
-def trained():
+def built():
     calls = []
-    original = plots.gradient_per_step
+    original = plots.clipped_shares
 
-    def counted(cell, timesteps, scale, **kwargs):
-        calls.append((cell, scale, timesteps))
-        return original(cell, timesteps, scale, **kwargs)
+    def counted(cell, timesteps, scale, units, clipnorm):
+        calls.append((cell, timesteps, scale, units, clipnorm))
+        return original(cell, timesteps, scale, units, clipnorm)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(plots, "gradient_per_step", counted)
-        explorer = plots.explorer(timesteps=TIMESTEPS)
+        patch.setattr(plots, "clipped_shares", counted)
+        explorer = plots.explorer(units=UNITS, timesteps=TIMESTEPS)
         figure = explorer.static().figure
-        explorer.figure(cell="GRU", scale=2.0, timesteps=12)
+        explorer.figure(cell="GRU", units=6, scale=2.0, clipnorm=1.0, timesteps=12)
+        explorer.figure(cell="GRU", units=16, scale=0.5, clipnorm=None, timesteps=200)
     return explorer, figure, calls
 
 
@@ -44,6 +51,56 @@ def test_gradient_per_step_is_the_input_gradient_of_a_last_step_loss():
     assert kernel_norm > 0
 
 
+@pytest.mark.parametrize("cell", list(plots.CELLS))
+def test_each_steps_share_is_its_term_of_the_recurrent_kernels_gradient(cell):
+    """The shares are the norms of terms that add up to the layer's gradient; for
+    the SimpleRNN each term is h_{t-1}^T dL/da_t, computed here from the states."""
+    grad_X, shares, gradient = plots.backpropagate(cell, 6, 1.0, units=3, batch=2)
+    rng = np.random.default_rng(0)  # the same draws as backpropagate's
+    layer = plots.CELLS[cell](3)
+    layer.build((6, 4), rng)
+    X = rng.normal(size=(2, 6, 4))
+    R = rng.normal(size=(2, 3))
+    layer.forward(X, training=True)
+    np.testing.assert_allclose(layer.backward(R), grad_X)
+    np.testing.assert_allclose(gradient, layer.grads["recurrent_kernel"])
+    assert shares.shape == (6,) and shares[0] == 0  # h_0 = 0
+    assert np.all(shares[1:] > 0)
+    # Triangle inequality: the sum of the shares' norms bounds the total's.
+    assert np.linalg.norm(gradient) <= shares.sum() * (1 + 1e-12)
+    if cell == "SimpleRNN":
+        rng = np.random.default_rng(0)
+        layer = SimpleRNN(3, return_sequences=True)
+        layer.build((6, 4), rng)
+        X = rng.normal(size=(2, 6, 4))
+        R = rng.normal(size=(2, 3))
+        H = layer.forward(X)  # (batch, timesteps, units)
+        U = layer.params["recurrent_kernel"]
+        d_h = np.zeros((2, 3))
+        expected = np.zeros(6)
+        for t in reversed(range(6)):
+            d_h = d_h + (R if t == 5 else 0)
+            d_a = d_h * (1 - H[:, t] ** 2)  # (batch, units)
+            previous = H[:, t - 1] if t else np.zeros((2, 3))
+            expected[t] = np.linalg.norm(previous.T @ d_a)
+            d_h = d_a @ U.T
+        np.testing.assert_allclose(shares, expected, rtol=1e-10, atol=1e-14)
+
+
+def test_clipping_scales_every_share_as_the_optimizer_scales_the_gradient():
+    shares, clipped, norm = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
+    assert norm > 1
+    np.testing.assert_allclose(clipped, shares / norm)
+    # SGD(clipnorm=1) with a learning rate of 1 steps by the clipped gradient.
+    gradient = plots.backpropagate("SimpleRNN", 12, 2.0, units=6)[2]
+    weight = np.zeros_like(gradient)
+    SGD(1.0, clipnorm=1.0).apply([weight], [gradient])
+    np.testing.assert_allclose(-weight, gradient * clipped[-1] / shares[-1])
+    unclipped, same, _ = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, None)
+    np.testing.assert_array_equal(unclipped, same)
+    np.testing.assert_array_equal(unclipped, shares)
+
+
 def test_vanishing_and_exploding_gradients_show():
     vanishing, _ = plots.gradient_per_step("SimpleRNN", 50, 0.5)
     exploding, kernel_norm = plots.gradient_per_step("SimpleRNN", 50, 2.0)
@@ -54,42 +111,73 @@ def test_vanishing_and_exploding_gradients_show():
     assert lstm[0] / lstm[-1] > 100 * simple[0] / simple[-1]  # the cell keeps more
 
 
-def test_every_setting_is_computed_once_in_advance(trained):
-    _, _, calls = trained
-    expected = {
-        (cell, scale, n)
-        for cell in plots.CELLS
-        for scale in plots.SCALES
-        for n in TIMESTEPS
+def test_every_static_setting_is_computed_once_in_advance_and_live_ones_on_demand(
+    built,
+):
+    _, _, calls = built
+    static = {
+        (cell, n, scale, units, clip)
+        for cell, units, scale, clip, n in itertools.product(
+            plots.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS, TIMESTEPS
+        )
     }
-    assert len(calls) == len(set(calls)) == len(expected)
-    assert set(calls) == expected
+    live = [("GRU", 200, 0.5, 16, None)]  # outside the static grid
+    assert len(calls) == len(set(calls)) == len(static) + 1
+    assert set(calls) == static | set(live)
 
 
-def test_every_static_entry_and_step_shows_its_runs(trained):
-    _, figure, _ = trained
+def test_every_static_entry_and_step_shows_its_runs(built):
+    _, figure, _ = built
     (menu,) = figure.layout.updatemenus
-    entries = [(cell, scale) for cell in plots.CELLS for scale in plots.SCALES]
+    entries = list(itertools.product(plots.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS))
     assert len(menu.buttons) == len(entries)
-    for entry, (cell, scale) in enumerate(entries):
+    for entry, (cell, units, scale, clip) in enumerate(entries):
         for step, n in enumerate(TIMESTEPS):
             shown = [figure.data[i] for i in shown_traces(figure, entry, step)]
-            norms, _ = plots.gradient_per_step(cell, n, scale)
+            shares, clipped, _ = plots.clipped_shares(cell, n, scale, units, clip)
             by_name = {trace.name: np.asarray(trace.y) for trace in shown}
-            np.testing.assert_allclose(by_name[cell], norms, rtol=1e-6)
-            if cell != "SimpleRNN":
-                simple, _ = plots.gradient_per_step("SimpleRNN", n, scale)
-                np.testing.assert_allclose(by_name["SimpleRNN"], simple, rtol=1e-6)
-            assert len(shown) == (1 if cell == "SimpleRNN" else 2)
+            np.testing.assert_allclose(by_name[cell], clipped[1:], rtol=1e-6)
+            np.testing.assert_array_equal(shown[-1].x, np.arange(2, n + 1))
+            if clip is None:
+                assert len(shown) == 1
+            else:
+                assert len(shown) == 2
+                np.testing.assert_allclose(
+                    by_name["before clipping"], shares[1:], rtol=1e-6
+                )
 
 
-def test_the_title_says_what_clipping_does(trained):
-    explorer, _, _ = trained
-    figure = explorer.figure(cell="SimpleRNN", scale=2.0, timesteps=12)
-    _, kernel_norm = plots.gradient_per_step("SimpleRNN", 12, 2.0)
+def test_the_title_says_what_clipping_does(built):
+    explorer, _, _ = built
+    figure = explorer.figure(
+        cell="SimpleRNN", units=6, scale=2.0, clipnorm=1.0, timesteps=12
+    )
+    shares, _, norm = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
     title = figure.layout.title.text
-    assert f"gradient norm {kernel_norm:.3g}" in title
-    assert f"scales it by {min(1.0, 1.0 / kernel_norm):.3g}" in title
+    assert f"gradient norm {norm:.3g}" in title
+    assert f"scales every share by {min(1.0, 1.0 / norm):.3g}" in title
+    assert f"{shares[1] / shares[-1]:.2g} times the last's" in title
+    figure = explorer.figure(
+        cell="SimpleRNN", units=6, scale=2.0, clipnorm=None, timesteps=12
+    )
+    assert figure.layout.title.text.endswith("no clipping")
+
+
+def test_the_live_explorer_offers_the_issues_controls(built):
+    explorer, _, _ = built
+    widgets = explorer.widgets()
+    labels = [widget.description for widget in widgets]
+    assert labels == [
+        "cell",
+        "units",
+        "recurrent kernel scale",
+        "clipnorm",
+        "sequence length",
+    ]
+    options = {w.description: [label for label, _ in w.options] for w in widgets}
+    assert options["units"] == ["4", "8", "16", "32", "64"]
+    assert options["clipnorm"] == ["None", "1"]
+    assert "200" in options["sequence length"]
 
 
 def test_still_figures_draw():
@@ -108,4 +196,15 @@ def test_still_figures_draw():
     assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
     fig = plots.plot_gradient_steps({"a": np.array([1e-3, 1.0])})
     assert fig.axes[0].get_yscale() == "log"
+    years = np.arange(1700, 1720)
+    values = np.abs(np.sin(years / 2.0)) * 100
+    fig = plots.plot_parts(years, values, {"train": 1700, "validation": 1710})
+    assert len(fig.axes[0].patches) == 2  # one shaded span per part
+    fig = plots.plot_forecasts(years, values, {"persistence": values, "AR": values})
+    assert [line.get_label() for line in fig.axes[0].lines] == [
+        "observed",
+        "persistence",
+        "AR",
+    ]
+    assert fig.axes[0].lines[1].get_linestyle() == "--"
     plt.close("all")

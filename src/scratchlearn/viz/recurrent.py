@@ -1,7 +1,8 @@
 """Figures and the explorer of Chapter 27 (recurrent networks): a digit read row by
-row with the state it leaves, loss curves, and the gradient that reaches each time
-step of SimpleRNN, GRU and LSTM (vanishing and exploding gradients), computed for
-every setting in advance so that both explorers only draw.
+row with the state it leaves, loss curves, a time series' parts and forecasts, and
+the gradient that reaches each time step of SimpleRNN, GRU and LSTM (vanishing and
+exploding gradients, and what clipping does to them). The explorer computes the
+static settings once, in advance, and the live explorer's others when asked.
 """
 
 import numpy as np
@@ -11,19 +12,22 @@ from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, REFERENCE_COLOUR, curve
 
 CELLS = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}
-SCALES = (0.5, 1.0, 2.0)
-TIMESTEPS = (10, 25, 50, 100)
+SCALES = (1.0, 2.0)
+UNIT_CHOICES = (8, 32)
+CLIPNORMS = (None, 1.0)
+TIMESTEPS = (10, 30, 100)
 UNITS, BATCH, CLIPNORM = 16, 32, 1.0
 
 
-def gradient_per_step(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=0):
-    """How much of a loss at the last step reaches each earlier step.
+def backpropagate(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=0):
+    """One backward pass through time of a fresh layer, watched step by step.
 
     A fresh ``cell`` layer (Keras's initial weights, its recurrent kernel times
-    ``scale``) reads random sequences; the loss is a random projection of the last
-    state. Returns ``(norms, kernel_norm)``: the mean over the batch of
-    ``||dLoss/dx_t||`` for every step ``t`` (shape ``(timesteps,)``), and the norm
-    of the gradient of the recurrent kernel (what ``clipnorm`` looks at).
+    ``scale``) reads random sequences of four features; the loss is a random
+    projection of the last state. Returns ``(grad_X, shares, grad_recurrent)``:
+    dLoss/dX ``(batch, timesteps, 4)``; the norm of each step's share of the
+    recurrent kernel's gradient ``(timesteps,)`` (the gradient is the sum of the
+    shares; the first is 0, as the state before it is 0); and that gradient.
     """
     rng = np.random.default_rng(seed)
     layer = CELLS[cell](units)
@@ -31,9 +35,41 @@ def gradient_per_step(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=
     layer.params["recurrent_kernel"] *= scale
     X = rng.normal(size=(batch, timesteps, 4))
     layer.forward(X, training=True)
-    grad = layer.backward(rng.normal(size=(batch, units)))  # (batch, timesteps, 4)
-    norms = np.linalg.norm(grad, axis=-1).mean(axis=0)
-    return norms, float(np.linalg.norm(layer.grads["recurrent_kernel"]))
+    shares = []
+    step_backward = layer._step_backward  # each call adds its step's share
+
+    def watched(*args):
+        before = layer.grads["recurrent_kernel"].copy()
+        result = step_backward(*args)
+        shares.append(np.linalg.norm(layer.grads["recurrent_kernel"] - before))
+        return result
+
+    layer._step_backward = watched  # this layer only, thrown away after
+    grad_X = layer.backward(rng.normal(size=(batch, units)))  # (batch, timesteps, 4)
+    return grad_X, np.array(shares[::-1]), layer.grads["recurrent_kernel"]
+
+
+def gradient_per_step(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=0):
+    """How much of a loss at the last step reaches each earlier step: the mean over
+    the batch of ``||dLoss/dx_t||`` for every step ``t`` (shape ``(timesteps,)``),
+    and the norm of the recurrent kernel's gradient (what ``clipnorm`` looks at);
+    see :func:`backpropagate`."""
+    grad_X, _, grad_recurrent = backpropagate(
+        cell, timesteps, scale, units=units, batch=batch, seed=seed
+    )
+    norms = np.linalg.norm(grad_X, axis=-1).mean(axis=0)
+    return norms, float(np.linalg.norm(grad_recurrent))
+
+
+def clipped_shares(cell, timesteps, scale, units, clipnorm):
+    """Each step's share of the recurrent kernel's update, before and after
+    clipping: ``(shares, clipped, norm)``. ``clipnorm`` (None: no clipping)
+    rescales the whole gradient, so every share by the same factor
+    ``min(1, clipnorm / norm)``."""
+    _, shares, grad_recurrent = backpropagate(cell, timesteps, scale, units=units)
+    norm = float(np.linalg.norm(grad_recurrent))
+    factor = 1.0 if clipnorm is None else min(1.0, clipnorm / norm)
+    return shares, shares * factor, norm
 
 
 def plot_reading(image, states, *, title=""):
@@ -75,6 +111,41 @@ def plot_curves(histories, key="loss", *, log=True, ylabel=None):
     return fig
 
 
+def plot_parts(years, values, parts):
+    """A yearly series with its chronological parts shaded: ``parts`` maps each
+    part's name to its first year, in time order (training, validation, test)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 2.6))
+    ax.plot(years, values, color="black", linewidth=1)
+    edges = [*parts.values(), years[-1] + 1]
+    for index, name in enumerate(parts):
+        colour = COLOURS[index % len(COLOURS)]
+        ax.axvspan(edges[index] - 0.5, edges[index + 1] - 0.5, color=colour, alpha=0.15)
+        ax.text(edges[index], values.max(), f" {name}", va="top", fontsize=9)
+    ax.set(xlabel="year", ylabel="sunspot number", xlim=(years[0], years[-1]))
+    fig.tight_layout()
+    return fig
+
+
+def plot_forecasts(years, observed, forecasts):
+    """The observed values of ``years`` and the forecasts of each method:
+    ``forecasts`` maps a label to its values (the first, a baseline, dashed grey)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 2.8))
+    ax.plot(years, observed, color="black", marker=".", label="observed")
+    for index, (label, values) in enumerate(forecasts.items()):
+        dash = "--" if index == 0 else "-"
+        colour = REFERENCE_COLOUR if index == 0 else COLOURS[index % len(COLOURS)]
+        ax.plot(years, values, dash, color=colour, label=label)
+    ax.set(xlabel="year", ylabel="sunspot number")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, ncol=len(forecasts) + 1)
+    fig.tight_layout()
+    return fig
+
+
 def plot_gradient_steps(runs):
     """``||dLoss/dx_t||`` against the step ``t`` on a log scale, one line per run:
     ``runs`` maps a label to the norms of :func:`gradient_per_step`."""
@@ -92,47 +163,79 @@ def plot_gradient_steps(runs):
     return fig
 
 
-def explorer(*, scales=SCALES, timesteps=TIMESTEPS):
-    """The gradient reaching each step, for each cell, recurrent-weight scale and
-    sequence length, next to SimpleRNN's (grey); every setting computed here."""
-    runs = {
-        (cell, scale, n): gradient_per_step(cell, n, scale)
-        for cell in CELLS
-        for scale in scales
-        for n in timesteps
-    }
+def _line(values, **style):
+    """A curve stored in single precision: all a log-scale line shows, in half the
+    bytes of the figure."""
+    trace = curve(values, **style)
+    trace.y = np.asarray(values, dtype=np.float32)
+    return trace
 
-    def draw(cell, scale, timesteps):
-        norms, kernel_norm = runs[cell, scale, timesteps]
-        traces = [curve(norms, name=cell, colour=COLOURS[0])]
-        if cell != "SimpleRNN":
-            simple = runs["SimpleRNN", scale, timesteps][0]
-            traces.append(curve(simple, name="SimpleRNN", colour=REFERENCE_COLOUR))
-        factor = min(1.0, CLIPNORM / kernel_norm)
+
+def explorer(*, scales=SCALES, units=UNIT_CHOICES, timesteps=TIMESTEPS):
+    """Each step's share of the recurrent kernel's gradient, for each cell, number
+    of units, recurrent-weight scale and sequence length, with and without
+    ``clipnorm``; the static settings computed here, the live ones on demand."""
+    computed = {}
+
+    def shares_of(*setting):
+        if setting not in computed:
+            computed[setting] = clipped_shares(*setting)
+        return computed[setting]
+
+    def draw(cell, units, scale, clipnorm, timesteps):
+        shares, clipped, norm = shares_of(cell, timesteps, scale, units, clipnorm)
+        steps = np.arange(2, timesteps + 1)  # step 1's share is 0: h_0 = 0
+        traces = [_line(clipped[1:], x=steps, name=cell, colour=COLOURS[0])]
+        if clipnorm is None:
+            clipping = "no clipping"
+        else:
+            line = _line(
+                shares[1:],
+                x=steps,
+                name="before clipping",
+                colour=REFERENCE_COLOUR,
+                dash="dash",
+            )
+            traces.insert(0, line)
+            factor = min(1.0, clipnorm / norm)
+            clipping = f"clipnorm={clipnorm:g} scales every share by {factor:.3g}"
         title = (
-            f"{cell}, recurrent kernel x{scale:g}, {timesteps} steps: the first step "
-            f"gets {norms[0] / norms[-1]:.2g} times the last step's gradient<br>"
-            f"recurrent kernel's gradient norm {kernel_norm:.3g}: clipnorm="
-            f"{CLIPNORM:g} scales it by {factor:.3g}"
+            f"{cell}, {units} units, kernel x{scale:g}, {timesteps} steps: step 2's "
+            f"share is {shares[1] / shares[-1]:.2g} times the last's<br>"
+            f"gradient norm {norm:.3g}; {clipping}"
         )
         return View(traces, title)
 
     return Explorer(
         [
             Control("cell", list(CELLS), start="LSTM"),
-            Control("scale", scales, label="recurrent kernel scale", start=1.0),
-            Control("timesteps", timesteps, label="sequence length"),
+            Control("units", units, start=units[0], live_values=(4, 8, 16, 32, 64)),
+            Control(
+                "scale",
+                scales,
+                label="recurrent kernel scale",
+                start=scales[0],
+                live_values=sorted({0.5, 1.0, 1.5, 2.0, *scales}),
+            ),
+            Control("clipnorm", CLIPNORMS, start=None),
+            Control(
+                "timesteps",
+                timesteps,
+                label="sequence length",
+                live_values=sorted({*timesteps, 200}),
+            ),
         ],
         draw,
         name="recurrent-explorer",
         layout={
             "yaxis.type": "log",
-            "yaxis.title.text": "mean ||dLoss/dx_t||",
+            "yaxis.title.text": "step t's share of the gradient",
             "xaxis.title.text": "time step t (the loss is at the last step)",
         },
         description=(
-            "The mean norm of the gradient of a loss at the last step with respect to "
-            "each step's input, on a log scale, for a fresh recurrent layer of "
-            f"{UNITS} units reading random sequences"
+            "On a log scale, the norm of each time step's share of the gradient of "
+            "a fresh recurrent layer's recurrent kernel (the gradient is their sum), "
+            "for a loss at the last step of random sequences, before and after "
+            "clipping by norm"
         ),
     )
