@@ -731,6 +731,35 @@ def test_predictions_do_not_depend_on_the_padding_length():
     assert_close(longer.predict(padded), model.predict(ids))
 
 
+def test_a_model_trained_on_padded_sequences_ignores_the_padding_length():
+    """Trained (not only initialised) on padded variable-length sequences, the
+    weights it learned give the same predictions with 0, 5 or 20 more padded steps."""
+    ids = token_data(n=40, seed=3)
+    target = (ids > 2).sum(axis=1, keepdims=True) / 7.0  # needs every real step
+    layers = lambda: [  # noqa: E731
+        Embedding(6, 4, mask_zero=True),
+        LSTM(5, return_sequences=True, dropout=0.2, recurrent_dropout=0.2),
+        GRU(3),
+        Dense(1),
+    ]
+    model = Sequential(layers(), random_state=4)
+    model.compile(SGD(learning_rate=0.1, clipnorm=1.0), "mse")
+    model.build((7,))
+    before = [w.copy() for w in model.get_weights()]
+    history = model.fit(ids, target, epochs=30, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert any(
+        not np.array_equal(a, b)
+        for a, b in zip(before, model.get_weights(), strict=True)
+    )
+    for extra in (5, 20):
+        longer = Sequential(layers(), random_state=0)
+        longer.build((7 + extra,))
+        longer.set_weights(model.get_weights())
+        padded = np.pad(ids, ((0, 0), (0, extra)))
+        assert_close(longer.predict(padded), model.predict(ids))
+
+
 def test_recurrent_model_saves_and_loads(tmp_path):
     ids = token_data()
     model = Sequential(
