@@ -3,7 +3,9 @@
 Used by k-nearest neighbours (Chapter 1) and by the clustering chapters. No Python
 loop runs over samples: the Euclidean distance uses the expansion
 ``|a - b|^2 = |a|^2 + |b|^2 - 2 a.b`` (one matrix product), and the other metrics
-broadcast over blocks of queries so that memory stays bounded.
+broadcast over blocks of queries so that memory stays bounded. Where equal sums of
+distances must compare equal on every machine (k-medoids), :func:`exact_distances`
+computes them from the differences instead.
 """
 
 import numpy as np
@@ -63,6 +65,46 @@ def squared_euclidean(X, Y):
     squared += np.sum(X**2, axis=1)[:, np.newaxis]  # (n_queries, 1) broadcast
     squared += np.sum(Y**2, axis=1)[np.newaxis, :]  # (1, n_train) broadcast
     return squared
+
+
+def exact_distances(X, Y, metric="euclidean"):
+    """Distances between every row of ``X`` and every row of ``Y``, computed from
+    the differences: the same bits on every processor, shape (n_x, n_y).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, n_features)
+    Y : ndarray of shape (n_y, n_features)
+    metric : {"euclidean", "manhattan"}
+        :math:`\\sqrt{\\sum_f (x_f - y_f)^2}` or :math:`\\sum_f |x_f - y_f|`.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_x, n_y)
+
+    Notes
+    -----
+    The expansion of :func:`squared_euclidean` is faster, but a matrix product sums
+    in an order that depends on the processor and the BLAS, so its last bits do too.
+    Here every difference is squared (or made positive) and summed by NumPy alone,
+    block after block of rows of ``X``; each block's differences are overwritten
+    in place, so that no second array of their size is made.
+
+    Chapter 17 (k-medoids) explains why the bits matter: its sums of distances must
+    compare equal, and break ties the same way, on every machine.
+    """
+    block = max(1, _BLOCK_VALUES // max(1, len(Y) * X.shape[1]))
+    distances = np.empty((len(X), len(Y)))
+    for start in range(0, len(X), block):
+        difference = X[start : start + block, np.newaxis, :] - Y  # (block, n_y, n_f)
+        if metric == "euclidean":
+            np.square(difference, out=difference)
+        else:
+            np.abs(difference, out=difference)
+        np.sum(difference, axis=2, out=distances[start : start + block])
+    if metric == "euclidean":
+        np.sqrt(distances, out=distances)
+    return distances
 
 
 def _blockwise(X, Y, reduce):
