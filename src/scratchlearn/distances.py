@@ -3,9 +3,7 @@
 Used by k-nearest neighbours (Chapter 1) and by the clustering chapters. No Python
 loop runs over samples: the Euclidean distance uses the expansion
 ``|a - b|^2 = |a|^2 + |b|^2 - 2 a.b`` (one matrix product), and the other metrics
-broadcast over blocks of queries so that memory stays bounded. Where equal sums of
-distances must compare equal on every machine (k-medoids), :func:`exact_distances`
-computes them from the differences instead.
+broadcast over blocks of queries so that memory stays bounded.
 """
 
 import numpy as np
@@ -67,6 +65,21 @@ def squared_euclidean(X, Y):
     return squared
 
 
+def _blockwise(X, Y, reduce):
+    n_queries, n_train = X.shape[0], Y.shape[0]
+    # At least 16 queries a block, so that huge training sets never mean one Python
+    # iteration per query.
+    block = max(16, _BLOCK_VALUES // max(1, n_train * X.shape[1]))
+    distances = np.empty((n_queries, n_train))
+    for start in range(0, n_queries, block):
+        stop = start + block
+        diff = (
+            X[start:stop, np.newaxis, :] - Y[np.newaxis, :, :]
+        )  # (block, n_train, n_features)
+        distances[start:stop] = reduce(diff)
+    return distances
+
+
 def exact_distances(X, Y, metric="euclidean"):
     """Distances between every row of ``X`` and every row of ``Y``, computed from
     the differences: the same bits on every processor, shape (n_x, n_y).
@@ -104,19 +117,4 @@ def exact_distances(X, Y, metric="euclidean"):
         np.sum(difference, axis=2, out=distances[start : start + block])
     if metric == "euclidean":
         np.sqrt(distances, out=distances)
-    return distances
-
-
-def _blockwise(X, Y, reduce):
-    n_queries, n_train = X.shape[0], Y.shape[0]
-    # At least 16 queries a block, so that huge training sets never mean one Python
-    # iteration per query.
-    block = max(16, _BLOCK_VALUES // max(1, n_train * X.shape[1]))
-    distances = np.empty((n_queries, n_train))
-    for start in range(0, n_queries, block):
-        stop = start + block
-        diff = (
-            X[start:stop, np.newaxis, :] - Y[np.newaxis, :, :]
-        )  # (block, n_train, n_features)
-        distances[start:stop] = reduce(diff)
     return distances
