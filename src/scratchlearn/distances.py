@@ -78,3 +78,43 @@ def _blockwise(X, Y, reduce):
         )  # (block, n_train, n_features)
         distances[start:stop] = reduce(diff)
     return distances
+
+
+def exact_distances(X, Y, metric="euclidean"):
+    """Distances between every row of ``X`` and every row of ``Y``, computed from
+    the differences: the same bits on every processor, shape (n_x, n_y).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_x, n_features)
+    Y : ndarray of shape (n_y, n_features)
+    metric : {"euclidean", "manhattan"}
+        :math:`\\sqrt{\\sum_f (x_f - y_f)^2}` or :math:`\\sum_f |x_f - y_f|`.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_x, n_y)
+
+    Notes
+    -----
+    The expansion of :func:`squared_euclidean` is faster, but a matrix product sums
+    in an order that depends on the processor and the BLAS, so its last bits do too.
+    Here every difference is squared (or made positive) and summed by NumPy alone,
+    block after block of rows of ``X``; each block's differences are overwritten
+    in place, so that no second array of their size is made.
+
+    Chapter 17 (k-medoids) explains why the bits matter: its sums of distances must
+    compare equal, and break ties the same way, on every machine.
+    """
+    block = max(1, _BLOCK_VALUES // max(1, len(Y) * X.shape[1]))
+    distances = np.empty((len(X), len(Y)))
+    for start in range(0, len(X), block):
+        difference = X[start : start + block, np.newaxis, :] - Y  # (block, n_y, n_f)
+        if metric == "euclidean":
+            np.square(difference, out=difference)
+        else:
+            np.abs(difference, out=difference)
+        np.sum(difference, axis=2, out=distances[start : start + block])
+    if metric == "euclidean":
+        np.sqrt(distances, out=distances)
+    return distances

@@ -22,8 +22,11 @@ from scratchlearn.supervised.logistic_regression import (
     log_loss_from_logits,
     log_softmax,
     logistic_hessian,
+    logistic_hessian_product,
     logistic_objective,
     newton_direction,
+    newton_direction_cg,
+    probabilities_from_logits,
 )
 
 # Every fit here is expected to converge, except where a test says otherwise.
@@ -424,6 +427,55 @@ def test_hessian_matches_finite_differences_of_the_gradient(data):
         numerical[:, column] = (plus[1] - minus[1]).ravel() / 2e-6
     np.testing.assert_allclose(hessian, numerical, rtol=1e-5, atol=1e-8)
     np.testing.assert_allclose(hessian, hessian.T, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("data", ["binary overlapping", "multiclass overlapping"])
+def test_hessian_product_is_the_hessian_times_the_direction(data):
+    X, y = _data(data)
+    X, Y, penalty = _setup(X, y, C=0.3)
+    rng = np.random.default_rng(5)
+    theta = rng.normal(size=(Y.shape[1], X.shape[1]))
+    probabilities = probabilities_from_logits(X @ theta.T)
+    hessian = logistic_hessian(X, theta, penalty)
+    for _ in range(3):
+        V = rng.normal(size=theta.shape)
+        product = logistic_hessian_product(X, probabilities, penalty, V)
+        np.testing.assert_allclose(
+            product.ravel(), hessian @ V.ravel(), rtol=1e-12, atol=1e-14
+        )
+
+
+@pytest.mark.parametrize("data", ["binary overlapping", "multiclass overlapping"])
+@pytest.mark.parametrize("C", [0.3, np.inf])
+def test_conjugate_gradient_step_is_the_newton_step_near_the_minimum(data, C):
+    # Near the minimum the gradient is small and conjugate gradient runs until the
+    # residual is tiny: the same step as solving with the Hessian.
+    X, y = _data(data)
+    model = LogisticRegression(C=C, tol=1e-3).fit(X, y)
+    X, Y, penalty = _setup(X, y, C=C)
+    theta = np.column_stack([model.coef_, model.intercept_])
+    _, gradient = logistic_objective(X, Y, theta, penalty)
+    probabilities = probabilities_from_logits(X @ theta.T)
+    step = newton_direction_cg(X, probabilities, penalty, gradient)
+    exact = newton_direction(logistic_hessian(X, theta, penalty), gradient, penalty)
+    size = np.sum(np.abs(gradient))
+    assert size < 0.05
+    np.testing.assert_allclose(step, exact, rtol=0, atol=2 * size**1.5)
+    # No component along the directions in which the softmax is flat.
+    if Y.shape[1] > 1:
+        assert abs(step[:, -1].sum()) < 1e-12
+
+
+def test_conjugate_gradient_stops_at_scikit_learns_residual():
+    X, y = _data("multiclass overlapping")
+    X, Y, penalty = _setup(X, y, C=1.0)
+    theta = np.zeros((Y.shape[1], X.shape[1]))
+    _, gradient = logistic_objective(X, Y, theta, penalty)
+    probabilities = probabilities_from_logits(X @ theta.T)
+    step = newton_direction_cg(X, probabilities, penalty, gradient)
+    residual = gradient - logistic_hessian_product(X, probabilities, penalty, step)
+    size = np.sum(np.abs(gradient))
+    assert np.sum(np.abs(residual)) <= min(0.5, np.sqrt(size)) * size
 
 
 def test_the_objective_is_scikit_learns_divided_by_C_n():

@@ -10,6 +10,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from sklearn.datasets import load_iris, load_wine, make_blobs
 
+from scratchlearn import distances
 from scratchlearn.unsupervised import KMeans, KMedoids
 from scratchlearn.unsupervised.kmedoids import (
     alternate_step,
@@ -276,3 +277,20 @@ def test_duplicate_points():
     for method in ("pam", "alternate"):
         model = KMedoids(3, method=method, random_state=0).fit(X)
         assert model.inertia_ == 0.0
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan"])
+def test_exact_distances_are_the_textbook_formula_bit_for_bit_in_blocks(metric):
+    # Many blocks (300 rows of 64 features against 300): every block, the last one
+    # shorter, gives the same bits as the formula written out in one array.
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(300, 64)), rng.normal(size=(300, 64))
+    difference = X[:, np.newaxis, :] - Y
+    if metric == "euclidean":
+        textbook = np.sqrt(np.sum(difference**2, axis=2))
+    else:
+        textbook = np.sum(np.abs(difference), axis=2)
+    np.testing.assert_array_equal(exact_distances(X, Y, metric), textbook)
+    np.testing.assert_array_equal(
+        distances.exact_distances(X[:5], Y, metric), textbook[:5]
+    )

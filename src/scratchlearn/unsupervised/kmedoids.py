@@ -40,6 +40,7 @@ from typing import ClassVar
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClusterMixin
+from scratchlearn.distances import exact_distances
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
     Interval,
@@ -50,30 +51,6 @@ from scratchlearn.utils.validation import (
 )
 
 METRICS = ("euclidean", "manhattan")
-
-# Values in one broadcast block (n_block, n_other, n_features), as in
-# scratchlearn.distances: about 2 MB, which stays in the processor's cache.
-_BLOCK_VALUES = 2**18
-
-
-# GENERAL: belongs in scratchlearn/distances.py (pairwise distances with the same bits
-# on every machine, for any chapter that compares or sums them).
-def exact_distances(X, Y, metric="euclidean"):
-    """Distances between every row of ``X`` and every row of ``Y``, computed from
-    the differences (the same bits on every processor), shape (n_x, n_y).
-
-    ``"euclidean"``: :math:`\\sqrt{\\sum_f (x_f - y_f)^2}`; ``"manhattan"``:
-    :math:`\\sum_f |x_f - y_f|`.
-    """
-    block = max(1, _BLOCK_VALUES // max(1, len(Y) * X.shape[1]))
-    distances = np.empty((len(X), len(Y)))
-    for start in range(0, len(X), block):
-        difference = X[start : start + block, np.newaxis, :] - Y  # (block, n_y, n_f)
-        if metric == "euclidean":
-            distances[start : start + block] = np.sqrt(np.sum(difference**2, axis=2))
-        else:
-            distances[start : start + block] = np.sum(np.abs(difference), axis=2)
-    return distances
 
 
 def total_cost(distances, medoids):
