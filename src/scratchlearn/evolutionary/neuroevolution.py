@@ -337,7 +337,7 @@ class Neuroevolution(Optimiser):
         How often (in generations) the current best network is scored on the
         validation data.
     patience : int >= 1 or None, default None
-        Stop after this many validation checks without a better accuracy
+        Stop after this many checks without a better validation fitness
         (``None``: run all ``max_generations``).
     random_state : None, int or numpy.random.Generator, default None
 
