@@ -264,7 +264,7 @@ def test_a_seed_reproduces_a_run_exactly(digits_split, strategy):
 
     (first, first_model), (second, second_model) = run(), run()
     np.testing.assert_array_equal(first.best_genome_, second.best_genome_)
-    for name in ("generation", "fitness", "val_accuracy"):
+    for name in ("generation", "fitness", "val_fitness", "val_accuracy"):
         np.testing.assert_array_equal(first.history_[name], second.history_[name])
     for a, b in zip(first_model.get_weights(), second_model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -281,11 +281,20 @@ def test_the_network_kept_is_the_best_on_validation(digits_split):
     ).evolve(model, s.X_train, s.y_train, validation_data=(s.X_val, s.y_val))
     history = search.history_
     np.testing.assert_array_equal(history["generation"], [5, 10, 15, 20, 25, 30])
-    best = np.argmax(history["val_accuracy"])  # the first of equals
+    # Kept: the best validation fitness (mean log-probability of the right
+    # class), whose accuracy is reported beside it.
+    best = np.argmax(history["val_fitness"])  # the first of equals
     assert search.best_generation_ == history["generation"][best]
+    assert search.best_val_fitness_ == history["val_fitness"][best]
     assert search.best_val_accuracy_ == history["val_accuracy"][best]
-    val_accuracy = (model.predict(s.X_val).argmax(axis=1) == s.y_val).mean()
+    proba = model.predict(s.X_val)  # (n_val, 10)
+    val_accuracy = (proba.argmax(axis=1) == s.y_val).mean()
     assert val_accuracy == search.best_val_accuracy_
+    np.testing.assert_allclose(
+        log_likelihood(proba[np.newaxis], s.y_val)[0],
+        search.best_val_fitness_,
+        rtol=1e-12,
+    )
 
 
 def test_patience_and_target_stop_the_run(digits_split):
@@ -296,9 +305,12 @@ def test_patience_and_target_stop_the_run(digits_split):
     assert search.history_["val_accuracy"][-1] >= 0.5
     assert np.all(search.history_["val_accuracy"][:-1] < 0.5)
     assert search.n_generations_ == search.history_["generation"][-1] < 500
-    search.set_params(patience=1, learning_rate=1e-6, sigma=1e-6)
+    # Steps of 1e-30 leave every weight as it was (the fitness measures any
+    # change, however small): no gain, so the run stops at the second check.
+    search.set_params(patience=1, learning_rate=1e-30)
     search.evolve(digits_network(), s.X_train, s.y_train, **data)
-    assert search.n_generations_ < 500  # nothing moves: no gain, stop at once
+    assert search.n_generations_ == 4
+    assert search.history_["val_fitness"][0] == search.history_["val_fitness"][1]
     assert search.n_evaluations_ == 20 * search.n_generations_
 
 

@@ -83,7 +83,8 @@ def test_each_setting_draws_its_own_run(figure, data, entry):
             np.testing.assert_array_equal(traces[name].x, history["generation"])
             np.testing.assert_allclose(traces[name].y, history[key], atol=1e-4)
         title = steps[step]["args"][1]["title.text"]
-        assert f"best validation accuracy {expected.best_val_accuracy_:.3f}" in title
+        assert f"generation {expected.best_generation_}," in title
+        assert f"validation accuracy {expected.best_val_accuracy_:.3f}" in title
         assert f"{expected.n_evaluations_:,} networks scored" in title
         assert expected.n_evaluations_ == population_size * GENERATIONS
 

@@ -337,16 +337,19 @@ class Neuroevolution(Optimiser):
         How often (in generations) the current best network is scored on the
         validation data.
     patience : int >= 1 or None, default None
-        Stop after this many validation checks without a better accuracy
+        Stop after this many checks without a better validation fitness
         (``None``: run all ``max_generations``).
     random_state : None, int or numpy.random.Generator, default None
 
     Attributes
     ----------
     best_genome_ : ndarray of shape (n_weights,)
-        The genome of best validation accuracy (of best training fitness without
+        The genome of best validation fitness (of best training fitness without
         validation data), found at a check; ``evolve`` also puts it in the model.
+    best_val_fitness_ : float or None
+        Its validation fitness (mean log-probability of the right class).
     best_val_accuracy_ : float or None
+        Its validation accuracy.
     best_generation_ : int
     n_generations_ : int
         Generations bred.
@@ -354,7 +357,8 @@ class Neuroevolution(Optimiser):
         Networks scored on a training batch: ``population_size`` per generation.
     history_ : dict of str to ndarray
         Per check: ``generation``, ``fitness`` (of the current best network on its
-        generation's training batch), ``val_accuracy`` (NaN without validation data).
+        generation's training batch), ``val_fitness`` and ``val_accuracy`` (NaN
+        without validation data).
 
     Notes
     -----
@@ -365,6 +369,12 @@ class Neuroevolution(Optimiser):
     \\varepsilon_i`; :math:`\\theta_{t+1} = \\theta_t + \\text{Adam}(\\hat g) -
     \\lambda \\theta_t`. The network reported at a check is :math:`\\theta_t`
     itself.
+
+    *The network kept* is the check's network of best validation *fitness*, not
+    accuracy: on a few hundred validation samples the accuracy moves in steps of
+    one sample, and its maximum over many checks is mostly luck (an early check
+    that happened to get two more digits right), while the mean log-probability
+    measures every sample's margin and still improves when no prediction flips.
 
     *Genetic algorithm* (Such et al., 2017). The next generation is the
     ``n_elites`` fittest, then children :math:`x_{\\text{parent}} + \\sigma
@@ -447,7 +457,8 @@ class Neuroevolution(Optimiser):
         y : array-like of int, shape (n_samples,)
             Class indices ``0 .. n_classes - 1``.
         validation_data : tuple (X_val, y_val), optional
-            Chooses the network kept and, with ``patience``, when to stop.
+            Chooses the network kept (best validation fitness) and, with
+            ``patience``, when to stop (checks without a better one).
         target_accuracy : float, optional
             Stop at the first check whose validation accuracy is at least this.
 
@@ -477,8 +488,14 @@ class Neuroevolution(Optimiser):
                     ),
                 ]
             )  # (P, n_weights)
-        history = {"generation": [], "fitness": [], "val_accuracy": []}
-        best = (-np.inf, -np.inf, theta.copy(), 0)  # (val acc, fitness, genome, gen)
+        history = {
+            "generation": [],
+            "fitness": [],
+            "val_fitness": [],
+            "val_accuracy": [],
+        }
+        # (val fitness, val accuracy, fitness, genome, generation) of the kept one
+        best = (-np.inf, np.nan, -np.inf, theta.copy(), 0)
         checks_without_gain = 0
         for generation in range(1, self.max_generations + 1):
             batch = self._draw_batch(len(X), rng)
@@ -515,18 +532,20 @@ class Neuroevolution(Optimiser):
             current_fitness = self._fitness(
                 model, current[np.newaxis], X[batch], y[batch]
             )[0]
-            val_accuracy = np.nan
+            val_fitness = val_accuracy = np.nan
             if validation_data is not None:
                 proba = population_forward(model, current[np.newaxis], X_val)
+                val_fitness = log_likelihood(proba, y_val)[0]
                 val_accuracy = population_accuracy(proba, y_val)[0]
-                better = val_accuracy > best[0]
+                better = val_fitness > best[0]
             else:
-                better = current_fitness > best[1]
+                better = current_fitness > best[2]
             history["generation"].append(generation)
             history["fitness"].append(current_fitness)
+            history["val_fitness"].append(val_fitness)
             history["val_accuracy"].append(val_accuracy)
             if better:
-                best = (val_accuracy, current_fitness, current, generation)
+                best = (val_fitness, val_accuracy, current_fitness, current, generation)
                 checks_without_gain = 0
             else:
                 checks_without_gain += 1
@@ -535,9 +554,11 @@ class Neuroevolution(Optimiser):
             if reached or tired:
                 break
 
-        self.best_genome_ = best[2]
-        self.best_val_accuracy_ = None if validation_data is None else float(best[0])
-        self.best_generation_ = best[3]
+        validated = validation_data is not None
+        self.best_genome_ = best[3]
+        self.best_val_fitness_ = float(best[0]) if validated else None
+        self.best_val_accuracy_ = float(best[1]) if validated else None
+        self.best_generation_ = best[4]
         self.n_generations_ = generation
         self.n_evaluations_ = generation * self.population_size
         self.history_ = {name: np.array(values) for name, values in history.items()}

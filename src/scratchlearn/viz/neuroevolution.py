@@ -168,9 +168,10 @@ def explorer(X_train, y_train, X_val, y_val):
                 ),
             ],
             title=(
-                f"population {population_size}, sigma {sigma:g}: best validation "
-                f"accuracy {run.best_val_accuracy_:.3f} (generation "
-                f"{run.best_generation_})<br>{run.n_evaluations_:,} networks scored"
+                f"population {population_size}, sigma {sigma:g}: network kept "
+                f"(best validation fitness) at generation {run.best_generation_}, "
+                f"validation accuracy {run.best_val_accuracy_:.3f}"
+                f"<br>{run.n_evaluations_:,} networks scored"
             ),
         )
 
