@@ -31,7 +31,7 @@ import numbers
 import numpy as np
 
 from scratchlearn.deep.base import Layer
-from scratchlearn.deep.layers import Dense, Dropout
+from scratchlearn.deep.layers import Dense, Dropout, _cache_of
 from scratchlearn.numerics import softmax
 
 __all__ = [
@@ -200,15 +200,6 @@ def _check_mask(mask, shape, name="mask"):
     if mask.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {mask.shape}.")
     return mask.astype(bool)
-
-
-def _cache_of(layer):
-    cache = getattr(layer, "_cache", None)
-    if cache is None:
-        raise RuntimeError(
-            f"{type(layer).__name__}.backward needs a forward pass first."
-        )
-    return cache
 
 
 # --- MultiHeadAttention -------------------------------------------------------------
