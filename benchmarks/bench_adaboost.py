@@ -1,21 +1,17 @@
 """Chapter 12: AdaBoost (SAMME) against scikit-learn's AdaBoostClassifier."""
 
-from harness import Case
+from harness import Case, split
 from sklearn import ensemble, tree
-from sklearn.datasets import load_breast_cancer, load_digits
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import AdaBoostClassifier
 
 
 def breast_cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("breast_cancer")
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 def reference(n_estimators, learning_rate=1.0):

@@ -7,7 +7,7 @@ Clustering has no test set: ``fit`` builds the tree and cuts it (timed),
 says nothing), and the score is the adjusted Rand index of the labels against the
 blobs the points were drawn from."""
 
-from harness import Case
+from harness import Case, Clustering
 from scipy.cluster import hierarchy
 from sklearn.metrics import adjusted_rand_score
 
@@ -16,24 +16,6 @@ from scratchlearn.unsupervised import AgglomerativeClustering
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, naive_linkage
 
 N_CLUSTERS = 5
-
-
-# GENERAL: belongs in benchmarks/harness.py (both clustering benchmarks use it)
-class Clustering:
-    """A clusterer as the harness times it (see the module docstring)."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def fit(self, X, y=None):
-        self.model.fit(X)
-        return self
-
-    def predict(self, X):
-        return self.model.labels_
-
-    def score(self, X, y):
-        return adjusted_rand_score(y, self.model.labels_)
 
 
 class SciPyClustering:

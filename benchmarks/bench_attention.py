@@ -14,7 +14,8 @@ import numpy as np
 import tensorflow as tf
 from harness import Case, TrainedNetwork
 
-from scratchlearn.deep import Adam, MultiHeadAttention, make_marker_sequences
+from scratchlearn import datasets
+from scratchlearn.deep import Adam, MultiHeadAttention
 from scratchlearn.deep.attention import text_model
 
 # run.py makes TensorFlow single-threaded before any benchmark module starts it.
@@ -25,7 +26,7 @@ LEARNING_RATE = 0.005
 
 
 def marker_data():
-    X, y, _ = make_marker_sequences(
+    X, y, _ = datasets.marker_sequences(
         1600, n_classes=N_CLASSES, max_length=STEPS, random_state=0
     )
     return X[:1200], X[1200:], y[:1200], y[1200:]

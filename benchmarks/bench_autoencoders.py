@@ -11,9 +11,7 @@ thread by ``run.py``, as NumPy's BLAS by ``make bench``.
 
 import keras
 import numpy as np
-from harness import Case
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, split
 
 from scratchlearn.deep.autoencoder import (
     conv_autoencoder,
@@ -26,11 +24,8 @@ BATCH_SIZE, LEARNING_RATE, NOISE = 32, 0.01, 0.3
 
 
 def digits(images):
-    X, y = load_digits(return_X_y=True)
-    X = X / 16.0
-    if images:
-        X = X.reshape(-1, 8, 8, 1)  # (n_samples, height, width, channels)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    # Images (n_samples, 8, 8, 1) or rows (n_samples, 64), intensities in [0, 1].
+    return split("digit_images") if images else split("digits", scale=16.0)
 
 
 def keras_twin(model):

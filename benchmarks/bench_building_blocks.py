@@ -2,21 +2,18 @@
 against the same network in Keras (float64, same initial weights, no shuffling, so
 both follow the same trajectory)."""
 
-from harness import Case, TrainedNetwork
-from sklearn.datasets import load_digits, make_moons
-from sklearn.model_selection import train_test_split
+from harness import Case, TrainedNetwork, split
 
+from scratchlearn import datasets
 from scratchlearn.deep import SGD, Dense, Sequential, SparseCategoricalCrossentropy
 
 
 def moons():
-    X, y = make_moons(1000, noise=0.2, random_state=1)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split(datasets.moons(1000, noise=0.2, random_state=1))
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits", scale=16.0)
 
 
 def our_network(hidden, n_features, n_classes):

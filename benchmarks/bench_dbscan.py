@@ -7,35 +7,15 @@ the score is the adjusted Rand index of the labels against the groups the data w
 drawn from (background noise counted as one group)."""
 
 import numpy as np
-from harness import Case
+from harness import Case, Clustering
 from sklearn import cluster
-from sklearn.metrics import adjusted_rand_score
 
 from scratchlearn import datasets
 from scratchlearn.unsupervised import DBSCAN
-from scratchlearn.unsupervised.dbscan import add_uniform_noise
-
-
-# GENERAL: belongs in benchmarks/harness.py (both clustering benchmarks use it)
-class Clustering:
-    """A clusterer as the harness times it (see the module docstring)."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def fit(self, X, y=None):
-        self.model.fit(X)
-        return self
-
-    def predict(self, X):
-        return self.model.labels_
-
-    def score(self, X, y):
-        return adjusted_rand_score(y, self.model.labels_)
 
 
 def with_noise(X, y, n_noise, margin):
-    X = add_uniform_noise(X, n_noise, margin=margin, random_state=1)
+    X = datasets.add_uniform_noise(X, n_noise, margin=margin, random_state=1)
     y = np.concatenate([y, np.full(n_noise, -1)])
     return X, X, y, y
 

@@ -19,9 +19,7 @@ import math
 import keras
 import numpy as np
 import tensorflow as tf
-from harness import Case, TrainedNetwork
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, TrainedNetwork, split
 
 from scratchlearn.deep import Conv2D, decay_steps_for, digits_cnn
 from scratchlearn.deep.losses import CategoricalCrossentropy
@@ -34,11 +32,8 @@ CNN_EPOCHS, MLP_EPOCHS, BATCH_SIZE = 20, 20, 32
 
 
 def digits(images):
-    X, y = load_digits(return_X_y=True)
-    X = X / 16.0
-    if images:
-        X = X.reshape(-1, 8, 8, 1)  # (n_samples, height, width, channels)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    # Images (n_samples, 8, 8, 1) or rows (n_samples, 64), intensities in [0, 1].
+    return split("digit_images") if images else split("digits", scale=16.0)
 
 
 def our_cnn(n_samples):

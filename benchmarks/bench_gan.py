@@ -18,9 +18,7 @@ that both sides learned, not a measure of quality (the chapter's judge is).
 import keras
 import numpy as np
 import tensorflow as tf
-from harness import Case
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, split
 
 from scratchlearn.deep.gan import GAN, dense_discriminator, dense_generator
 
@@ -30,9 +28,8 @@ EPOCHS, BATCH_SIZE, LATENT_DIM = 10, 64, 32
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    X = X / 8.0 - 1.0  # (n_samples, 64) in [-1, 1]
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    X_train, X_test, y_train, y_test = split("digits", scale=8.0)
+    return X_train - 1.0, X_test - 1.0, y_train, y_test  # (n_samples, 64) in [-1, 1]
 
 
 def mean_image_correlation(samples, X):

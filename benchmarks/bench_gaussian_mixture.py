@@ -11,10 +11,9 @@ different random starts, so the rounds and the optimum may differ.
 from functools import cache
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import mixture
-from sklearn.datasets import load_digits, make_blobs
-from sklearn.model_selection import train_test_split
+from sklearn.datasets import make_blobs
 
 from scratchlearn.unsupervised import GaussianMixture
 
@@ -24,8 +23,7 @@ N_COMPONENTS = 10
 
 @cache
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 @cache

@@ -15,12 +15,12 @@ import random
 import numpy as np
 from harness import Case
 
+from scratchlearn import datasets
 from scratchlearn.evolutionary import GeneticAlgorithm
 from scratchlearn.evolutionary.genetic import (
     LETTERS,
     encode,
     knapsack_fitness,
-    knapsack_items,
     knapsack_optimum,
     string_fitness,
 )
@@ -96,7 +96,7 @@ def deap(evaluate, n_genes, gene, mutation, crossover, population_size, n_genera
 def knapsack_case(n_items, population_size, n_generations, repeats):
     from deap import tools
 
-    weights, values, capacity = knapsack_items(n_items, random_state=0)
+    weights, values, capacity = datasets.knapsack_items(n_items, random_state=0)
     optimum, _ = knapsack_optimum(weights, values, capacity)
     penalty = 2 * np.max(values / weights)
     w, v = weights.tolist(), values.tolist()

@@ -1,9 +1,7 @@
 """Chapter 13: gradient boosting against scikit-learn's GradientBoosting*."""
 
-from harness import Case
+from harness import Case, split
 from sklearn import ensemble
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import (
     GradientBoostingClassifier,
@@ -12,18 +10,15 @@ from scratchlearn.supervised import (
 
 
 def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0)
+    return split("diabetes")
 
 
 def breast_cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("breast_cancer")
 
 
 def wine():
-    X, y = load_wine(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("wine")
 
 
 CASES = [

@@ -1,17 +1,15 @@
 """Chapter 16: k-means against scikit-learn's KMeans (Lloyd). The score is minus the
 inertia of the test set with the fitted centres (both libraries' ``score``)."""
 
-from harness import Case
+from harness import Case, split
 from sklearn import cluster
-from sklearn.datasets import load_digits, make_blobs
-from sklearn.model_selection import train_test_split
+from sklearn.datasets import make_blobs
 
 from scratchlearn.unsupervised import KMeans
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 def large_blobs():

@@ -9,11 +9,11 @@ the total distance from the test points to their nearest medoid.
 """
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from scipy.spatial.distance import cdist
-from sklearn.datasets import load_digits, load_iris
 from sklearn.model_selection import train_test_split
 
+from scratchlearn import datasets
 from scratchlearn.unsupervised import KMedoids
 
 
@@ -64,13 +64,12 @@ class TextbookPAM:
 
 def digits_sample():
     """400 digits to cluster, 200 to score."""
-    X, y = load_digits(return_X_y=True)
+    X, y = datasets.digits()
     return train_test_split(X[:600], y[:600], train_size=400, random_state=0)
 
 
 def iris():
-    X, y = load_iris(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("iris")
 
 
 CASES = [

@@ -1,22 +1,18 @@
 """Chapter 1: k-nearest neighbours against scikit-learn's brute-force search."""
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import neighbors
-from sklearn.datasets import load_diabetes, load_digits
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import KNeighborsClassifier, KNeighborsRegressor
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0)
+    return split("diabetes")
 
 
 def large_random():

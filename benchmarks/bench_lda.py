@@ -9,34 +9,27 @@ scikit-learn's input validation; the large seeded case measures the linear algeb
 from functools import cache
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import discriminant_analysis
-from sklearn.datasets import load_breast_cancer, load_digits, load_wine
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import LinearDiscriminantAnalysis
 
 CHAPTER = "8"
 
 
-def _split(loader):
-    X, y = loader(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
-
-
 @cache
 def wine():
-    return _split(load_wine)
+    return split("wine")
 
 
 @cache
 def breast_cancer():
-    return _split(load_breast_cancer)
+    return split("breast_cancer")
 
 
 @cache
 def digits():
-    return _split(load_digits)
+    return split("digits")
 
 
 @cache

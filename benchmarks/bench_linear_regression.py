@@ -2,18 +2,15 @@
 scikit-learn."""
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import linear_model
-from sklearn.datasets import load_diabetes
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.preprocessing import StandardScaler
 from scratchlearn.supervised import LinearRegression
 
 
 def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0)
+    return split("diabetes")
 
 
 def standardised_diabetes():

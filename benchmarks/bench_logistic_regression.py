@@ -12,47 +12,35 @@ Newton's method is the default.)
 
 from functools import cache
 
-from harness import Case
+from harness import Case, split
 from sklearn import linear_model
 from sklearn.datasets import (
-    load_breast_cancer,
-    load_digits,
-    load_wine,
     make_classification,
 )
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
+from scratchlearn import datasets
 from scratchlearn.supervised import LogisticRegression
 
 CHAPTER = "5"
 SETTINGS = {"C": 1.0, "tol": 1e-4, "max_iter": 1000}
 
 
-def _split_and_scale(X, y):
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
-
-
 @cache
 def breast_cancer():
     """569 x 30, two classes."""
-    return _split_and_scale(*load_breast_cancer(return_X_y=True))
+    return split("breast_cancer", standardise=True)
 
 
 @cache
 def wine():
     """178 x 13, three classes."""
-    return _split_and_scale(*load_wine(return_X_y=True))
+    return split("wine", standardise=True)
 
 
 @cache
 def digits():
     """1797 x 64, ten classes: 10 x 65 parameters."""
-    return _split_and_scale(*load_digits(return_X_y=True))
+    return split("digits", standardise=True)
 
 
 @cache
@@ -65,7 +53,7 @@ def large():
         flip_y=0.05,
         random_state=0,
     )
-    return _split_and_scale(X, y)
+    return split(datasets.Dataset(X, y), standardise=True)
 
 
 def _case(name, data, notes="", **settings):

@@ -5,11 +5,10 @@ refit of the best); ``predict`` uses the refitted best model. With scikit-learn'
 estimator inside both searches, the ratio measures the search machinery alone.
 """
 
-from harness import Case
+from harness import Case, split
 from sklearn import discriminant_analysis, ensemble, model_selection, neighbors, tree
-from sklearn.datasets import load_breast_cancer, load_wine
-from sklearn.model_selection import train_test_split
 
+from scratchlearn import datasets
 from scratchlearn.model_selection import GridSearchCV, RandomizedSearchCV
 from scratchlearn.supervised import (
     DecisionTreeClassifier,
@@ -23,9 +22,8 @@ KNN_GRID = {"n_neighbors": [1, 3, 5, 9, 15, 25], "weights": ["uniform", "distanc
 
 def standardised(loader):
     def data():
-        X, y = loader(return_X_y=True)
-        X = (X - X.mean(axis=0)) / X.std(axis=0)
-        return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+        X, y = loader()
+        return split(datasets.Dataset((X - X.mean(axis=0)) / X.std(axis=0), y))
 
     return data
 
@@ -50,7 +48,7 @@ CASES = [
     Case(
         name="GridSearchCV 12 kNN candidates x 5 folds (sklearn kNN in both), wine",
         chapter="15",
-        data=standardised(load_wine),
+        data=standardised(datasets.wine),
         ours=lambda: GridSearchCV(neighbors.KNeighborsClassifier(), KNN_GRID),
         reference=lambda: model_selection.GridSearchCV(
             neighbors.KNeighborsClassifier(), KNN_GRID
@@ -61,7 +59,7 @@ CASES = [
     Case(
         name="GridSearchCV 12 kNN candidates x 5 folds, breast cancer",
         chapter="15",
-        data=standardised(load_breast_cancer),
+        data=standardised(datasets.breast_cancer),
         ours=lambda: GridSearchCV(KNeighborsClassifier(), KNN_GRID),
         reference=lambda: model_selection.GridSearchCV(
             neighbors.KNeighborsClassifier(), KNN_GRID
@@ -72,7 +70,7 @@ CASES = [
     Case(
         name="RandomizedSearchCV 8 kNN draws x 5 folds, breast cancer",
         chapter="15",
-        data=standardised(load_breast_cancer),
+        data=standardised(datasets.breast_cancer),
         ours=lambda: RandomizedSearchCV(
             KNeighborsClassifier(), KNN_GRID, n_iter=8, random_state=0
         ),
@@ -85,7 +83,7 @@ CASES = [
     Case(
         name="VotingClassifier soft, kNN + LDA + tree (sklearn members in both)",
         chapter="15",
-        data=standardised(load_breast_cancer),
+        data=standardised(datasets.breast_cancer),
         ours=lambda: VotingClassifier(their_members(), voting="soft"),
         reference=lambda: ensemble.VotingClassifier(their_members(), voting="soft"),
         notes="same probabilities to 1e-12",
@@ -93,7 +91,7 @@ CASES = [
     Case(
         name="VotingClassifier soft, kNN + LDA + tree, breast cancer",
         chapter="15",
-        data=standardised(load_breast_cancer),
+        data=standardised(datasets.breast_cancer),
         ours=lambda: VotingClassifier(our_members(), voting="soft", weights=[2, 1, 1]),
         reference=lambda: ensemble.VotingClassifier(
             their_members(), voting="soft", weights=[2, 1, 1]

@@ -1,22 +1,18 @@
 """Chapter 7: Gaussian naive Bayes against scikit-learn's GaussianNB."""
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import naive_bayes
-from sklearn.datasets import load_breast_cancer, load_digits
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import GaussianNB
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 def breast_cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("breast_cancer")
 
 
 def many_features():

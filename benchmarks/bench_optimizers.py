@@ -7,9 +7,7 @@ size and number of epochs, in float32 for Keras (its default) and float64 for ou
 """
 
 import numpy as np
-from harness import Case, TrainedNetwork
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, TrainedNetwork, split
 
 from scratchlearn.deep import (
     SGD,
@@ -25,8 +23,7 @@ BATCH_SIZE = 32
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits", scale=16.0)
 
 
 def decay_steps(n_samples):

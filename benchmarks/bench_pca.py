@@ -9,10 +9,8 @@ is the share of the test data's variance that the reconstruction keeps (R^2 of
 from functools import cache
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import decomposition
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.unsupervised import PCA
 
@@ -40,8 +38,7 @@ class Projection:
 
 @cache
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 @cache

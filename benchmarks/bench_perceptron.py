@@ -13,11 +13,8 @@ once per mistake (ours) with compiled code that visits every sample (scikit-lear
 from functools import cache
 
 import numpy as np
-from harness import Case
+from harness import Case, split
 from sklearn import linear_model
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from scratchlearn.supervised import Perceptron
 
@@ -25,33 +22,24 @@ CHAPTER = "6"
 SETTINGS = {"shuffle": False, "max_iter": 1000}
 
 
-def _standardised_split(loader):
-    X, y = loader(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
-
-
 @cache
 def wine():
-    return _standardised_split(load_wine)
+    return split("wine", standardise=True)
 
 
 @cache
 def breast_cancer():
-    return _standardised_split(load_breast_cancer)
+    return split("breast_cancer", standardise=True)
 
 
 @cache
 def iris():
-    return _standardised_split(load_iris)
+    return split("iris", standardise=True)
 
 
 @cache
 def digits():
-    return _standardised_split(load_digits)
+    return split("digits", standardise=True)
 
 
 @cache

@@ -1,26 +1,21 @@
 """Chapter 11: random forests against scikit-learn's RandomForest* (n_jobs=1)."""
 
-from harness import Case
+from harness import Case, split
 from sklearn import ensemble
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
-from sklearn.model_selection import train_test_split
 
 from scratchlearn.supervised import RandomForestClassifier, RandomForestRegressor
 
 
 def breast_cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("breast_cancer")
 
 
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits")
 
 
 def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    return train_test_split(X, y, test_size=0.25, random_state=0)
+    return split("diabetes")
 
 
 CASES = [

@@ -10,9 +10,7 @@ weights and not the scorers; higher is better.
 
 from functools import cache
 
-from harness import Case
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, split
 from sklearn.neural_network import BernoulliRBM as SklearnRBM
 
 from scratchlearn.deep import BernoulliRBM
@@ -46,8 +44,7 @@ class Machine:
 
 @cache
 def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
+    return split("digits", scale=16.0)
 
 
 def case(name, **settings):

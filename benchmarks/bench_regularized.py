@@ -11,11 +11,10 @@ small alpha, where the lasso needs hundreds of passes, to show the worst of it.
 
 from functools import cache
 
-from harness import Case
+from harness import Case, split
 from sklearn import linear_model
-from sklearn.datasets import load_diabetes, make_regression
+from sklearn.datasets import make_regression
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from scratchlearn.supervised import ElasticNet, Lasso, Ridge
 
@@ -27,10 +26,7 @@ MAX_ITER = 10_000
 @cache
 def diabetes():
     """Diabetes (442 x 10), standardised with the training part's statistics."""
-    X, y = load_diabetes(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+    return split("diabetes", standardise=True)
 
 
 @cache

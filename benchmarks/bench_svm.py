@@ -1,22 +1,15 @@
 """Chapter 9: the SMO support vector classifier against scikit-learn's SVC (LIBSVM)."""
 
-from harness import Case
+from harness import Case, split
 from sklearn import svm
-from sklearn.datasets import load_breast_cancer, make_moons
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
+from sklearn.datasets import make_moons
 
 from scratchlearn.supervised import SVC
 
 
 def breast_cancer():
     """Standardised with the training set's mean and spread."""
-    X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+    return split("breast_cancer", standardise=True)
 
 
 def moons():

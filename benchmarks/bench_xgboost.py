@@ -3,31 +3,30 @@ thread, no sampling, the same hyperparameters and an explicit base score)."""
 
 import numpy as np
 import xgboost
-from harness import Case
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
-from sklearn.model_selection import train_test_split
+from harness import Case, split
 
 from scratchlearn.supervised import XGBoostClassifier, XGBoostRegressor
 
 
-def _split(loader, stratify):
-    X, y = loader(return_X_y=True)
-    X = X.astype(np.float32).astype(np.float64)  # the values xgboost sees
-    return train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y if stratify else None
+def _split(name):
+    X_train, X_test, y_train, y_test = split(name)
+    # The values xgboost sees (it stores features as float32).
+    X_train, X_test = (
+        X.astype(np.float32).astype(np.float64) for X in (X_train, X_test)
     )
+    return X_train, X_test, y_train, y_test
 
 
 def diabetes():
-    return _split(load_diabetes, stratify=False)
+    return _split("diabetes")
 
 
 def breast_cancer():
-    return _split(load_breast_cancer, stratify=True)
+    return _split("breast_cancer")
 
 
 def digits():
-    return _split(load_digits, stratify=True)
+    return _split("digits")
 
 
 def reference(cls, **params):

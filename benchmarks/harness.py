@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scratchlearn import datasets
+
 
 @dataclass
 class Case:
@@ -121,3 +123,49 @@ class TrainedNetwork:
 
     def score(self, X, y):
         return float(np.mean(self.predict(X) == y))
+
+
+def split(data, *, scale=1.0, standardise=False, test_size=0.25, random_state=0):
+    """``(X_train, X_test, y_train, y_test)`` of a data set, divided as every chapter
+    divides it (:func:`scratchlearn.datasets.split`: scikit-learn's
+    ``train_test_split``, stratified for class labels).
+
+    ``data`` is the name of a :mod:`scratchlearn.datasets` loader (``"digits"``) or
+    a :class:`~scratchlearn.datasets.Dataset`. ``X`` is divided by ``scale`` (16
+    puts the digits' pixels in [0, 1]); with ``standardise`` the features are
+    scaled by a ``StandardScaler`` fitted on the training part.
+    """
+    if isinstance(data, str):
+        data = getattr(datasets, data)()
+    parts = datasets.split(
+        data.X / scale, data.y, test_size=test_size, random_state=random_state
+    )
+    X_train, X_test = parts.X_train, parts.X_test
+    if standardise:
+        from sklearn.preprocessing import StandardScaler
+
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    return X_train, X_test, parts.y_train, parts.y_test
+
+
+class Clustering:
+    """A clusterer as the harness times it. Clustering has no test set: ``fit``
+    clusters the data (timed), ``predict`` returns the labels found (both sides
+    alike, so its ratio is about 1 and says nothing), and ``score`` is the adjusted
+    Rand index of the labels against the groups the data were drawn from."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, X, y=None):
+        self.model.fit(X)
+        return self
+
+    def predict(self, X):
+        return self.model.labels_
+
+    def score(self, X, y):
+        from sklearn.metrics import adjusted_rand_score
+
+        return adjusted_rand_score(y, self.model.labels_)

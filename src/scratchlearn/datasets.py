@@ -18,6 +18,7 @@ divides one into training, validation and test parts the same way in every chapt
 """
 
 import dataclasses
+import numbers
 
 import numpy as np
 
@@ -237,6 +238,17 @@ def blobs(n_samples=200, *, centers=3, cluster_std=1.0, n_features=2, random_sta
     return Dataset(X, y, names, (), "Gaussian blobs")
 
 
+def add_uniform_noise(X, n_noise, *, margin=0.25, random_state=0):
+    """``X`` with ``n_noise`` points drawn uniformly over its bounding box (widened
+    by ``margin`` on each side) appended: background noise that a density-based
+    clustering should leave out (the DBSCAN chapter's). Shape
+    (n_samples + n_noise, n_features). Generated from a seed."""
+    X = np.asarray(X, dtype=np.float64)
+    rng = np.random.default_rng(random_state)
+    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
+    return np.vstack([X, rng.uniform(low, high, size=(n_noise, X.shape[1]))])
+
+
 def gaussian_quantiles(n_samples=400, *, n_classes=3, random_state=0):
     """Classes as concentric shells of one Gaussian (scikit-learn's
     ``make_gaussian_quantiles``): no single axis-aligned split separates them."""
@@ -397,6 +409,70 @@ def token_sequences(
     return Dataset(X, y, (), ("negated", "positive"), "token sequences")
 
 
+def marker_sequences(
+    n_samples=1000,
+    *,
+    n_classes=4,
+    vocab_size=20,
+    min_length=6,
+    max_length=16,
+    random_state=None,
+):
+    """Variable-length token sequences whose label is the token right after a marker
+    (the attention chapter's task). Generated from a seed.
+
+    Token 0 is padding, token 1 the marker, tokens ``2..2 + n_classes - 1`` the
+    answers and the rest fillers. Every sequence has one marker, followed by an
+    answer token whose index is the label; the other positions are drawn from all
+    non-marker tokens, answers included, so counting tokens does not tell the class:
+    a model must find *which* token follows the marker. Sequences are padded with 0
+    at the end to ``max_length``.
+
+    Returns
+    -------
+    X : int array of shape (n_samples, max_length)
+    y : int array of shape (n_samples,), in ``0..n_classes - 1``
+    lengths : int array of shape (n_samples,)
+    """
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+    if vocab_size < n_classes + 3 or not 2 <= min_length <= max_length:
+        raise ValueError(
+            "Need vocab_size >= n_classes + 3 and 2 <= min_length <= max_length."
+        )
+    rng = np.random.default_rng(random_state)
+    lengths = rng.integers(min_length, max_length + 1, size=n_samples)
+    X = rng.integers(2, vocab_size, size=(n_samples, max_length))
+    y = rng.integers(0, n_classes, size=n_samples)
+    marker_at = (rng.random(n_samples) * (lengths - 1)).astype(int)  # 0..length-2
+    rows = np.arange(n_samples)
+    X[rows, marker_at] = 1
+    X[rows, marker_at + 1] = 2 + y
+    X[np.arange(max_length)[None, :] >= lengths[:, None]] = 0  # padding
+    return X, y, lengths
+
+
+# --- binary images (Part III, restricted Boltzmann machines) ------------------------
+
+
+def bars_and_stripes(side=3, *, n_samples=140, random_state=0):
+    """The classic toy distribution of RBMs: ``side x side`` binary images whose
+    rows are all equal (stripes) or whose columns are (bars), each of the
+    ``2 ** (side + 1) - 2`` distinct patterns equally likely. Returns the
+    ``n_samples`` drawn images (n_samples, side * side) and the patterns.
+    Generated from a seed (MacKay, *Information Theory, Inference, and Learning
+    Algorithms*, 2003, uses it for Boltzmann machines)."""
+    codes = (np.arange(2**side)[:, None] >> np.arange(side)) & 1  # (2**side, side)
+    stripes = np.repeat(codes[:, :, None], side, axis=2)  # rows constant
+    bars = np.repeat(codes[:, None, :], side, axis=1)  # columns constant
+    images = np.concatenate([stripes, bars]).reshape(-1, side * side)
+    patterns = np.unique(images, axis=0).astype(np.float64)  # all 0s, all 1s once
+    rng = np.random.default_rng(random_state)
+    return patterns[rng.integers(0, len(patterns), n_samples)], patterns
+
+
 # --- transactions (Part II, association rules) -------------------------------------
 
 
@@ -405,6 +481,14 @@ def classic_transactions():
     association rules: 1 -> 2 has support 3/7 and confidence 1, 4 -> 2 support 4/7
     and confidence 0.8, {1, 4} -> 2 support 2/7 and confidence 1."""
     return [[1, 2, 3, 4], [1, 2, 4], [1, 2], [2, 3, 4], [2, 3], [3, 4], [2, 4]]
+
+
+# Names for the items of :func:`baskets`: 0 and 1 go together, 2, 3 and 4 make a meal.
+BASKET_ITEMS = (
+    "bread", "butter", "pasta", "tomatoes", "cheese", "milk", "eggs", "apples",
+    "coffee", "tea", "rice", "beans", "yoghurt", "jam", "honey", "oats", "salt",
+    "pepper", "olive oil", "soap",
+)  # fmt: skip
 
 
 def baskets(n_transactions=1000, *, n_items=20, random_state=0):
@@ -423,3 +507,28 @@ def baskets(n_transactions=1000, *, n_items=20, random_state=0):
     meal = rng.random(n_transactions) < 0.1
     bought[meal, 2:5] = True
     return [sorted(np.flatnonzero(row).tolist()) for row in bought]
+
+
+def named_baskets(n_transactions=1000, random_state=0):
+    """:func:`baskets` with the items named (``BASKET_ITEMS``): lists of strings."""
+    transactions = baskets(n_transactions, random_state=random_state)
+    return [[BASKET_ITEMS[item] for item in basket] for basket in transactions]
+
+
+# --- combinatorial problems (Part IV) --------------------------------------------
+
+
+def knapsack_items(n_items=25, random_state=0):
+    """A random 0/1 knapsack: integer weights and values drawn uniformly from
+    10 .. 59, independently, and a capacity of half the total weight (the genetic
+    algorithm chapter's problem). Generated from a seed.
+
+    Returns
+    -------
+    weights, values : ndarrays of int, shape (n_items,)
+    capacity : int
+    """
+    rng = np.random.default_rng(random_state)
+    weights = rng.integers(10, 60, size=n_items)
+    values = rng.integers(10, 60, size=n_items)
+    return weights, values, int(weights.sum() // 2)

@@ -1,14 +1,14 @@
-"""Activations (Chapter 23) and initialisers: every function and its derivative
-against keras.activations and tf.GradientTape in float64, finite differences of
-every backward pass, stability for large inputs, and the statistics of the
-initialisers against Keras's definitions."""
+"""Activations (Chapter 23): every function and its derivative against
+keras.activations and tf.GradientTape in float64, finite differences of every
+backward pass, and stability for large inputs (the initialisers are proven in
+test_initializers.py)."""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from scratchlearn.deep import activations, initializers
+from scratchlearn.deep import activations
 from scratchlearn.deep.layers import Activation, Dense
 from tests.deep.test_layers import check_layer_gradients, numerical_gradient
 
@@ -171,81 +171,3 @@ def test_unknown_activation_names_the_known_ones():
     layer = Activation("rleu")
     with pytest.raises(ValueError, match="Unknown activation"):
         layer.build((3,), None)
-
-
-# ---------------------------------------------------------------------------
-# Initialisers
-# ---------------------------------------------------------------------------
-
-KERAS_INITIALIZERS = {
-    "glorot_uniform": keras.initializers.GlorotUniform,
-    "glorot_normal": keras.initializers.GlorotNormal,
-    "he_uniform": keras.initializers.HeUniform,
-    "he_normal": keras.initializers.HeNormal,
-}
-# A dense kernel and a convolution kernel (3x3, 16 channels in, 32 out).
-INIT_SHAPES = {(300, 200): (300, 200), (3, 3, 16, 32): (144, 288)}
-
-
-@pytest.mark.parametrize("shape", list(INIT_SHAPES), ids=str)
-def test_fans_follow_keras(shape):
-    assert initializers.compute_fans(shape) == INIT_SHAPES[shape]
-    assert initializers.compute_fans((5,)) == (5, 5)
-    assert initializers.compute_fans(()) == (1, 1)
-
-
-def _target_std(name, shape):
-    fan_in, fan_out = initializers.compute_fans(shape)
-    return (
-        np.sqrt(2.0 / (fan_in + fan_out)) if "glorot" in name else np.sqrt(2 / fan_in)
-    )
-
-
-@pytest.mark.parametrize("shape", list(INIT_SHAPES), ids=str)
-@pytest.mark.parametrize("name", list(KERAS_INITIALIZERS))
-def test_initializer_statistics_match_keras(name, shape):
-    values = initializers.get(name)(shape, np.random.default_rng(0))
-    theirs = KERAS_INITIALIZERS[name](seed=0)(shape, dtype="float64").numpy()
-    assert values.shape == shape and values.dtype == np.float64
-    target = _target_std(name, shape)
-    # The standard deviation is the target one, as Keras's (RNGs differ, so the
-    # values do not), and the mean is about 0 (4 608 values or more: the sampling
-    # error of the standard deviation is below 1%, of the mean below 1.5% of std).
-    assert values.std() == pytest.approx(target, rel=0.03)
-    assert theirs.std() == pytest.approx(target, rel=0.03)
-    assert abs(values.mean()) < 0.05 * target
-    # Bounds: uniform within sqrt(3) std; truncated normal within 2 raw std.
-    if name.endswith("uniform"):
-        limit = np.sqrt(3.0) * target
-    else:
-        limit = 2.0 * target / initializers.TRUNCATED_NORMAL_STD
-    assert np.abs(values).max() <= limit
-    assert np.abs(theirs).max() <= limit * (1 + 1e-6)
-    # ... and reaches close to the bound: the values fill the whole range.
-    assert np.abs(values).max() > 0.99 * limit
-
-
-def test_truncated_normal_redraws_the_tails():
-    values = initializers.truncated_normal((100_000,), np.random.default_rng(1), 1.0)
-    assert np.abs(values).max() <= 2.0
-    assert values.std() == pytest.approx(initializers.TRUNCATED_NORMAL_STD, rel=0.01)
-
-
-def test_initializers_are_reproducible_and_zeros_is_zero():
-    a = initializers.glorot_uniform((4, 3), np.random.default_rng(7))
-    b = initializers.glorot_uniform((4, 3), np.random.default_rng(7))
-    np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(initializers.zeros((2, 3)), np.zeros((2, 3)))
-    assert initializers.get(initializers.zeros) is initializers.zeros
-    with pytest.raises(ValueError, match="Unknown initializer"):
-        initializers.get("xavier")
-
-
-def test_dense_uses_its_initializers():
-    layer = Dense(50, kernel_initializer="he_normal", bias_initializer="ones")
-    layer.build((400,), np.random.default_rng(0))
-    assert layer.params["kernel"].std() == pytest.approx(np.sqrt(2 / 400), rel=0.03)
-    np.testing.assert_array_equal(layer.params["bias"], np.ones(50))
-    custom = Dense(2, kernel_initializer=lambda shape, rng: np.full(shape, 0.5))
-    custom.build((3,), None)
-    np.testing.assert_array_equal(custom.params["kernel"], np.full((3, 2), 0.5))

@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from scratchlearn import datasets
 from scratchlearn.deep.attention import (
     LayerNormalization,
     MultiHeadAttention,
     PositionalEncoding,
     TransformerEncoder,
     causal_mask,
-    make_marker_sequences,
     masked_softmax,
     positional_encoding,
     scaled_dot_product_attention,
@@ -595,28 +595,6 @@ def test_transformer_encoder_finite_differences_and_dropout():
 
 
 # ---------------------------------------------------------------------------
-# The data
-# ---------------------------------------------------------------------------
-
-
-def test_marker_sequences():
-    X, y, lengths = make_marker_sequences(300, n_classes=4, random_state=0)
-    assert X.shape == (300, 16) and y.shape == (300,)
-    assert set(np.unique(y)) == {0, 1, 2, 3}
-    for row, label, length in zip(X, y, lengths, strict=True):
-        assert np.all(row[length:] == 0) and np.all(row[:length] > 0)
-        (marker,) = np.flatnonzero(row == 1)  # exactly one marker
-        assert marker < length - 1 and row[marker + 1] == 2 + label
-    again = make_marker_sequences(300, n_classes=4, random_state=0)
-    np.testing.assert_array_equal(again[0], X)
-    # Counting tokens does not give the class: the answers are also distractors.
-    counts = np.stack([(X == 2 + c).sum(axis=1) for c in range(4)], axis=1)
-    assert np.mean(np.argmax(counts, axis=1) == y) < 0.75
-    with pytest.raises(ValueError, match="vocab_size"):
-        make_marker_sequences(10, n_classes=4, vocab_size=6)
-
-
-# ---------------------------------------------------------------------------
 # In a Sequential, with the mask an Embedding makes
 # ---------------------------------------------------------------------------
 
@@ -648,7 +626,7 @@ def attention_classifier(vocab, depth, heads, key_dim, n_classes, steps, seed=0)
 def test_attention_classifier_matches_keras_with_the_embedding_mask():
     from scratchlearn.deep.losses import SparseCategoricalCrossentropy
 
-    X, y, _ = make_marker_sequences(
+    X, y, _ = datasets.marker_sequences(
         6, n_classes=3, vocab_size=9, max_length=7, min_length=2, random_state=0
     )
     model, twin = attention_classifier(9, 6, 2, 3, 3, 7)
@@ -670,7 +648,7 @@ def test_attention_classifier_matches_keras_with_the_embedding_mask():
 def test_attention_classifier_ignores_the_padding_length():
     from scratchlearn.deep.losses import SparseCategoricalCrossentropy
 
-    X, y, _ = make_marker_sequences(
+    X, y, _ = datasets.marker_sequences(
         5, n_classes=3, vocab_size=9, max_length=6, min_length=2, random_state=1
     )
     model, _ = attention_classifier(9, 6, 2, 3, 3, 6)
@@ -705,7 +683,7 @@ def test_transformer_encoder_saves_and_loads(tmp_path):
         ],
         random_state=0,
     )
-    X, _, _ = make_marker_sequences(
+    X, _, _ = datasets.marker_sequences(
         4, n_classes=3, vocab_size=9, max_length=6, min_length=2, random_state=2
     )
     before = model.predict(X)
@@ -760,7 +738,7 @@ def test_the_guides_text_model_matches_keras(case):
 
     vocab, steps, n_classes, batch, sizes = case
     embedding_dim, units, heads, key_dim, dense_units = sizes
-    X, y, _ = make_marker_sequences(
+    X, y, _ = datasets.marker_sequences(
         batch,
         n_classes=n_classes,
         vocab_size=vocab,
@@ -807,7 +785,7 @@ def test_the_guides_text_model_matches_keras(case):
 def test_the_text_model_ignores_padding_and_its_dropout_is_random_in_training():
     from scratchlearn.deep.attention import text_model
 
-    X, _, _ = make_marker_sequences(
+    X, _, _ = datasets.marker_sequences(
         6, n_classes=3, vocab_size=10, min_length=2, max_length=8, random_state=4
     )
     sizes = dict(embedding_dim=6, units=5, num_heads=2, key_dim=3, dense_units=4)

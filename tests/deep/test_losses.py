@@ -1,6 +1,7 @@
-"""Losses (Chapter 23): values and gradients against keras.losses in float64 under
-tf.GradientTape, finite differences, stability for logits of size 1000, and clear
-errors for labels of the wrong shape or range and for NaN."""
+"""Losses (Chapter 23; Huber, of Chapter 35): values and gradients against
+keras.losses in float64 under tf.GradientTape, finite differences, stability for
+logits of size 1000, and clear errors for labels of the wrong shape or range and for
+NaN."""
 
 import keras
 import numpy as np
@@ -11,6 +12,7 @@ from scratchlearn.deep import losses
 from scratchlearn.deep.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    Huber,
     MeanSquaredError,
     SparseCategoricalCrossentropy,
 )
@@ -79,6 +81,50 @@ def test_mean_squared_error_by_hand():
     assert loss.gradient([1.0, 3.0], [[2.0], [1.0]]).shape == (2, 1)
 
 
+# ---------------------------------------------------------------------------
+# Huber (the loss of the deep Q-network, Chapter 35)
+# ---------------------------------------------------------------------------
+
+
+def test_huber_by_hand():
+    huber = Huber(delta=1.0)
+    y_true = np.array([0.0, 0.0, 0.0, 0.0])
+    y_pred = np.array([0.5, -0.5, 3.0, -2.0])
+    # 0.5 * 0.25 twice (inside delta), then |x| - 0.5 for 3 and -2.
+    assert huber.loss(y_true, y_pred) == pytest.approx((0.125 + 0.125 + 2.5 + 1.5) / 4)
+    np.testing.assert_allclose(
+        huber.gradient(y_true, y_pred), np.array([0.5, -0.5, 1.0, -1.0]) / 4
+    )
+
+
+@pytest.mark.parametrize("delta", [0.5, 1.0, 3.0])
+@pytest.mark.parametrize("shape", [(7,), (6, 1), (4, 3)])
+def test_huber_equals_keras(delta, shape):
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.normal(size=shape), 3 * rng.normal(size=shape)
+    theirs = keras.losses.Huber(delta=delta, dtype="float64")
+    prediction = tf.constant(y_pred, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(prediction)
+        value = theirs(tf.constant(y_true), prediction)
+    ours = Huber(delta)
+    assert ours.loss(y_true, y_pred) == pytest.approx(float(value), rel=1e-12)
+    np.testing.assert_allclose(
+        ours.gradient(y_true, y_pred),
+        tape.gradient(value, prediction).numpy(),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_huber_gradient_by_finite_differences():
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.normal(size=(5, 2)), 2 * rng.normal(size=(5, 2))
+    huber = Huber(0.8)
+    numeric = numerical_gradient(lambda: huber.loss(y_true, y_pred), y_pred)
+    np.testing.assert_allclose(huber.gradient(y_true, y_pred), numeric, atol=1e-8)
+
+
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("from_logits", FROM_LOGITS)
 def test_binary_crossentropy_matches_keras(from_logits, shape):
@@ -122,6 +168,7 @@ def test_sparse_categorical_crossentropy_accepts_a_column_of_labels():
 
 LOSS_CASES = [
     (MeanSquaredError(), "regression", (5, 3)),
+    (Huber(0.8), "regression", (5, 3)),
     (BinaryCrossentropy(from_logits=True), "binary", (5, 2)),
     (BinaryCrossentropy(), "binary", (5, 2)),
     (CategoricalCrossentropy(from_logits=True), "categorical", (5, 4)),
@@ -264,6 +311,7 @@ def test_nan_or_infinity_is_a_clear_error(loss, kind, shape, bad):
 
 def test_losses_by_name_with_keras_defaults():
     assert isinstance(losses.get("mse"), MeanSquaredError)
+    assert losses.get("huber").delta == 1.0
     assert losses.get("binary_crossentropy").from_logits is False
     loss = CategoricalCrossentropy(from_logits=True)
     assert losses.get(loss) is loss

@@ -23,7 +23,6 @@ from scratchlearn.deep.recurrent import (
     Bidirectional,
     Embedding,
     SimpleRNN,
-    orthogonal,
 )
 from scratchlearn.numerics import sigmoid
 from tests.deep.test_layers import numerical_gradient
@@ -535,14 +534,6 @@ def test_simple_rnn_bptt_by_hand():
     d1 = d2 * u * (1 - h[1] ** 2)
     assert_close(grad, [d1 * w, d2 * w, d3 * w])
     assert_close(layer.grads["recurrent_kernel"], [[d3 * h[2] + d2 * h[1] + d1 * h[0]]])
-
-
-def test_orthogonal_initializer_is_orthogonal():
-    rng = np.random.default_rng(0)
-    q = orthogonal((4, 12), rng)  # LSTM's recurrent kernel for 3 units x 4 gates
-    assert_close(q @ q.T, np.eye(4))
-    q = orthogonal((6, 3), rng)
-    assert_close(q.T @ q, np.eye(3))
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from scratchlearn import datasets
 from scratchlearn.base import clone
 from scratchlearn.evolutionary import GeneticAlgorithm
 from scratchlearn.evolutionary.genetic import (
@@ -19,7 +20,6 @@ from scratchlearn.evolutionary.genetic import (
     decode,
     encode,
     knapsack_fitness,
-    knapsack_items,
     knapsack_optimum,
     mutate,
     roulette_selection,
@@ -323,7 +323,7 @@ KNAPSACK_SETTINGS = dict(mutation_rate=1 / 25, crossover="uniform", max_generati
 
 
 def ours_on_the_knapsack(seed):
-    weights, values, capacity = knapsack_items(25, random_state=0)
+    weights, values, capacity = datasets.knapsack_items(25, random_state=0)
     ga = GeneticAlgorithm(100, random_state=seed, **KNAPSACK_SETTINGS)
     return ga.evolve(knapsack_fitness(weights, values, capacity), 25, 2)
 
@@ -335,7 +335,7 @@ def deap_on_the_knapsack(seed, budget):
     best fitness found within ``budget`` evaluations."""
     from deap import algorithms, base, creator, tools
 
-    weights, values, capacity = knapsack_items(25, random_state=0)
+    weights, values, capacity = datasets.knapsack_items(25, random_state=0)
     penalty = 2 * np.max(values / weights)
     weights, values = weights.tolist(), values.tolist()
 
@@ -375,7 +375,7 @@ def deap_on_the_knapsack(seed, budget):
 
 
 def test_the_genetic_algorithm_reaches_the_knapsack_optimum_as_deap_does():
-    weights, values, capacity = knapsack_items(25, random_state=0)
+    weights, values, capacity = datasets.knapsack_items(25, random_state=0)
     optimum, _ = knapsack_optimum(weights, values, capacity)
     ours, theirs = [], []
     for seed in range(10):

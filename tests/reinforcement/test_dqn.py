@@ -1,9 +1,9 @@
-"""The deep Q-network (Chapter 35): the Huber loss against Keras's and finite
-differences, the epsilon schedule, the targets of a hand-made batch (terminal
-transitions do not bootstrap, time-limit cuts do; DQN's max against Double DQN's
-choice), the replay buffer, the batch update's gradient by finite differences, the
-Polyak update, a short seeded run reproduced exactly, the greedy evaluation against
-a plain loop, and clear errors for bad settings and environments DQN cannot learn."""
+"""The deep Q-network (Chapter 35): the epsilon schedule, the targets of a hand-made
+batch (terminal transitions do not bootstrap, time-limit cuts do; DQN's max against
+Double DQN's choice), the replay buffer, the batch update's gradient by finite
+differences, the Polyak update, a short seeded run reproduced exactly, the greedy
+evaluation against a plain loop, and clear errors for bad settings and environments
+DQN cannot learn."""
 
 import gymnasium as gym
 import numpy as np
@@ -11,11 +11,10 @@ import pytest
 
 from scratchlearn import NotFittedError
 from scratchlearn.base import clone
-from scratchlearn.deep import Dense, Sequential
+from scratchlearn.deep import Dense, Sequential, losses
 from scratchlearn.deep.gradient_check import numerical_gradient
 from scratchlearn.reinforcement import (
     DQN,
-    Huber,
     ReplayBuffer,
     check_environment,
     evaluate,
@@ -24,51 +23,6 @@ from scratchlearn.reinforcement import (
     soft_update,
     td_targets,
 )
-
-# --- the Huber loss --------------------------------------------------------------
-
-
-def test_huber_by_hand():
-    huber = Huber(delta=1.0)
-    y_true = np.array([0.0, 0.0, 0.0, 0.0])
-    y_pred = np.array([0.5, -0.5, 3.0, -2.0])
-    # 0.5 * 0.25 twice (inside delta), then |x| - 0.5 for 3 and -2.
-    assert huber.loss(y_true, y_pred) == pytest.approx((0.125 + 0.125 + 2.5 + 1.5) / 4)
-    np.testing.assert_allclose(
-        huber.gradient(y_true, y_pred), np.array([0.5, -0.5, 1.0, -1.0]) / 4
-    )
-
-
-@pytest.mark.parametrize("delta", [0.5, 1.0, 3.0])
-@pytest.mark.parametrize("shape", [(7,), (6, 1), (4, 3)])
-def test_huber_equals_keras(delta, shape):
-    import keras
-    import tensorflow as tf
-
-    rng = np.random.default_rng(0)
-    y_true, y_pred = rng.normal(size=shape), 3 * rng.normal(size=shape)
-    theirs = keras.losses.Huber(delta=delta, dtype="float64")
-    prediction = tf.constant(y_pred, dtype=tf.float64)
-    with tf.GradientTape() as tape:
-        tape.watch(prediction)
-        value = theirs(tf.constant(y_true), prediction)
-    ours = Huber(delta)
-    assert ours.loss(y_true, y_pred) == pytest.approx(float(value), rel=1e-12)
-    np.testing.assert_allclose(
-        ours.gradient(y_true, y_pred),
-        tape.gradient(value, prediction).numpy(),
-        rtol=1e-12,
-        atol=1e-15,
-    )
-
-
-def test_huber_gradient_by_finite_differences():
-    rng = np.random.default_rng(1)
-    y_true, y_pred = rng.normal(size=(5, 2)), 2 * rng.normal(size=(5, 2))
-    huber = Huber(0.8)
-    numeric = numerical_gradient(lambda: huber.loss(y_true, y_pred), y_pred)
-    np.testing.assert_allclose(huber.gradient(y_true, y_pred), numeric, atol=1e-8)
-
 
 # --- exploration and targets --------------------------------------------------------
 
@@ -218,7 +172,7 @@ def test_the_batch_update_follows_the_gradient_of_the_huber_loss():
 
             def loss():
                 q = network.forward(states)
-                return Huber(agent.huber_delta).loss(targets, q[rows, actions])
+                return losses.Huber(agent.huber_delta).loss(targets, q[rows, actions])
 
             numeric = numerical_gradient(loss, param)
             np.testing.assert_allclose(grads[name], numeric, atol=1e-7)

@@ -12,7 +12,6 @@ from sklearn import cluster
 from scratchlearn import datasets
 from scratchlearn.unsupervised import DBSCAN
 from scratchlearn.unsupervised.dbscan import (
-    add_uniform_noise,
     connected_components,
     neighbour_pairs,
 )
@@ -140,14 +139,14 @@ def test_a_long_chain_is_one_component():
 
 
 def moons_with_noise():
-    return add_uniform_noise(
+    return datasets.add_uniform_noise(
         datasets.moons(400, noise=0.08, random_state=0).X, 40, random_state=1
     )
 
 
 def blobs_with_noise():
     X = datasets.blobs(500, centers=4, cluster_std=0.8, random_state=3).X
-    return add_uniform_noise(X, 60, margin=2.0, random_state=4)
+    return datasets.add_uniform_noise(X, 60, margin=2.0, random_state=4)
 
 
 @pytest.mark.parametrize("min_samples", [2, 4, 8, 15])
@@ -169,7 +168,7 @@ def test_manhattan_like_scikit_learn(eps):
 
 def test_the_chapters_settings_find_the_moons_and_the_noise():
     moons = datasets.moons(240, noise=0.07, random_state=0)
-    X = add_uniform_noise(moons.X, 24, random_state=1)
+    X = datasets.add_uniform_noise(moons.X, 24, random_state=1)
     labels = same_as_scikit_learn(X, eps=0.2, min_samples=6).labels_
     # Each moon is one cluster, all of it; background points that fall on a moon
     # are indistinguishable from it, the others are noise.

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 
 @pytest.fixture(scope="module")
 def baskets():
-    return plots.named_baskets()
+    return datasets.named_baskets()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from scratchlearn.deep.attention import make_marker_sequences
+from scratchlearn import datasets
 from scratchlearn.viz import attention as attention_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -19,7 +19,7 @@ STEPS = 6
 @pytest.fixture(scope="module")
 def data():
     """Random 'LSTM outputs' with the padding masks of real marker sequences."""
-    X, y, _ = make_marker_sequences(
+    X, y, _ = datasets.marker_sequences(
         80, n_classes=3, vocab_size=9, min_length=3, max_length=STEPS, random_state=0
     )
     mask = X != 0

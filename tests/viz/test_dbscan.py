@@ -8,7 +8,6 @@ from sklearn import cluster
 
 from scratchlearn import datasets
 from scratchlearn.unsupervised import DBSCAN
-from scratchlearn.unsupervised.dbscan import add_uniform_noise
 from scratchlearn.viz import dbscan as dbscan_plots
 from scratchlearn.viz.figures import COLOURS
 
@@ -16,7 +15,7 @@ from scratchlearn.viz.figures import COLOURS
 @pytest.fixture(scope="module")
 def X():
     moons = datasets.moons(150, noise=0.07, random_state=0).X
-    return add_uniform_noise(moons, 15, random_state=1)
+    return datasets.add_uniform_noise(moons, 15, random_state=1)
 
 
 @pytest.fixture(scope="module")

@@ -137,20 +137,8 @@ def test_figures_draw_what_they_are_given(data):
     np.testing.assert_array_equal(floor.get_ydata(), [0.01, 0.01])
 
 
-def test_bars_and_stripes():
-    X, patterns = rbm_plots.bars_and_stripes(3, n_samples=500)
-    assert patterns.shape == (14, 9)  # 8 stripes + 8 bars, all-0 and all-1 shared
-    images = patterns.reshape(-1, 3, 3)
-    rows_equal = np.all(images == images[:, :1, :], axis=(1, 2))
-    columns_equal = np.all(images == images[:, :, :1], axis=(1, 2))
-    assert np.all(rows_equal | columns_equal)
-    assert X.shape == (500, 9)
-    counts = [np.all(X == p, axis=1).sum() for p in patterns]
-    assert sum(counts) == 500 and min(counts) > 15  # each pattern drawn
-
-
 def test_train_by_epoch_is_partial_fit_over_shuffled_batches():
-    X, _ = rbm_plots.bars_and_stripes(3, n_samples=30)
+    X, _ = datasets.bars_and_stripes(3, n_samples=30)
     rbm = BernoulliRBM(4, batch_size=10, random_state=0)
     values = rbm_plots.train_by_epoch(rbm, X, 3, lambda m: m.components_.sum())
     by_hand = BernoulliRBM(4, batch_size=10, random_state=0)

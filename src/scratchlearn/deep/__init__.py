@@ -13,7 +13,6 @@ from scratchlearn.deep.attention import (
     PositionalEncoding,
     TransformerEncoder,
     causal_mask,
-    make_marker_sequences,
     positional_encoding,
     scaled_dot_product_attention,
 )
@@ -77,6 +76,7 @@ from scratchlearn.deep.layers import (
 from scratchlearn.deep.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    Huber,
     MeanSquaredError,
     SparseCategoricalCrossentropy,
 )
@@ -132,6 +132,7 @@ __all__ = [
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "History",
+    "Huber",
     "Layer",
     "LayerNormalization",
     "LearningRateScheduler",
@@ -174,7 +175,6 @@ __all__ = [
     "load_model",
     "log_partition_function",
     "magnitude_masks",
-    "make_marker_sequences",
     "numerical_gradient",
     "positional_encoding",
     "prune",

@@ -30,9 +30,8 @@ import numbers
 
 import numpy as np
 
-from scratchlearn.deep import initializers
 from scratchlearn.deep.base import Layer
-from scratchlearn.deep.layers import Dense, Dropout
+from scratchlearn.deep.layers import Dense, Dropout, _cache_of
 from scratchlearn.numerics import softmax
 
 __all__ = [
@@ -41,7 +40,6 @@ __all__ = [
     "PositionalEncoding",
     "TransformerEncoder",
     "causal_mask",
-    "make_marker_sequences",
     "masked_softmax",
     "masked_softmax_backward",
     "positional_encoding",
@@ -204,15 +202,6 @@ def _check_mask(mask, shape, name="mask"):
     return mask.astype(bool)
 
 
-def _cache_of(layer):
-    cache = getattr(layer, "_cache", None)
-    if cache is None:
-        raise RuntimeError(
-            f"{type(layer).__name__}.backward needs a forward pass first."
-        )
-    return cache
-
-
 # --- MultiHeadAttention -------------------------------------------------------------
 
 
@@ -329,8 +318,6 @@ class MultiHeadAttention(Layer):
         d_out = d_query if self.output_shape is None else self.output_shape
         d_out = _check_positive_int(d_out, "output_shape")
         self._rng = np.random.default_rng(rng)
-        kernel = initializers.get(self.kernel_initializer)
-        bias = initializers.get(self.bias_initializer)
         shapes = {
             "query": ((d_query, heads, key_dim), (heads, key_dim)),
             "key": ((d_key, heads, key_dim), (heads, key_dim)),
@@ -339,13 +326,7 @@ class MultiHeadAttention(Layer):
         }
         self.params = {}
         for name, (kernel_shape, bias_shape) in shapes.items():
-            self.params[f"{name}_kernel"] = np.asarray(
-                kernel(kernel_shape, self._rng), dtype=np.float64
-            )
-            if self.use_bias:
-                self.params[f"{name}_bias"] = np.asarray(
-                    bias(bias_shape, self._rng), dtype=np.float64
-                )
+            self.add_kernel_and_bias(kernel_shape, bias_shape, self._rng, f"{name}_")
         self._value_dim = value_dim
         self.value_shape_, self.key_shape_ = value_shape, key_shape
         super().build(input_shape, rng)
@@ -893,48 +874,3 @@ def text_model(
         ],
         random_state=random_state,
     )
-
-
-# --- data ---------------------------------------------------------------------------
-
-
-# GENERAL: belongs in scratchlearn.datasets
-def make_marker_sequences(
-    n_samples=1000,
-    *,
-    n_classes=4,
-    vocab_size=20,
-    min_length=6,
-    max_length=16,
-    random_state=None,
-):
-    """Variable-length token sequences whose label is the token right after a marker.
-
-    Token 0 is padding, token 1 the marker, tokens ``2..2 + n_classes - 1`` the
-    answers and the rest fillers. Every sequence has one marker, followed by an
-    answer token whose index is the label; the other positions are drawn from all
-    non-marker tokens, answers included, so counting tokens does not tell the class:
-    a model must find *which* token follows the marker. Sequences are padded with 0
-    at the end to ``max_length``.
-
-    Returns
-    -------
-    X : int array of shape (n_samples, max_length)
-    y : int array of shape (n_samples,), in ``0..n_classes - 1``
-    lengths : int array of shape (n_samples,)
-    """
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    if vocab_size < n_classes + 3 or not 2 <= min_length <= max_length:
-        raise ValueError(
-            "Need vocab_size >= n_classes + 3 and 2 <= min_length <= max_length."
-        )
-    rng = np.random.default_rng(random_state)
-    lengths = rng.integers(min_length, max_length + 1, size=n_samples)
-    X = rng.integers(2, vocab_size, size=(n_samples, max_length))
-    y = rng.integers(0, n_classes, size=n_samples)
-    marker_at = (rng.random(n_samples) * (lengths - 1)).astype(int)  # 0..length-2
-    rows = np.arange(n_samples)
-    X[rows, marker_at] = 1
-    X[rows, marker_at + 1] = 2 + y
-    X[np.arange(max_length)[None, :] >= lengths[:, None]] = 0  # padding
-    return X, y, lengths

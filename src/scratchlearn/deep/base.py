@@ -28,6 +28,8 @@ with a warning, as in Keras 3: the layers above it see no mask.
 
 import numpy as np
 
+from scratchlearn.deep import initializers
+
 
 class Layer:
     """Base class of all layers.
@@ -66,6 +68,17 @@ class Layer:
         self.input_shape_ = tuple(input_shape)
         self.output_shape_ = tuple(self.compute_output_shape(self.input_shape_))
         self.built = True
+
+    def add_kernel_and_bias(self, kernel_shape, bias_shape, rng, prefix=""):
+        """Draw the parameters ``<prefix>kernel`` of ``kernel_shape`` and, if the
+        layer ``use_bias``, ``<prefix>bias`` of ``bias_shape`` from ``rng``, with
+        the layer's ``kernel_initializer`` and ``bias_initializer``: the set-up that
+        Dense, the convolutions and each of attention's projections share."""
+        kernel = initializers.get(self.kernel_initializer)(kernel_shape, rng)
+        self.params[prefix + "kernel"] = np.asarray(kernel, dtype=np.float64)
+        if self.use_bias:
+            bias = initializers.get(self.bias_initializer)(bias_shape, rng)
+            self.params[prefix + "bias"] = np.asarray(bias, dtype=np.float64)
 
     def compute_output_shape(self, input_shape):
         """Shape of one output sample for one input sample of ``input_shape``."""

@@ -32,7 +32,7 @@ import numbers
 
 import numpy as np
 
-from scratchlearn.deep import activations, initializers
+from scratchlearn.deep import activations
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.layers import (
     _as_generator,
@@ -299,11 +299,7 @@ class Conv2D(_Convolution):
         self._activation = activations.get(self.activation)
         rng = _as_generator(rng)
         kernel_shape = (*self._window, input_shape[-1], self.filters)
-        kernel = initializers.get(self.kernel_initializer)(kernel_shape, rng)
-        self.params["kernel"] = np.asarray(kernel, dtype=np.float64)
-        if self.use_bias:
-            bias = initializers.get(self.bias_initializer)((self.filters,), rng)
-            self.params["bias"] = np.asarray(bias, dtype=np.float64)
+        self.add_kernel_and_bias(kernel_shape, (self.filters,), rng)
         super().build(input_shape, rng)
 
     def _geometry(self, input_shape):
@@ -702,11 +698,7 @@ class Conv2DTranspose(_Convolution):
         self._activation = activations.get(self.activation)
         rng = _as_generator(rng)
         kernel_shape = (*self._window, self.filters, input_shape[-1])
-        kernel = initializers.get(self.kernel_initializer)(kernel_shape, rng)
-        self.params["kernel"] = np.asarray(kernel, dtype=np.float64)
-        if self.use_bias:
-            bias = initializers.get(self.bias_initializer)((self.filters,), rng)
-            self.params["bias"] = np.asarray(bias, dtype=np.float64)
+        self.add_kernel_and_bias(kernel_shape, (self.filters,), rng)
         super().build(input_shape, rng)
 
     def _geometry(self, input_shape):

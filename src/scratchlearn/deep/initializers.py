@@ -6,15 +6,17 @@ makes a whole network reproducible). The random ones scale their spread by the
 layer's fan-in and fan-out so that activations and gradients keep roughly the same
 variance from layer to layer:
 
-==============  ==============  =============================================
-name            variance        distribution
-==============  ==============  =============================================
-glorot_uniform  2 / (in + out)  U(-limit, limit), limit = sqrt(6 / (in + out))
-glorot_normal   2 / (in + out)  truncated normal (see below)
-he_uniform      2 / in          U(-limit, limit), limit = sqrt(6 / in)
-he_normal       2 / in          truncated normal (see below)
-zeros, ones     0               constant
-==============  ==============  =============================================
+================  ==================  ================================================
+name              variance            distribution
+================  ==================  ================================================
+glorot_uniform    2 / (in + out)      U(-limit, limit), limit = sqrt(6 / (in + out))
+glorot_normal     2 / (in + out)      truncated normal (see below)
+he_uniform        2 / in              U(-limit, limit), limit = sqrt(6 / in)
+he_normal         2 / in              truncated normal (see below)
+random_uniform    0.05^2 / 3          U(-0.05, 0.05), Keras's default for embeddings
+orthogonal        1 / max(in, out)    orthonormal rows or columns (recurrent kernels)
+zeros, ones       0                   constant
+================  ==================  ================================================
 
 **Truncated normals.** Keras's "normal" variants draw from a normal distribution cut
 at two of its standard deviations (values beyond are drawn again). Cutting the tails
@@ -116,6 +118,24 @@ def he_normal(shape, rng):
     )
 
 
+def random_uniform(shape, rng, minval=-0.05, maxval=0.05):
+    """Keras's ``RandomUniform`` with its defaults, U(-0.05, 0.05) (embeddings)."""
+    return rng.uniform(minval, maxval, size=shape)
+
+
+def orthogonal(shape, rng, gain=1.0):
+    """Keras's ``Orthogonal`` initializer (the default of every recurrent kernel):
+    the Q of the QR decomposition of a normal matrix, signs fixed by R's diagonal,
+    so that its rows (or columns) are orthonormal (Saxe et al., 2014)."""
+    n_rows, n_cols = int(np.prod(shape[:-1])), shape[-1]
+    a = rng.normal(size=(max(n_rows, n_cols), min(n_rows, n_cols)))
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    if n_rows < n_cols:
+        q = q.T
+    return gain * q.reshape(shape)
+
+
 def zeros(shape, rng=None):
     return np.zeros(shape)
 
@@ -129,6 +149,8 @@ INITIALIZERS = {
     "glorot_normal": glorot_normal,
     "he_uniform": he_uniform,
     "he_normal": he_normal,
+    "orthogonal": orthogonal,
+    "random_uniform": random_uniform,
     "zeros": zeros,
     "ones": ones,
 }

@@ -35,6 +35,7 @@ EPSILON = 1e-7
 __all__ = [
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
+    "Huber",
     "Loss",
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
@@ -128,6 +129,40 @@ class MeanSquaredError(Loss):
     def gradient(self, y_true, y_pred):
         y_true, y_pred = self._check(y_true, y_pred)
         return 2.0 * (y_pred - y_true) / y_pred.size
+
+
+class Huber(Loss):
+    """The Huber loss: squared for small errors, absolute for large ones.
+
+    For the error :math:`x = y_{pred} - y_{true}` and ``delta`` :math:`\\delta`,
+
+    .. math::
+
+        \\ell(x) = \\begin{cases} x^2 / 2 & |x| \\le \\delta \\\\
+        \\delta (|x| - \\delta / 2) & |x| > \\delta \\end{cases}, \\qquad
+        \\ell'(x) = \\operatorname{clip}(x, -\\delta, \\delta),
+
+    averaged over every value of the batch (Keras's ``Huber``). Its gradient is
+    bounded by ``delta``: one wildly wrong target, frequent while a Q-network
+    bootstraps from its own estimates, cannot take a huge step (the deep
+    Q-network of Chapter 35 trains on it).
+    """
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def get_config(self):
+        return {"delta": self.delta}
+
+    def loss(self, y_true, y_pred):
+        y_true, y_pred = self._check(y_true, y_pred)
+        error = np.abs(y_pred - y_true)
+        quadratic = np.minimum(error, self.delta)  # the part within delta
+        return float(np.mean(0.5 * quadratic**2 + self.delta * (error - quadratic)))
+
+    def gradient(self, y_true, y_pred):
+        y_true, y_pred = self._check(y_true, y_pred)
+        return np.clip(y_pred - y_true, -self.delta, self.delta) / y_pred.size
 
 
 class BinaryCrossentropy(Loss):
@@ -287,6 +322,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
 LOSSES = {
     "mean_squared_error": MeanSquaredError,
     "mse": MeanSquaredError,
+    "huber": Huber,
     "binary_crossentropy": BinaryCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,

@@ -30,12 +30,6 @@ from scratchlearn.deep.layers import (
 __all__ = ["GRU", "LSTM", "Bidirectional", "Embedding", "SimpleRNN"]
 
 
-# GENERAL: belongs in scratchlearn.deep.initializers
-def random_uniform(shape, rng, minval=-0.05, maxval=0.05):
-    """Keras's ``RandomUniform`` with its defaults, U(-0.05, 0.05) (embeddings)."""
-    return rng.uniform(minval, maxval, size=shape)
-
-
 # --- Embedding ---------------------------------------------------------------------
 
 
@@ -92,7 +86,7 @@ class Embedding(Layer):
             )
         input_shape = _check_input_shape(self, input_shape)
         rng = np.random.default_rng(rng)
-        init = self.embeddings_initializer or random_uniform
+        init = self.embeddings_initializer or initializers.random_uniform
         shape = (self.input_dim, self.output_dim)
         self.params["embeddings"] = np.asarray(init(shape, rng), dtype=np.float64)
         super().build(input_shape, rng)
@@ -159,20 +153,6 @@ class Embedding(Layer):
         }
 
 
-# GENERAL: belongs in scratchlearn.deep.initializers
-def orthogonal(shape, rng, gain=1.0):
-    """Keras's ``Orthogonal`` initializer (the default of every recurrent kernel):
-    the Q of the QR decomposition of a normal matrix, signs fixed by R's diagonal,
-    so that its rows (or columns) are orthonormal (Saxe et al., 2014)."""
-    n_rows, n_cols = int(np.prod(shape[:-1])), shape[-1]
-    a = rng.normal(size=(max(n_rows, n_cols), min(n_rows, n_cols)))
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))
-    if n_rows < n_cols:
-        q = q.T
-    return gain * q.reshape(shape)
-
-
 def _check_rate(value, name):
     if (
         isinstance(value, bool)
@@ -181,17 +161,6 @@ def _check_rate(value, name):
     ):
         raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
     return float(value)
-
-
-LOCAL_INITIALIZERS = {"orthogonal": orthogonal, "random_uniform": random_uniform}
-
-
-def _initializer(value):
-    """An initializer by name (those of :mod:`~scratchlearn.deep.initializers`, or
-    ``"orthogonal"``, ``"random_uniform"``) or the function itself."""
-    if isinstance(value, str) and value in LOCAL_INITIALIZERS:
-        return LOCAL_INITIALIZERS[value]
-    return initializers.get(value)
 
 
 def _dropout_masks(rng, rate, count, shape):
@@ -263,16 +232,20 @@ class _Recurrent(Layer):
         rng = np.random.default_rng(rng)
         self._rng = rng  # the model's generator: it draws the dropout masks
         n_in, width = input_shape[-1], self.n_gates * self.units
-        kernel = _initializer(self.kernel_initializer)((n_in, width), rng)
+        kernel = initializers.get(self.kernel_initializer)((n_in, width), rng)
         self.params["kernel"] = np.asarray(kernel, dtype=np.float64)
-        recurrent = _initializer(self.recurrent_initializer)((self.units, width), rng)
+        recurrent = initializers.get(self.recurrent_initializer)(
+            (self.units, width), rng
+        )
         self.params["recurrent_kernel"] = np.asarray(recurrent, dtype=np.float64)
         if self.use_bias:
             self.params["bias"] = np.asarray(self._initial_bias(rng), dtype=np.float64)
         super().build(input_shape, rng)
 
     def _initial_bias(self, rng):
-        return _initializer(self.bias_initializer)((self.n_gates * self.units,), rng)
+        return initializers.get(self.bias_initializer)(
+            (self.n_gates * self.units,), rng
+        )
 
     def compute_output_shape(self, input_shape):
         timesteps = input_shape[0]
@@ -753,7 +726,7 @@ class GRU(_Recurrent):
     def _initial_bias(self, rng):
         width = self.n_gates * self.units
         shape = (2, width) if self.reset_after else (width,)
-        return _initializer(self.bias_initializer)(shape, rng)
+        return initializers.get(self.bias_initializer)(shape, rng)
 
     def _input_bias(self):
         bias = self.params["bias"]

@@ -426,22 +426,6 @@ def knapsack_fitness(weights, values, capacity, penalty=None):
     return fitness
 
 
-# GENERAL: belongs in scratchlearn/datasets.py (a small combinatorial problem)
-def knapsack_items(n_items=25, random_state=0):
-    """A random 0/1 knapsack: integer weights and values drawn uniformly from
-    10 .. 59, independently, and a capacity of half the total weight.
-
-    Returns
-    -------
-    weights, values : ndarrays of int, shape (n_items,)
-    capacity : int
-    """
-    rng = np.random.default_rng(random_state)
-    weights = rng.integers(10, 60, size=n_items)
-    values = rng.integers(10, 60, size=n_items)
-    return weights, values, int(weights.sum() // 2)
-
-
 def knapsack_optimum(weights, values, capacity):
     """The best 0/1 knapsack, by dynamic programming over the capacities.
 

@@ -11,7 +11,6 @@ than from a data set ``X, y``, so it has ``learn(env, total_timesteps)`` and
 from scratchlearn.reinforcement.dqn import (
     DQN,
     Episode,
-    Huber,
     check_environment,
     evaluate,
     linear_epsilon,
@@ -24,7 +23,6 @@ from scratchlearn.reinforcement.replay import ReplayBuffer
 __all__ = [
     "DQN",
     "Episode",
-    "Huber",
     "ReplayBuffer",
     "check_environment",
     "evaluate",

@@ -44,7 +44,7 @@ import numpy as np
 
 from scratchlearn.base import BaseEstimator, check_is_fitted
 from scratchlearn.deep import Adam, Dense, Sequential
-from scratchlearn.deep.losses import Loss
+from scratchlearn.deep.losses import Huber
 from scratchlearn.reinforcement.replay import ReplayBuffer
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
@@ -56,7 +56,6 @@ from scratchlearn.utils.validation import (
 __all__ = [
     "DQN",
     "Episode",
-    "Huber",
     "check_environment",
     "evaluate",
     "linear_epsilon",
@@ -67,40 +66,6 @@ __all__ = [
 
 
 # --- the pieces ----------------------------------------------------------------------
-
-
-# GENERAL: belongs in scratchlearn/deep/losses.py (beside MeanSquaredError)
-class Huber(Loss):
-    """The Huber loss: squared for small errors, absolute for large ones.
-
-    For the error :math:`x = y_{pred} - y_{true}` and ``delta`` :math:`\\delta`,
-
-    .. math::
-
-        \\ell(x) = \\begin{cases} x^2 / 2 & |x| \\le \\delta \\\\
-        \\delta (|x| - \\delta / 2) & |x| > \\delta \\end{cases}, \\qquad
-        \\ell'(x) = \\operatorname{clip}(x, -\\delta, \\delta),
-
-    averaged over every value of the batch (Keras's ``Huber``). Its gradient is
-    bounded by ``delta``: one wildly wrong target, frequent while a Q-network
-    bootstraps from its own estimates, cannot take a huge step.
-    """
-
-    def __init__(self, delta=1.0):
-        self.delta = delta
-
-    def get_config(self):
-        return {"delta": self.delta}
-
-    def loss(self, y_true, y_pred):
-        y_true, y_pred = self._check(y_true, y_pred)
-        error = np.abs(y_pred - y_true)
-        quadratic = np.minimum(error, self.delta)  # the part within delta
-        return float(np.mean(0.5 * quadratic**2 + self.delta * (error - quadratic)))
-
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self._check(y_true, y_pred)
-        return np.clip(y_pred - y_true, -self.delta, self.delta) / y_pred.size
 
 
 def linear_epsilon(step, start=1.0, end=0.05, decay_steps=10_000):

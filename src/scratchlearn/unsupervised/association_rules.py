@@ -225,6 +225,21 @@ def count_support(present, candidates, chunk_size=2**22):
     return counts
 
 
+def frequent_items(present, min_count):
+    """The first pass of both algorithms: each item's count, and the columns of
+    the items that reach ``min_count`` (an itemset can only be frequent if all
+    its items are).
+
+    Returns
+    -------
+    item_counts : ndarray of int, shape (n_items,)
+    frequent : ndarray of int, shape (n_frequent,)
+        Column numbers, increasing.
+    """
+    item_counts = np.count_nonzero(present, axis=0)  # (n_items,)
+    return item_counts, np.flatnonzero(item_counts >= min_count)
+
+
 def apriori_itemsets(present, min_count, max_len=None):
     """Every frequent itemset and its count, level by level (Apriori).
 
@@ -241,9 +256,9 @@ def apriori_itemsets(present, min_count, max_len=None):
     counts : dict
         ``{itemset: count}``, each itemset a tuple of increasing column numbers.
     """
-    item_counts = np.count_nonzero(present, axis=0)  # (n_items,)
-    frequent = np.flatnonzero(item_counts >= min_count)[:, np.newaxis]  # (n, 1)
-    found = {(int(i),): int(item_counts[i]) for i in frequent[:, 0]}
+    item_counts, frequent = frequent_items(present, min_count)
+    found = {(int(i),): int(item_counts[i]) for i in frequent}
+    frequent = frequent[:, np.newaxis]  # (n_frequent, 1): the 1-itemsets
     size = 1
     while len(frequent) > 1 and (max_len is None or size < max_len):
         candidates = apriori_candidates(frequent)  # (n_candidates, size + 1)
@@ -291,20 +306,8 @@ def merge_identical(paths, weights):
 
 
 def fp_growth_itemsets(present, min_count, max_len=None):
-    """Every frequent itemset and its count, by pattern growth (FP-Growth).
-
-    Parameters
-    ----------
-    present : ndarray of bool, shape (n_transactions, n_items)
-    min_count : int
-        The count an itemset needs to be frequent.
-    max_len : int or None
-        The largest itemset size to look for.
-
-    Returns
-    -------
-    counts : dict
-        ``{itemset: count}``, each itemset a tuple of increasing column numbers.
+    """Every frequent itemset and its count, by pattern growth (FP-Growth): the
+    same arguments and result as :func:`apriori_itemsets`.
 
     Notes
     -----
@@ -318,8 +321,7 @@ def fp_growth_itemsets(present, min_count, max_len=None):
     same way inside it (:func:`grow_itemsets`). Each itemset is found exactly
     once, as its items in the tree's order, from the last one up.
     """
-    item_counts = np.count_nonzero(present, axis=0)  # (n_items,)
-    frequent = np.flatnonzero(item_counts >= min_count)
+    item_counts, frequent = frequent_items(present, min_count)
     order = frequent[np.lexsort((frequent, -item_counts[frequent]))]  # the tree's
     found = {}
     if len(order):

@@ -271,13 +271,3 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         rows, columns = neighbour_pairs(X, self.components_, self.eps, self.metric)
         core_labels = self.labels_[self.core_sample_indices_]  # (n_core,)
         return attach_to_clusters(len(X), rows, core_labels[columns])
-
-
-# GENERAL: belongs in scratchlearn/datasets.py (any chapter may want noisy data)
-def add_uniform_noise(X, n_noise, *, margin=0.25, random_state=0):
-    """``X`` with ``n_noise`` points drawn uniformly over its bounding box (widened
-    by ``margin`` on each side) appended: background noise that a density-based
-    clustering should leave out. Shape (n_samples + n_noise, n_features)."""
-    rng = np.random.default_rng(random_state)
-    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
-    return np.vstack([X, rng.uniform(low, high, size=(n_noise, X.shape[1]))])

@@ -10,25 +10,10 @@ from itertools import combinations
 
 import numpy as np
 
-from scratchlearn import datasets
 from scratchlearn.unsupervised import FPGrowth
 from scratchlearn.unsupervised.association_rules import apriori_candidates, one_hot
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import COLOURS
-
-# GENERAL: belongs in datasets.py (names for the items of datasets.baskets: 0 and 1
-# go together, 2, 3 and 4 make a meal).
-BASKET_ITEMS = (
-    "bread", "butter", "pasta", "tomatoes", "cheese", "milk", "eggs", "apples",
-    "coffee", "tea", "rice", "beans", "yoghurt", "jam", "honey", "oats", "salt",
-    "pepper", "olive oil", "soap",
-)  # fmt: skip
-
-
-def named_baskets(n_transactions=1000, random_state=0):
-    """``datasets.baskets`` with the items named (``BASKET_ITEMS``)."""
-    baskets = datasets.baskets(n_transactions, random_state=random_state)
-    return [[BASKET_ITEMS[item] for item in basket] for basket in baskets]
 
 
 def itemset_text(itemset):

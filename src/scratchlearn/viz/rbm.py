@@ -105,21 +105,6 @@ def plot_curves(curves, *, ylabel="reconstruction error (MSE)", reference=None):
     return fig
 
 
-# GENERAL: belongs in scratchlearn.datasets (a generated toy set).
-def bars_and_stripes(side=3, *, n_samples=140, random_state=0):
-    """The classic toy distribution of RBMs: ``side x side`` binary images whose
-    rows are all equal (stripes) or whose columns are (bars), each of the
-    ``2 ** (side + 1) - 2`` distinct patterns equally likely. Returns the
-    ``n_samples`` drawn images (n_samples, side * side) and the patterns."""
-    codes = (np.arange(2**side)[:, None] >> np.arange(side)) & 1  # (2**side, side)
-    stripes = np.repeat(codes[:, :, None], side, axis=2)  # rows constant
-    bars = np.repeat(codes[:, None, :], side, axis=1)  # columns constant
-    images = np.concatenate([stripes, bars]).reshape(-1, side * side)
-    patterns = np.unique(images, axis=0).astype(np.float64)  # all 0s, all 1s once
-    rng = np.random.default_rng(random_state)
-    return patterns[rng.integers(0, len(patterns), n_samples)], patterns
-
-
 def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
     """Train ``rbm`` with :meth:`~BernoulliRBM.partial_fit` on mini-batches of
     ``rbm.batch_size`` samples of ``X`` in a new random order every epoch, and
