@@ -12,6 +12,13 @@ The rules, borrowed from scikit-learn so that habits transfer:
 * ``predict``/``transform``/``score`` first check that ``fit`` has been called.
 * ``get_params``/``set_params`` read and write the hyperparameters, so the same
   object can be refitted with other settings.
+
+Because the conventions are scikit-learn's, a scratchlearn estimator also works
+inside scikit-learn: in its ``Pipeline``, ``GridSearchCV``, ``cross_validate`` and
+``clone``. scikit-learn asks an estimator what it is through ``__sklearn_tags__``
+(a classifier? does it need ``y``? does it accept sparse matrices?); the base class
+and each mixin below answer, building scikit-learn's ``Tags`` only when scikit-learn
+asks, so the algorithms never import it.
 """
 
 import copy
@@ -51,6 +58,24 @@ class BaseEstimator:
         from scratchlearn.utils.validation import check_params
 
         check_params(self)
+
+    def __sklearn_tags__(self):
+        """What scikit-learn needs to know about this estimator (its ``Tags``).
+
+        Called by scikit-learn only, so scikit-learn is imported only here. The
+        answer is scikit-learn's ``BaseEstimator``'s: no kind of estimator, no target
+        required, dense 2-D numeric input only (no sparse matrices, no NaN); each
+        mixin then adds its kind, and an estimator may refine them.
+        """
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+        )
 
     def get_params(self, deep=False):
         """Return the hyperparameters as a dict ``{name: value}``.
@@ -102,6 +127,15 @@ class ClassifierMixin:
 
     _estimator_type = "classifier"
 
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        return tags
+
     def score(self, X, y):
         """Fraction of samples of ``X`` whose predicted class equals ``y``."""
         from scratchlearn.metrics import accuracy_score
@@ -113,6 +147,15 @@ class RegressorMixin:
     """Adds ``score`` as the coefficient of determination R² of ``predict``."""
 
     _estimator_type = "regressor"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        return tags
 
     def score(self, X, y):
         """R² of the predictions for ``X`` against ``y`` (1 is perfect)."""
@@ -129,6 +172,13 @@ class ClusterMixin:
 
     _estimator_type = "clusterer"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "clusterer"
+        if tags.transformer_tags is not None:
+            tags.transformer_tags.preserves_dtype = []
+        return tags
+
     def fit_predict(self, X, y=None):
         """Fit to ``X`` and return the cluster label of each of its samples."""
         return self.fit(X, y).labels_
@@ -136,6 +186,13 @@ class ClusterMixin:
 
 class TransformerMixin:
     """Adds ``fit_transform``."""
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import TransformerTags
+
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags = TransformerTags()
+        return tags
 
     def fit_transform(self, X, y=None):
         """Fit to ``X`` and return it transformed."""
