@@ -105,6 +105,21 @@ def check_X_y(X, y, *, y_numeric=True):
     return X, y
 
 
+def check_classification_targets(y):
+    """Refuse a regression target given to a classifier.
+
+    Class labels may be integers, strings or booleans; real numbers that are not
+    whole (``0.37``) are a continuous target, which a classifier would otherwise
+    turn into as many classes as there are samples. The message is scikit-learn's.
+    """
+    if np.issubdtype(y.dtype, np.floating) and np.any(y != np.round(y)):
+        raise ValueError(
+            "Unknown label type: continuous. A classifier needs discrete class "
+            "labels; y holds real numbers (a regression target?)."
+        )
+    return y
+
+
 def check_predict_input(estimator, X):
     """Check that ``estimator`` is fitted and ``X`` matches what it was fitted on."""
     check_is_fitted(estimator)
