@@ -9,6 +9,8 @@ Two parts, both over ``scratchlearn.all_estimators()``:
   those listed in ``EXPECTED_FAILED_CHECKS`` below, each with its reason.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import sklearn
@@ -19,9 +21,11 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validat
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler as SklearnStandardScaler
 from sklearn.utils import get_tags
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from scratchlearn import all_estimators
 from scratchlearn.base import TransformerMixin
+from scratchlearn.exceptions import ConvergenceWarning
 from tests.conftest import make_estimator, output_method, toy_data
 
 ESTIMATORS = all_estimators()
@@ -145,3 +149,158 @@ def test_tuned_by_scikit_learn_grid_search(cls):
     assert np.isfinite(search.best_score_)
     assert len(search.cv_results_["params"]) == (2 if grid else 1)
     output_method(search.best_estimator_)(X)
+
+
+# --- scikit-learn's own estimator checks ------------------------------------------
+
+# Why a check is expected to fail, by check. Each is either a deliberate difference
+# of a from-scratch teaching library or a defect still to fix, said so.
+REASONS = {
+    "check_supervised_y_2d": (
+        "by design: a column y of shape (n, 1) is refused with an error that says to "
+        "ravel it, where scikit-learn warns and ravels; a shape mistake is shown, not "
+        "silently fixed"
+    ),
+    "check_fit2d_1sample": (
+        "the error for a one-sample fit names the problem in the estimator's own words "
+        "(too few samples for n_neighbors, a single class, zero variance), not in one "
+        "of the phrases the check looks for"
+    ),
+    "check_classifiers_regression_target": (
+        "defect to fix: fit does not yet refuse a continuous target; it should call "
+        "scratchlearn.utils.validation.check_classification_targets as SVC does"
+    ),
+    "check_transformer_preserve_dtypes": (
+        "by design: the transform is a boolean indicator (which itemsets each "
+        "transaction holds), whatever the input's float type"
+    ),
+    "check_methods_sample_order_invariance": (
+        "by design: score_samples is stochastic (the pseudo-likelihood flips one "
+        "random unit per sample), as in scikit-learn's BernoulliRBM, for which "
+        "scikit-learn expects the same failure"
+    ),
+    "check_methods_subset_invariance": (
+        "by design: score_samples is stochastic, as in scikit-learn's BernoulliRBM"
+    ),
+    "check_non_transformer_estimators_n_iter": (
+        "max_iter only bounds the gradient-descent solver; the default closed-form "
+        "solver runs no iterations and sets no n_iter_"
+    ),
+    "check_estimator_sparse_tag": (
+        "defect to fix: a sparse matrix is accepted (converted densely) although the "
+        "tags say sparse input is not supported"
+    ),
+    "check_estimator_sparse_array": (
+        "a check that calls StandardScaler(with_mean=False) by name, for "
+        "scikit-learn's own StandardScaler; ours has no with_mean"
+    ),
+}
+REASONS["check_estimator_sparse_matrix"] = REASONS["check_estimator_sparse_array"]
+_SPARSE_ACCEPTED = {
+    check: REASONS["check_estimator_sparse_tag"]
+    for check in (
+        "check_estimator_sparse_tag",
+        "check_estimator_sparse_array",
+        "check_estimator_sparse_matrix",
+    )
+}
+
+# The checks each estimator is expected to fail (see REASONS); every other check of
+# scikit-learn's must pass.
+_CLASSIFIER_TARGET = ["check_classifiers_regression_target"]
+EXPECTED_FAILED_CHECKS = {
+    "AdaBoostClassifier": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "AgglomerativeClustering": ["check_fit2d_1sample"],
+    "Apriori": ["check_transformer_preserve_dtypes", *_SPARSE_ACCEPTED],
+    "BernoulliRBM": [
+        "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance",
+    ],
+    "DecisionTreeClassifier": _CLASSIFIER_TARGET,
+    "FPGrowth": ["check_transformer_preserve_dtypes", *_SPARSE_ACCEPTED],
+    "GaussianMixture": ["check_fit2d_1sample"],
+    "GaussianNB": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "GradientBoostingClassifier": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "GridSearchCV": _CLASSIFIER_TARGET,
+    "KNeighborsClassifier": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "KNeighborsRegressor": ["check_fit2d_1sample"],
+    "LinearDiscriminantAnalysis": _CLASSIFIER_TARGET,
+    "LinearRegression": ["check_non_transformer_estimators_n_iter"],
+    "LogisticRegression": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "PCA": ["check_fit2d_1sample"],
+    "Perceptron": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "RandomForestClassifier": _CLASSIFIER_TARGET,
+    "RandomizedSearchCV": _CLASSIFIER_TARGET,
+    "StandardScaler": [
+        "check_estimator_sparse_array",
+        "check_estimator_sparse_matrix",
+    ],
+    "VotingClassifier": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+    "XGBoostClassifier": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
+}
+ALL_CHECKS_EXPECTED = {
+    "check_supervised_y_2d": REASONS["check_supervised_y_2d"],
+}
+
+
+def _expected_failed_checks(estimator):
+    name = type(estimator).__name__
+    expected = dict(ALL_CHECKS_EXPECTED)
+    for check in EXPECTED_FAILED_CHECKS.get(name, []):
+        if name in ("Apriori", "FPGrowth") and check in _SPARSE_ACCEPTED:
+            expected[check] = _SPARSE_ACCEPTED[check]
+        else:
+            expected[check] = REASONS[check]
+    return expected
+
+
+def _checked(cls):
+    """The instance scikit-learn's checks run on: quick to fit (few members), and
+    for a search a grid that fits the checks' smallest data sets."""
+    estimator = _fast(cls)
+    if cls.__name__ == "RandomizedSearchCV":
+        estimator.set_params(param_distributions={"n_neighbors": [1, 2, 3]}, n_iter=2)
+    if cls.__name__ == "KMedoids":
+        # KMedoids has transform but does not inherit TransformerMixin (a defect
+        # to fix in kmedoids.py), so scikit-learn refuses to generate its checks;
+        # they run on a test-only subclass that adds the mixin.
+        estimator = _KMedoids(**estimator.get_params())
+    return estimator
+
+
+def _kmedoids_class():
+    cls = next(c for c in ESTIMATORS if c.__name__ == "KMedoids")
+    namespace = {"__module__": __name__, "__qualname__": "_KMedoids"}
+    return type("KMedoids", (TransformerMixin, cls), namespace)  # pickled by qualname
+
+
+_KMedoids = _kmedoids_class()
+
+
+@pytest.mark.xfail(
+    reason="defect to fix: KMedoids has transform but no TransformerMixin",
+    strict=True,
+)
+def test_every_estimator_with_transform_is_a_transformer():
+    for cls in ESTIMATORS:
+        if hasattr(cls, "transform"):
+            assert issubclass(cls, TransformerMixin), cls.__name__
+
+
+with warnings.catch_warnings():
+    # scikit-learn warns, when it builds the checks, that our estimators do not
+    # derive from its BaseEstimator: they need not, as they follow its conventions,
+    # and these are what its checks test.
+    warnings.filterwarnings("ignore", message="Estimator .* does not inherit from")
+    _WITH_CHECKS = parametrize_with_checks(
+        [_checked(cls) for cls in ESTIMATORS],
+        expected_failed_checks=_expected_failed_checks,
+    )
+
+
+@_WITH_CHECKS
+def test_scikit_learn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        # Checks fit on tiny data sets on purpose: iterative solvers may stop short.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)

@@ -22,9 +22,11 @@ asks, so the algorithms never import it.
 """
 
 import copy
+import functools
 import importlib
 import inspect
 import pkgutil
+import sys
 
 import numpy as np
 
@@ -209,10 +211,33 @@ def is_fitted(estimator):
 def check_is_fitted(estimator):
     """Raise :class:`NotFittedError` if ``estimator`` has not been fitted yet."""
     if not is_fitted(estimator):
-        raise NotFittedError(
+        raise _not_fitted_error()(
             f"This {type(estimator).__name__} is not fitted yet. Call fit(X, y) "
             "before using it to predict, transform or score."
         )
+
+
+def _not_fitted_error():
+    """Our :class:`NotFittedError`, which is also scikit-learn's once it is loaded.
+
+    Code that catches scikit-learn's ``NotFittedError`` (its ``cross_validate``, its
+    estimator checks) must have imported it; then the error raised is of a class
+    derived from both, so either ``except`` catches it. scikit-learn is never
+    imported here: without it loaded, no one can be catching its class.
+    """
+    exceptions = sys.modules.get("sklearn.exceptions")
+    if exceptions is None:
+        return NotFittedError
+    return _both_not_fitted(exceptions.NotFittedError)
+
+
+@functools.cache
+def _both_not_fitted(theirs):
+    return type(
+        "NotFittedError",
+        (NotFittedError, theirs),
+        {"__module__": NotFittedError.__module__, "__doc__": NotFittedError.__doc__},
+    )
 
 
 def clone(estimator):

@@ -828,7 +828,9 @@ class SVC(ClassifierMixin, BaseEstimator):
     def _has_probabilities(self):
         return self.probability
 
-    @available_if(_has_probabilities)
+    @available_if(
+        _has_probabilities, "predict_proba is only available with probability=True."
+    )
     def predict_proba(self, X):
         """Probability of each class for each row of ``X``, (n_samples, n_classes).
 
@@ -851,7 +853,9 @@ class SVC(ClassifierMixin, BaseEstimator):
             return pairwise[:, [0, 1], [1, 0]]
         return pairwise_coupling(pairwise)
 
-    @available_if(_has_probabilities)
+    @available_if(
+        _has_probabilities, "predict_proba is only available with probability=True."
+    )
     def predict_log_proba(self, X):
         """The logarithm of :meth:`predict_proba`."""
         return np.log(self.predict_proba(X))
