@@ -33,6 +33,22 @@ import numpy as np
 from scratchlearn.exceptions import NotFittedError
 
 
+def _sklearn_utils():
+    """scikit-learn's ``sklearn.utils``, where its ``Tags`` classes live.
+
+    Imported here, when scikit-learn asks for an estimator's tags, and never at the
+    top: the algorithms do not need scikit-learn. Only scikit-learn calls
+    ``__sklearn_tags__``, so it is installed whenever this runs.
+    """
+    try:
+        import sklearn.utils
+    except ImportError:  # only reachable by calling __sklearn_tags__ by hand
+        raise ImportError(
+            "__sklearn_tags__ answers scikit-learn; install scikit-learn to use it."
+        ) from None
+    return sklearn.utils
+
+
 class BaseEstimator:
     """Base class giving ``get_params``, ``set_params`` and a readable ``repr``."""
 
@@ -69,11 +85,10 @@ class BaseEstimator:
         required, dense 2-D numeric input only (no sparse matrices, no NaN); each
         mixin then adds its kind, and an estimator may refine them.
         """
-        from sklearn.utils import Tags, TargetTags
-
-        return Tags(
+        sklearn_utils = _sklearn_utils()
+        return sklearn_utils.Tags(
             estimator_type=None,
-            target_tags=TargetTags(required=False),
+            target_tags=sklearn_utils.TargetTags(required=False),
             transformer_tags=None,
             regressor_tags=None,
             classifier_tags=None,
@@ -130,11 +145,9 @@ class ClassifierMixin:
     _estimator_type = "classifier"
 
     def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags
-
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
+        tags.classifier_tags = _sklearn_utils().ClassifierTags()
         tags.target_tags.required = True
         return tags
 
@@ -151,11 +164,9 @@ class RegressorMixin:
     _estimator_type = "regressor"
 
     def __sklearn_tags__(self):
-        from sklearn.utils import RegressorTags
-
         tags = super().__sklearn_tags__()
         tags.estimator_type = "regressor"
-        tags.regressor_tags = RegressorTags()
+        tags.regressor_tags = _sklearn_utils().RegressorTags()
         tags.target_tags.required = True
         return tags
 
@@ -190,10 +201,8 @@ class TransformerMixin:
     """Adds ``fit_transform``."""
 
     def __sklearn_tags__(self):
-        from sklearn.utils import TransformerTags
-
         tags = super().__sklearn_tags__()
-        tags.transformer_tags = TransformerTags()
+        tags.transformer_tags = _sklearn_utils().TransformerTags()
         return tags
 
     def fit_transform(self, X, y=None):
