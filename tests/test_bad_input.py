@@ -118,6 +118,9 @@ INVALID_PARAMS = {
         {"tol": 0.0},
         {"max_iter": 0},
         {"max_iter": 1.5},
+        {"probability": "yes"},
+        {"decision_function_shape": "ovo-ovr"},
+        {"random_state": "seed"},
     ],
     "KNeighborsClassifier": [
         {"n_neighbors": 0},

@@ -12,16 +12,41 @@ The rules, borrowed from scikit-learn so that habits transfer:
 * ``predict``/``transform``/``score`` first check that ``fit`` has been called.
 * ``get_params``/``set_params`` read and write the hyperparameters, so the same
   object can be refitted with other settings.
+
+Because the conventions are scikit-learn's, a scratchlearn estimator also works
+inside scikit-learn: in its ``Pipeline``, ``GridSearchCV``, ``cross_validate`` and
+``clone``. scikit-learn asks an estimator what it is through ``__sklearn_tags__``
+(a classifier? does it need ``y``? does it accept sparse matrices?); the base class
+and each mixin below answer, building scikit-learn's ``Tags`` only when scikit-learn
+asks, so the algorithms never import it.
 """
 
 import copy
+import functools
 import importlib
 import inspect
 import pkgutil
+import sys
 
 import numpy as np
 
 from scratchlearn.exceptions import NotFittedError
+
+
+def _sklearn_utils():
+    """scikit-learn's ``sklearn.utils``, where its ``Tags`` classes live.
+
+    Imported here, when scikit-learn asks for an estimator's tags, and never at the
+    top: the algorithms do not need scikit-learn. Only scikit-learn calls
+    ``__sklearn_tags__``, so it is installed whenever this runs.
+    """
+    try:
+        import sklearn.utils
+    except ImportError:  # only reachable by calling __sklearn_tags__ by hand
+        raise ImportError(
+            "__sklearn_tags__ answers scikit-learn; install scikit-learn to use it."
+        ) from None
+    return sklearn.utils
 
 
 class BaseEstimator:
@@ -51,6 +76,23 @@ class BaseEstimator:
         from scratchlearn.utils.validation import check_params
 
         check_params(self)
+
+    def __sklearn_tags__(self):
+        """What scikit-learn needs to know about this estimator (its ``Tags``).
+
+        Called by scikit-learn only, so scikit-learn is imported only here. The
+        answer is scikit-learn's ``BaseEstimator``'s: no kind of estimator, no target
+        required, dense 2-D numeric input only (no sparse matrices, no NaN); each
+        mixin then adds its kind, and an estimator may refine them.
+        """
+        sklearn_utils = _sklearn_utils()
+        return sklearn_utils.Tags(
+            estimator_type=None,
+            target_tags=sklearn_utils.TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+        )
 
     def get_params(self, deep=False):
         """Return the hyperparameters as a dict ``{name: value}``.
@@ -102,6 +144,13 @@ class ClassifierMixin:
 
     _estimator_type = "classifier"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = _sklearn_utils().ClassifierTags()
+        tags.target_tags.required = True
+        return tags
+
     def score(self, X, y):
         """Fraction of samples of ``X`` whose predicted class equals ``y``."""
         from scratchlearn.metrics import accuracy_score
@@ -113,6 +162,13 @@ class RegressorMixin:
     """Adds ``score`` as the coefficient of determination R² of ``predict``."""
 
     _estimator_type = "regressor"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = _sklearn_utils().RegressorTags()
+        tags.target_tags.required = True
+        return tags
 
     def score(self, X, y):
         """R² of the predictions for ``X`` against ``y`` (1 is perfect)."""
@@ -129,6 +185,13 @@ class ClusterMixin:
 
     _estimator_type = "clusterer"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "clusterer"
+        if tags.transformer_tags is not None:
+            tags.transformer_tags.preserves_dtype = []
+        return tags
+
     def fit_predict(self, X, y=None):
         """Fit to ``X`` and return the cluster label of each of its samples."""
         return self.fit(X, y).labels_
@@ -136,6 +199,11 @@ class ClusterMixin:
 
 class TransformerMixin:
     """Adds ``fit_transform``."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags = _sklearn_utils().TransformerTags()
+        return tags
 
     def fit_transform(self, X, y=None):
         """Fit to ``X`` and return it transformed."""
@@ -152,10 +220,33 @@ def is_fitted(estimator):
 def check_is_fitted(estimator):
     """Raise :class:`NotFittedError` if ``estimator`` has not been fitted yet."""
     if not is_fitted(estimator):
-        raise NotFittedError(
+        raise _not_fitted_error()(
             f"This {type(estimator).__name__} is not fitted yet. Call fit(X, y) "
             "before using it to predict, transform or score."
         )
+
+
+def _not_fitted_error():
+    """Our :class:`NotFittedError`, which is also scikit-learn's once it is loaded.
+
+    Code that catches scikit-learn's ``NotFittedError`` (its ``cross_validate``, its
+    estimator checks) must have imported it; then the error raised is of a class
+    derived from both, so either ``except`` catches it. scikit-learn is never
+    imported here: without it loaded, no one can be catching its class.
+    """
+    exceptions = sys.modules.get("sklearn.exceptions")
+    if exceptions is None:
+        return NotFittedError
+    return _both_not_fitted(exceptions.NotFittedError)
+
+
+@functools.cache
+def _both_not_fitted(theirs):
+    return type(
+        "NotFittedError",
+        (NotFittedError, theirs),
+        {"__module__": NotFittedError.__module__, "__doc__": NotFittedError.__doc__},
+    )
 
 
 def clone(estimator):

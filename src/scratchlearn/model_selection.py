@@ -455,6 +455,16 @@ class _BaseSearchCV(BaseEstimator):
         # stratifies, and a search can itself be cross-validated).
         return "classifier" if is_classifier(self.estimator) else "regressor"
 
+    def __sklearn_tags__(self):
+        # As for _estimator_type: scikit-learn sees the kind of the tuned model.
+        tags = super().__sklearn_tags__()
+        tuned = self.estimator.__sklearn_tags__()
+        tags.estimator_type = tuned.estimator_type
+        tags.classifier_tags = tuned.classifier_tags
+        tags.regressor_tags = tuned.regressor_tags
+        tags.target_tags.required = tuned.target_tags.required
+        return tags
+
     def fit(self, X, y):
         """Cross-validate every candidate on ``X`` (n_samples, n_features) and
         ``y``, then refit the best one on all of it."""

@@ -274,12 +274,12 @@ def test_max_iter_stops_early_with_a_warning():
     assert SVC().fit(X, y).fit_status_ == 0
 
 
-def test_more_than_two_classes_is_a_clear_error():
+def test_one_class_or_a_continuous_target_is_a_clear_error():
     X = np.arange(12.0).reshape(6, 2)
-    with pytest.raises(ValueError, match="two classes"):
-        SVC().fit(X, [0, 0, 1, 1, 2, 2])
-    with pytest.raises(ValueError, match="two classes"):
+    with pytest.raises(ValueError, match="at least two classes"):
         SVC().fit(X, [1] * 6)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        SVC().fit(X, [0.1, 0.5, 1.3, 2.2, 0.7, 0.9])
 
 
 def test_string_labels_and_a_failed_fit_keeps_the_old_model():

@@ -408,7 +408,7 @@ def test_y_is_ignored_but_must_be_as_long_as_X():
 
 def test_transform_checks_its_input():
     model = FPGrowth(0.25).fit(np.eye(4, dtype=bool)[[0, 1, 1, 2, 3, 3, 3]])
-    with pytest.raises(ValueError, match="X has 3 features, but FPGrowth was fitted"):
+    with pytest.raises(ValueError, match="X has 3 features, but FPGrowth is expecting"):
         model.transform(np.ones((2, 3)))
     with pytest.raises(ValueError, match="the string"):
         model.transform(["ab"])

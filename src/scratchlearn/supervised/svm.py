@@ -15,6 +15,12 @@ same point up to the tolerance ``tol``.
 
 The kernel matrix of the training set is computed once, vectorised; every SMO
 iteration then costs a handful of NumPy operations over ``n_samples`` numbers.
+
+More than two classes are handled as LIBSVM does, *one-vs-one*: one binary SVM per
+pair of classes, and a vote. ``probability=True`` adds Platt's sigmoid per pair,
+fitted on decision values of an internal 5-fold cross-validation, and couples the
+pairwise probabilities into one per class (:func:`platt_sigmoid`,
+:func:`pairwise_coupling`), again as LIBSVM does.
 """
 
 import warnings
@@ -25,10 +31,14 @@ import numpy as np
 from scratchlearn.base import BaseEstimator, ClassifierMixin
 from scratchlearn.distances import squared_euclidean
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.utils.metaestimators import available_if
 from scratchlearn.utils.validation import (
+    RANDOM_STATE,
     Interval,
     Options,
+    check_classification_targets,
     check_predict_input,
+    check_random_state,
     check_X_y,
 )
 
@@ -240,8 +250,166 @@ def intercept_from_kkt(y, alpha, gradient, C):
     return -float((upper + lower) / 2.0)
 
 
+def platt_sigmoid(decisions, positive, *, max_iter=100):
+    """Platt's sigmoid ``P(positive | f) = 1 / (1 + exp(A f + B))``, fitted as LIBSVM.
+
+    Parameters
+    ----------
+    decisions : ndarray of shape (n_samples,)
+        Decision values ``f``, ideally of samples the SVM was not trained on.
+    positive : ndarray of bool, shape (n_samples,)
+        Which samples belong to the class the probability is of.
+    max_iter : int
+        Most Newton iterations.
+
+    Returns
+    -------
+    A, B : float
+
+    Notes
+    -----
+    Platt (2000) fits ``A`` and ``B`` by maximum likelihood, with the targets
+    softened from 1 and 0 to :math:`t_+ = (N_+ + 1)/(N_+ + 2)` and
+    :math:`t_- = 1/(N_- + 2)` (a prior that keeps a separable set from pushing
+    ``A`` to infinity). The negative log-likelihood
+
+    .. math::
+
+        F(A, B) = \\sum_i t_i (A f_i + B) + \\log(1 + e^{-(A f_i + B)})
+
+    is convex. It is minimised as Lin, Lin and Weng (2007) do, the code in LIBSVM:
+    Newton's method on :math:`(A, B)` from :math:`A = 0`,
+    :math:`B = \\log((N_- + 1)/(N_+ + 1))`, with the Hessian plus
+    :math:`10^{-12} I` (always invertible), a backtracking line search with the
+    sufficient-decrease test :math:`F_{new} < F + 10^{-4} s\\, g^\\top d`, and the stop
+    :math:`|g_A|, |g_B| < 10^{-5}`. Each of :math:`\\log(1 + e^{\\pm z})` is computed
+    on the side where the exponential cannot overflow.
+    """
+    f = np.asarray(decisions, dtype=np.float64)  # (n_samples,)
+    positive = np.asarray(positive, dtype=bool)
+    n_positive = float(positive.sum())
+    n_negative = float(len(positive) - n_positive)
+    t = np.where(
+        positive, (n_positive + 1.0) / (n_positive + 2.0), 1.0 / (n_negative + 2.0)
+    )  # (n_samples,) softened targets
+
+    def objective(A, B):
+        z = f * A + B
+        # t z + log(1 + e^-z), written without overflow for either sign of z.
+        return float(
+            np.sum(
+                np.where(z >= 0, t * z, (t - 1.0) * z) + np.log1p(np.exp(-np.abs(z)))
+            )
+        )
+
+    A, B = 0.0, float(np.log((n_negative + 1.0) / (n_positive + 1.0)))
+    value = objective(A, B)
+    for _ in range(max_iter):
+        z = f * A + B
+        p = np.exp(-np.logaddexp(0.0, z))  # 1 / (1 + e^z), (n_samples,)
+        q = 1.0 - p
+        curvature = p * q
+        h11 = 1e-12 + np.sum(f * f * curvature)
+        h22 = 1e-12 + np.sum(curvature)
+        h21 = np.sum(f * curvature)
+        g1 = np.sum(f * (t - p))
+        g2 = np.sum(t - p)
+        if abs(g1) < 1e-5 and abs(g2) < 1e-5:
+            break
+        det = h11 * h22 - h21 * h21
+        dA = -(h22 * g1 - h21 * g2) / det  # the Newton direction -H^-1 g
+        dB = -(-h21 * g1 + h11 * g2) / det
+        slope = g1 * dA + g2 * dB
+        step = 1.0
+        while step >= 1e-10:
+            new_value = objective(A + step * dA, B + step * dB)
+            if new_value < value + 1e-4 * step * slope:
+                A, B, value = A + step * dA, B + step * dB, new_value
+                break
+            step /= 2.0
+        else:
+            break  # the line search failed: keep the last point, as LIBSVM
+    return float(A), float(B)
+
+
+def pairwise_coupling(pairwise, *, max_iter=100):
+    """Class probabilities from pairwise ones, by Wu, Lin and Weng's method 2.
+
+    Parameters
+    ----------
+    pairwise : ndarray of shape (n_samples, n_classes, n_classes)
+        ``pairwise[:, i, j]`` estimates ``P(class i | class i or j)``; ``[:, j, i]``
+        is one minus it. The diagonal is ignored.
+    max_iter : int
+        Most sweeps; LIBSVM's ``max(100, n_classes)``.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+        Rows sum to 1.
+
+    Notes
+    -----
+    With :math:`r_{ij}` the pairwise estimates, the probabilities :math:`p` minimise
+    :math:`\\sum_i \\sum_{j \\ne i} (r_{ji} p_i - r_{ij} p_j)^2 = p^\\top Q p` over the
+    simplex, with :math:`Q_{ii} = \\sum_{j \\ne i} r_{ji}^2` and
+    :math:`Q_{ij} = -r_{ji} r_{ij}`. The optimality conditions say
+    :math:`(Qp)_t = p^\\top Q p` for every ``t``; LIBSVM sweeps over ``t``, moving
+    :math:`p_t` to meet its condition and renormalising, until every
+    :math:`|(Qp)_t - p^\\top Q p|` is below :math:`0.005 / k`. This is that loop,
+    run on all samples at once (each stops on its own).
+    """
+    r = np.asarray(pairwise, dtype=np.float64)
+    n_samples, k, _ = r.shape
+    off = ~np.eye(k, dtype=bool)
+    Q = -r.transpose(0, 2, 1) * r  # Q[n, t, j] = -r[n, j, t] r[n, t, j]
+    Q[:, np.arange(k), np.arange(k)] = np.sum((r.transpose(0, 2, 1) ** 2) * off, axis=2)
+    p = np.full((n_samples, k), 1.0 / k)
+    for _ in range(max(max_iter, k)):
+        Qp = np.einsum("ntj,nj->nt", Q, p)  # (n_samples, k)
+        pQp = np.sum(p * Qp, axis=1)  # (n_samples,)
+        active = np.max(np.abs(Qp - pQp[:, np.newaxis]), axis=1) >= 0.005 / k
+        if not active.any():
+            break
+        for t in range(k):
+            Q_tt = Q[active, t, t]
+            diff = (-Qp[active, t] + pQp[active]) / Q_tt
+            p[active, t] += diff
+            pQp[active] = (pQp[active] + diff * (diff * Q_tt + 2.0 * Qp[active, t])) / (
+                1.0 + diff
+            ) ** 2
+            Qp[active] = (Qp[active] + diff[:, np.newaxis] * Q[active, t, :]) / (
+                1.0 + diff[:, np.newaxis]
+            )
+            p[active] /= 1.0 + diff[:, np.newaxis]
+    return p
+
+
+def ovr_from_ovo(ovo, n_classes):
+    """One score per class from one-vs-one decision values, as scikit-learn's SVC.
+
+    ``ovo[:, p]`` is the decision of pair ``p = (i, j)``, pairs in the order
+    ``(0, 1), (0, 2), ..., (1, 2), ...``, positive for class ``i``. Each class gets
+    its number of votes plus its summed confidence squashed into ``(-1/3, 1/3)``, so
+    the votes decide and the confidences only break ties:
+    ``votes + s / (3 (|s| + 1))``.
+    """
+    n_samples = ovo.shape[0]
+    votes = np.zeros((n_samples, n_classes))
+    confidence = np.zeros((n_samples, n_classes))
+    p = 0
+    for i in range(n_classes):
+        for j in range(i + 1, n_classes):
+            votes[:, i] += ovo[:, p] >= 0
+            votes[:, j] += ovo[:, p] < 0
+            confidence[:, i] += ovo[:, p]
+            confidence[:, j] -= ovo[:, p]
+            p += 1
+    return votes + confidence / (3.0 * (np.abs(confidence) + 1.0))
+
+
 class SVC(ClassifierMixin, BaseEstimator):
-    """Support vector classifier (two classes), trained by SMO.
+    """Support vector classifier, trained by SMO; one-vs-one for more classes.
 
     Parameters
     ----------
@@ -260,28 +428,47 @@ class SVC(ClassifierMixin, BaseEstimator):
     tol : float > 0, default 1e-3
         Stop once the KKT conditions are violated by at most ``tol`` (LIBSVM's rule).
     max_iter : int, default -1
-        Most SMO iterations (pair updates); ``-1`` means no limit.
+        Most SMO iterations (pair updates) of each binary SVM; ``-1``: no limit.
+    probability : bool, default False
+        Also learn class probabilities (``predict_proba``) by Platt scaling, which
+        costs five more fits per pair of classes (an internal 5-fold
+        cross-validation).
+    decision_function_shape : {"ovr", "ovo"}, default "ovr"
+        With more than two classes, ``decision_function`` gives one score per class
+        (``"ovr"``, built from the one-vs-one votes as scikit-learn does) or one per
+        pair (``"ovo"``). Training is one-vs-one either way.
+    random_state : None, int or numpy.random.Generator, default None
+        The shuffle of Platt scaling's internal cross-validation; unused without
+        ``probability``.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-        The labels seen in ``fit``, sorted. ``decision_function > 0`` means
-        ``classes_[1]``.
+    classes_ : ndarray of shape (n_classes,)
+        The labels seen in ``fit``, sorted. With two classes,
+        ``decision_function > 0`` means ``classes_[1]``.
     support_ : ndarray of shape (n_SV,)
-        Indices of the support vectors (samples with ``alpha > 0``), grouped by class
-        in the order of ``classes_`` and ascending within a class, as scikit-learn's.
+        Indices of the support vectors (samples with ``alpha > 0`` in at least one
+        pair), grouped by class in the order of ``classes_`` and ascending within a
+        class, as scikit-learn's.
     support_vectors_ : ndarray of shape (n_SV, n_features)
-    n_support_ : ndarray of shape (2,)
+    n_support_ : ndarray of shape (n_classes,)
         Number of support vectors of each class.
-    dual_coef_ : ndarray of shape (1, n_SV)
-        :math:`y_i \\alpha_i` of each support vector (``y = +1`` for ``classes_[1]``).
-    intercept_ : ndarray of shape (1,)
-    coef_ : ndarray of shape (1, n_features)
-        The weights of the hyperplane; only with ``kernel="linear"``.
+    dual_coef_ : ndarray of shape (n_classes - 1, n_SV)
+        :math:`y_i \\alpha_i` of each support vector in each pair it belongs to, in
+        LIBSVM's layout (see Notes). With two classes, ``y = +1`` for
+        ``classes_[1]``.
+    intercept_ : ndarray of shape (n_classes * (n_classes - 1) / 2,)
+        One per pair.
+    coef_ : ndarray of shape (n_classes * (n_classes - 1) / 2, n_features)
+        The weights of each pair's hyperplane; only with ``kernel="linear"``.
+    probA_, probB_ : ndarray of shape (n_classes * (n_classes - 1) / 2,)
+        Platt's sigmoid of each pair (empty without ``probability``), in LIBSVM's
+        sign: :math:`P(\\text{class } i) = 1 / (1 + e^{A f + B})` with ``f``
+        positive for the pair's first class ``i``.
     n_iter_ : int
-        SMO iterations run.
+        SMO iterations run, summed over the pairs.
     fit_status_ : int
-        0 if SMO converged, 1 if it stopped at ``max_iter``.
+        0 if SMO converged, 1 if it stopped at ``max_iter`` in some pair.
     n_features_in_ : int
 
     Notes
@@ -309,6 +496,27 @@ class SVC(ClassifierMixin, BaseEstimator):
     Q_{:j} \\Delta\\alpha_j`, an :math:`O(n)` operation. The intercept comes from the
     KKT conditions at the end (:func:`intercept_from_kkt`).
 
+    **More than two classes: one-vs-one.** As LIBSVM, ``fit`` trains one binary SVM
+    for each pair of classes :math:`i < j` on the samples of those two classes only,
+    and ``predict`` lets each pair vote (for ``i`` if its decision is positive) and
+    takes the class with most votes, the first of them on a tie. ``dual_coef_`` keeps
+    each support vector's coefficients in LIBSVM's layout: for the pair ``(i, j)``,
+    those of class ``i``'s support vectors are in row ``j - 1``, those of class
+    ``j``'s in row ``i``. In each pair the decision is positive for ``i``; with two
+    classes only, scikit-learn flips it, so that positive means ``classes_[1]``,
+    and so does this class.
+
+    **Probabilities: Platt scaling.** With ``probability=True`` each pair's decision
+    values are turned into :math:`P(i \\mid i \\text{ or } j) = 1 / (1 + e^{Af + B})`,
+    with ``A`` and ``B`` fitted (:func:`platt_sigmoid`) on decision values of samples
+    the SVM was not trained on: an internal 5-fold cross-validation on that pair's
+    samples, as LIBSVM. The pairwise probabilities, clipped to
+    :math:`[10^{-7}, 1 - 10^{-7}]`, are then coupled into one per class
+    (:func:`pairwise_coupling`). The folds are random, so probabilities depend on
+    ``random_state`` (LIBSVM's own shuffle differs: they are close to scikit-learn's,
+    not equal), and ``predict`` (the votes) can disagree with the most probable class
+    of ``predict_proba`` on samples near a boundary, in scikit-learn too.
+
     Chapter 9 explains this code.
 
     References
@@ -320,6 +528,17 @@ class SVC(ClassifierMixin, BaseEstimator):
     Fan, R.-E., Chen, P.-H. and Lin, C.-J. (2005). Working set selection using
     second order information for training support vector machines. Journal of
     Machine Learning Research 6, 1889-1918.
+
+    Platt, J. C. (2000). Probabilistic outputs for support vector machines and
+    comparisons to regularized likelihood methods. In Advances in Large Margin
+    Classifiers, MIT Press.
+
+    Lin, H.-T., Lin, C.-J. and Weng, R. C. (2007). A note on Platt's probabilistic
+    outputs for support vector machines. Machine Learning 68, 267-276.
+
+    Wu, T.-F., Lin, C.-J. and Weng, R. C. (2004). Probability estimates for
+    multi-class classification by pairwise coupling. Journal of Machine Learning
+    Research 5, 975-1005.
 
     Chang, C.-C. and Lin, C.-J. (2011). LIBSVM: a library for support vector
     machines. ACM Transactions on Intelligent Systems and Technology 2(3), 27.
@@ -334,6 +553,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         "tol": [Interval(float, 0, None, closed="neither")],
         # -1 means no limit.
         "max_iter": [Options(-1), Interval(int, 1, None, closed="left")],
+        "probability": [bool],
+        "decision_function_shape": [Options("ovr", "ovo")],
+        "random_state": [*RANDOM_STATE],
     }
 
     def __init__(
@@ -346,6 +568,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         coef0=0.0,
         tol=1e-3,
         max_iter=-1,
+        probability=False,
+        decision_function_shape="ovr",
+        random_state=None,
     ):
         self.C = C
         self.kernel = kernel
@@ -354,54 +579,146 @@ class SVC(ClassifierMixin, BaseEstimator):
         self.coef0 = coef0
         self.tol = tol
         self.max_iter = max_iter
+        self.probability = probability
+        self.decision_function_shape = decision_function_shape
+        self.random_state = random_state
 
     def fit(self, X, y):
-        """Solve the dual problem by SMO on ``X`` (n_samples, n_features) and ``y``.
+        """Train one SVM by SMO per pair of classes of ``y`` on ``X``.
 
         Raises
         ------
         ValueError
-            If ``y`` does not hold exactly two classes (one-vs-one multiclass is not
-            implemented).
+            If ``y`` holds fewer than two classes, or real numbers (a regression
+            target) rather than labels.
         """
         self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
+        check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) != 2:
+        n_classes = len(classes)
+        if n_classes < 2:
             raise ValueError(
-                f"SVC here is binary: y must hold exactly two classes, it holds "
-                f"{len(classes)}. For more, fit one SVC per pair of classes."
+                f"SVC needs samples of at least two classes; y holds {n_classes} "
+                f"class ({classes[0]!r})."
             )
-        n_features = X.shape[1]
         gamma = self._gamma_value(X)
-        signs = np.where(y_index == 1, 1.0, -1.0)  # (n_samples,) in {-1, +1}
         K = kernel_matrix(
             X, X, self.kernel, gamma=gamma, degree=self.degree, coef0=self.coef0
         )  # (n_samples, n_samples)
-        alpha, gradient, n_iter = self._smo(K, signs)
-        intercept = intercept_from_kkt(signs, alpha, gradient, self.C)
+        rng = check_random_state(self.random_state)
+        pairs = [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
+        # alpha of every sample in every pair; 0 outside the pair's two classes.
+        alpha = np.zeros((len(pairs), len(y)))  # (n_pairs, n_samples)
+        intercepts, platt, n_iter, stopped = [], [], 0, False
+        for p, (i, j) in enumerate(pairs):
+            rows = np.flatnonzero((y_index == i) | (y_index == j))
+            signs = np.where(y_index[rows] == j, 1.0, -1.0)  # +1: the pair's second
+            K_pair = K[np.ix_(rows, rows)]
+            alpha_pair, intercept, iterations = self._fit_binary(K_pair, signs)
+            alpha[p, rows] = alpha_pair
+            intercepts.append(intercept)
+            n_iter += iterations
+            stopped |= self.max_iter != -1 and iterations >= self.max_iter
+            if self.probability:
+                platt.append(self._platt(K_pair, signs, rng))
 
-        # Support vectors grouped by class (classes_[0] first), as scikit-learn's.
+        # Support vectors: support in some pair; grouped by class, as scikit-learn.
+        is_support = (alpha > 0).any(axis=0)  # (n_samples,)
         support = np.concatenate(
-            [np.flatnonzero((alpha > 0) & (y_index == k)) for k in (0, 1)]
+            [np.flatnonzero(is_support & (y_index == k)) for k in range(n_classes)]
         )
-        dual_coef = (signs * alpha)[support][np.newaxis, :]  # (1, n_SV)
+        column = np.full(len(y), -1)
+        column[support] = np.arange(len(support))  # sample -> its column
+        # Our pairs' decisions are positive for j; LIBSVM's (and so scikit-learn's
+        # with 3 or more classes) for i. scikit-learn flips back for two classes.
+        sign = 1.0 if n_classes == 2 else -1.0
+        dual_coef = np.zeros((n_classes - 1, len(support)))  # (n_classes-1, n_SV)
+        for p, (i, j) in enumerate(pairs):
+            for k, row, y_k in ((i, j - 1, -1.0), (j, i, 1.0)):
+                members = np.flatnonzero((y_index == k) & (alpha[p] > 0))
+                dual_coef[row, column[members]] = sign * y_k * alpha[p, members]
 
         # Set only now: a fit that failed above has changed nothing.
         self.classes_ = classes
         self.support_ = support
         self.support_vectors_ = X[support]
-        self.n_support_ = np.array([np.sum(y_index[support] == k) for k in (0, 1)])
+        self.n_support_ = np.array(
+            [np.sum(y_index[support] == k) for k in range(n_classes)]
+        )
         self.dual_coef_ = dual_coef
-        self.intercept_ = np.array([intercept])
-        self.coef_ = (
-            dual_coef @ X[support] if self.kernel == "linear" else None
-        )  # (1, n_features)
+        self.intercept_ = sign * np.array(intercepts)  # (n_pairs,)
+        self.probA_ = np.array([a for a, _ in platt])
+        self.probB_ = np.array([b for _, b in platt])
         self.n_iter_ = n_iter
-        self.fit_status_ = int(self.max_iter != -1 and n_iter >= self.max_iter)
+        self.fit_status_ = int(stopped)
         self._gamma = gamma
-        self.n_features_in_ = n_features
+        self.n_features_in_ = X.shape[1]
+        self.coef_ = (
+            self._pair_weights() if self.kernel == "linear" else None
+        )  # (n_pairs, n_features)
         return self
+
+    def _fit_binary(self, K, signs):
+        """SMO on one binary problem: ``alpha``, the intercept and the iterations."""
+        alpha, gradient, n_iter = self._smo(K, signs)
+        return alpha, intercept_from_kkt(signs, alpha, gradient, self.C), n_iter
+
+    def _platt(self, K, signs, rng, n_folds=5):
+        """Platt's ``(A, B)`` of one pair, on 5-fold cross-validated decisions.
+
+        As LIBSVM's ``svm_binary_svc_probability``: shuffle, cut into five
+        consecutive folds, train on four and take the decision values of the fifth
+        (``+1``/``-1`` if the four hold one class only), in LIBSVM's sign (positive
+        for the pair's first class, ``signs == -1``).
+        """
+        n = len(signs)
+        order = rng.permutation(n)
+        decisions = np.zeros(n)
+        for k in range(n_folds):
+            test = order[k * n // n_folds : (k + 1) * n // n_folds]
+            train = np.setdiff1d(order, test, assume_unique=True)
+            has_first = np.any(signs[train] < 0)
+            has_second = np.any(signs[train] > 0)
+            if not (has_first and has_second):
+                decisions[test] = 1.0 if has_first else (-1.0 if has_second else 0.0)
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)  # fit() warns
+                alpha, intercept, _ = self._fit_binary(
+                    K[np.ix_(train, train)], signs[train]
+                )
+            f = K[np.ix_(test, train)] @ (signs[train] * alpha) + intercept
+            decisions[test] = -f
+        return platt_sigmoid(decisions, signs < 0)
+
+    def _pair_weights(self):
+        """The weight vector of each pair's hyperplane (linear kernel only):
+        :math:`w = \\sum_i y_i \\alpha_i x_i`, the same sum as a decision with the
+        support vectors' features in place of kernel values."""
+        features = self.support_vectors_.T  # (n_features, n_SV)
+        return np.array(
+            [self._pair_decision(features, i, j) for i, j in self._pairs()]
+        )  # (n_pairs, n_features)
+
+    def _pairs(self):
+        """The pairs ``(i, j)``, ``i < j``, of class indices, in LIBSVM's order."""
+        n_classes = len(self.classes_)
+        return [(i, j) for i in range(n_classes) for j in range(i + 1, n_classes)]
+
+    def _pair_decision(self, kernel_values, i, j):
+        """``kernel_values`` (n, n_SV) times the coefficients of the pair ``(i, j)``.
+
+        Only the support vectors of classes ``i`` and ``j`` take part, with their
+        coefficients in rows ``j - 1`` and ``i`` of ``dual_coef_``.
+        """
+        starts = np.concatenate([[0], np.cumsum(self.n_support_)])
+        of_i = slice(starts[i], starts[i + 1])
+        of_j = slice(starts[j], starts[j + 1])
+        return (
+            kernel_values[:, of_i] @ self.dual_coef_[j - 1, of_i]
+            + kernel_values[:, of_j] @ self.dual_coef_[i, of_j]
+        )  # (n,)
 
     def _gamma_value(self, X):
         """The number that ``gamma`` stands for, given the training data."""
@@ -454,10 +771,11 @@ class SVC(ClassifierMixin, BaseEstimator):
             )
         return alpha, gradient, n_iter
 
-    def decision_function(self, X):
-        """Signed score ``f(x)`` of each row of ``X``, shape (n_samples,).
+    def _ovo_decisions(self, X):
+        """Each pair's decision for each row of ``X``, shape (n_samples, n_pairs).
 
-        Positive means ``classes_[1]``; ``-1`` and ``+1`` are the margin's edges.
+        In ``dual_coef_``'s sign: positive for the pair's first class with three or
+        more classes, for ``classes_[1]`` with two.
         """
         X = check_predict_input(self, X)
         K = kernel_matrix(
@@ -468,9 +786,76 @@ class SVC(ClassifierMixin, BaseEstimator):
             degree=self.degree,
             coef0=self.coef0,
         )  # (n_samples, n_SV)
-        return K @ self.dual_coef_[0] + self.intercept_[0]
+        return np.column_stack(
+            [
+                self._pair_decision(K, i, j) + self.intercept_[p]
+                for p, (i, j) in enumerate(self._pairs())
+            ]
+        )
+
+    def decision_function(self, X):
+        """Scores of the rows of ``X``.
+
+        Two classes: the signed score ``f(x)``, shape (n_samples,); positive means
+        ``classes_[1]``, and ``-1`` and ``+1`` are the margin's edges. More: shape
+        (n_samples, n_classes) with ``decision_function_shape="ovr"`` (the votes of
+        the pairs, ties broken by their confidences, :func:`ovr_from_ovo`), or
+        (n_samples, n_pairs), one decision per pair, with ``"ovo"``.
+        """
+        decisions = self._ovo_decisions(X)
+        if len(self.classes_) == 2:
+            return decisions[:, 0]
+        if self.decision_function_shape == "ovo":
+            return decisions
+        return ovr_from_ovo(decisions, len(self.classes_))
 
     def predict(self, X):
-        """The class of each row of ``X``, shape (n_samples,)."""
-        scores = self.decision_function(X)
-        return self.classes_[(scores > 0).astype(int)]
+        """The class of each row of ``X``, shape (n_samples,): the most voted.
+
+        Each pair ``(i, j)`` votes for ``i`` if its decision is positive, else for
+        ``j``; the class with most votes wins, the first one on a tie (LIBSVM's
+        rule). With two classes this is the sign of ``decision_function``.
+        """
+        decisions = self._ovo_decisions(X)
+        if len(self.classes_) == 2:
+            return self.classes_[(decisions[:, 0] > 0).astype(int)]
+        votes = np.zeros((len(decisions), len(self.classes_)), dtype=int)
+        rows = np.arange(len(decisions))
+        for p, (i, j) in enumerate(self._pairs()):
+            np.add.at(votes, (rows, np.where(decisions[:, p] > 0, i, j)), 1)
+        return self.classes_[votes.argmax(axis=1)]
+
+    def _has_probabilities(self):
+        return self.probability
+
+    @available_if(
+        _has_probabilities, "predict_proba is only available with probability=True."
+    )
+    def predict_proba(self, X):
+        """Probability of each class for each row of ``X``, (n_samples, n_classes).
+
+        Only with ``probability=True``. Platt's sigmoid of each pair's decision,
+        clipped to ``[1e-7, 1 - 1e-7]``, coupled into one probability per class
+        (:func:`pairwise_coupling`), as LIBSVM.
+        """
+        decisions = self._ovo_decisions(X)  # (n_samples, n_pairs)
+        if len(self.classes_) == 2:
+            decisions = -decisions  # back to LIBSVM's sign: positive for classes_[0]
+        n_classes = len(self.classes_)
+        pairwise = np.full((len(decisions), n_classes, n_classes), 0.5)
+        for p, (i, j) in enumerate(self._pairs()):
+            z = self.probA_[p] * decisions[:, p] + self.probB_[p]
+            probability = np.exp(-np.logaddexp(0.0, z))  # 1 / (1 + e^z)
+            probability = np.clip(probability, 1e-7, 1.0 - 1e-7)
+            pairwise[:, i, j] = probability
+            pairwise[:, j, i] = 1.0 - probability
+        if n_classes == 2:
+            return pairwise[:, [0, 1], [1, 0]]
+        return pairwise_coupling(pairwise)
+
+    @available_if(
+        _has_probabilities, "predict_proba is only available with probability=True."
+    )
+    def predict_log_proba(self, X):
+        """The logarithm of :meth:`predict_proba`."""
+        return np.log(self.predict_proba(X))

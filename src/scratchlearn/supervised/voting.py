@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, clone
+from scratchlearn.utils.metaestimators import available_if
 from scratchlearn.utils.validation import (
     Instance,
     Options,
@@ -162,16 +163,20 @@ class VotingClassifier(ClassifierMixin, BaseEstimator):
             self.weights_[np.newaxis, :, np.newaxis] * one_hot, axis=1
         )  # (n_samples, n_classes)
 
+    def _soft(self):
+        return self.voting == "soft"
+
+    @available_if(
+        _soft,
+        "predict_proba is only available with voting='soft'; hard voting counts "
+        "votes, it does not average probabilities.",
+    )
     def predict_proba(self, X):
         """Weighted mean of the members' probabilities, (n_samples, n_classes).
 
-        Only with ``voting="soft"``: hard votes are not probabilities.
+        Only with ``voting="soft"`` (``hasattr`` is false otherwise): hard votes are
+        not probabilities.
         """
-        if self.voting != "soft":
-            raise AttributeError(
-                "predict_proba is only available with voting='soft'; hard voting "
-                "counts votes, it does not average probabilities."
-            )
         X = check_predict_input(self, X)
         probabilities = np.stack(
             [member.predict_proba(X) for member in self.estimators_]

@@ -50,21 +50,49 @@ def check_array(X, *, name="X", ensure_2d=True, dtype=np.float64):
     Raises
     ------
     ValueError
-        If the array is empty, has the wrong number of dimensions, or holds NaN or
-        infinity, or cannot be converted to numbers.
+        If the array is None or empty, has the wrong number of dimensions, holds NaN,
+        infinity or complex numbers, or cannot be converted to numbers.
+    TypeError
+        If it is a SciPy sparse matrix, or holds objects that are not numbers (a
+        dict). The messages are scikit-learn's, so its checks recognise them.
     """
+    if X is None:
+        raise ValueError(
+            f"{name} is None. This estimator requires {name} to be passed, but the "
+            f"target {name} is None."
+            if name == "y"
+            else f"{name} is None."
+        )
+    if _is_sparse(X):
+        raise TypeError(
+            f"Sparse data was passed for {name}, but dense data is required: "
+            "scratchlearn works on NumPy arrays. Use .toarray() to convert to a dense "
+            "NumPy array."
+        )
     try:
-        array = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError) as error:
+        array = np.asarray(X)
+        if np.iscomplexobj(array):
+            raise ValueError(
+                f"Complex data not supported: {name} holds complex numbers."
+            )
+        array = array if dtype is None else array.astype(dtype, copy=False)
+    except ValueError as error:
+        if "complex" in str(error):
+            raise
         raise ValueError(f"{name} could not be converted to numbers: {error}") from None
-    if array.dtype == object:
+    except TypeError as error:
+        # A dict or another object where a number should be: a TypeError, whose
+        # message ("float() argument must be a string or a real number") says so.
+        raise TypeError(f"{name} could not be converted to numbers: {error}") from None
+    if array.dtype == object and dtype is not None:
         raise ValueError(f"{name} holds Python objects; pass a numeric array.")
     if ensure_2d and array.ndim != 2:
         if array.ndim == 1:
             raise ValueError(
                 f"{name} must be 2-D, of shape (n_samples, n_features), but it is 1-D "
-                f"with shape {array.shape}. Use {name}.reshape(-1, 1) if it holds one "
-                f"feature, or {name}.reshape(1, -1) if it holds one sample."
+                f"with shape {array.shape}. Reshape your data: {name}.reshape(-1, 1) "
+                f"if it holds one feature, or {name}.reshape(1, -1) if it holds one "
+                "sample."
             )
         raise ValueError(
             f"{name} must be 2-D, of shape (n_samples, n_features), but it has "
@@ -76,9 +104,15 @@ def check_array(X, *, name="X", ensure_2d=True, dtype=np.float64):
             f"{array.shape}. Use {name}.ravel() if it is a column."
         )
     if array.shape[0] == 0:
-        raise ValueError(f"{name} is empty: it has 0 samples (shape {array.shape}).")
+        raise ValueError(
+            f"{name} is empty: it has 0 sample(s) (shape={array.shape}) while a "
+            "minimum of 1 is required."
+        )
     if array.ndim == 2 and array.shape[1] == 0:
-        raise ValueError(f"{name} has 0 features (shape {array.shape}).")
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={array.shape}) while a minimum of 1 is "
+            "required."
+        )
     if np.issubdtype(array.dtype, np.number) and not np.all(np.isfinite(array)):
         n_bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ValueError(
@@ -86,6 +120,11 @@ def check_array(X, *, name="X", ensure_2d=True, dtype=np.float64):
             "them before fitting or predicting."
         )
     return array
+
+
+def _is_sparse(X):
+    """Is ``X`` a SciPy sparse matrix or array? (Asked without importing SciPy.)"""
+    return type(X).__module__.startswith("scipy.sparse")
 
 
 def check_X_y(X, y, *, y_numeric=True):
@@ -105,13 +144,34 @@ def check_X_y(X, y, *, y_numeric=True):
     return X, y
 
 
+def check_classification_targets(y):
+    """Refuse a regression target given to a classifier.
+
+    Class labels may be integers, strings or booleans; real numbers that are not
+    whole (``0.37``) are a continuous target, which a classifier would otherwise
+    turn into as many classes as there are samples. The message is scikit-learn's.
+    """
+    if y.dtype == object and not all(isinstance(v, (str, numbers.Integral)) for v in y):
+        raise ValueError(
+            "Unknown label type: class labels must be integers or strings, y holds "
+            f"{sorted({type(v).__name__ for v in y})}."
+        )
+    if np.issubdtype(y.dtype, np.floating) and np.any(y != np.round(y)):
+        raise ValueError(
+            "Unknown label type: continuous. A classifier needs discrete class "
+            "labels; y holds real numbers (a regression target?)."
+        )
+    return y
+
+
 def check_predict_input(estimator, X):
     """Check that ``estimator`` is fitted and ``X`` matches what it was fitted on."""
     check_is_fitted(estimator)
     X = check_array(X, name="X")
     if X.shape[1] != estimator.n_features_in_:
         raise ValueError(
-            f"X has {X.shape[1]} features, but {type(estimator).__name__} was fitted "
+            f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} features as input: it was fitted "
             f"with {estimator.n_features_in_} features."
         )
     return X
