@@ -11,7 +11,7 @@ from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import DivergenceError
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, POINT_SIZE, curve
+from scratchlearn.viz.figures import COLOURS, curve, data_points
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
 LSTSQ_COLOUR = "#444444"
@@ -147,14 +147,11 @@ LAYOUT = {
         "yanchor": "bottom",
         "font": {"size": 11},
     },
-    "xaxis.title.text": "x",
-    "yaxis.title.text": "y",
-    "xaxis2.title.text": "epoch",
     # Log axes: one tick per power of ten (the 2s and 5s between would crowd).
-    "yaxis2": {"title.text": "training MSE", "type": "log", "dtick": 1},
-    "xaxis3.title.text": "degree",
-    "yaxis3": {"title.text": "MSE", "type": "log", "dtick": 1},
+    "yaxis2": {"type": "log", "dtick": 1},
+    "yaxis3": {"type": "log", "dtick": 1},
 }
+AXIS_TITLES = [("x", "y"), ("epoch", "training MSE"), ("degree", "MSE")]
 LSTSQ = {"name": "closed form (lstsq)", "colour": LSTSQ_COLOUR, "dash": "dash"}
 GD = {"name": "gradient descent", "colour": GD_COLOUR}
 BLACK = {"colour": "black", "legend": False}
@@ -228,16 +225,6 @@ def words(text, x, y):
     )
 
 
-def points(x, y, name, colour, *, hollow=False):
-    """Data points: filled (training) or rings (validation)."""
-    import plotly.graph_objects as go
-
-    marker = {"color": colour, "size": POINT_SIZE}
-    if hollow:
-        marker = {**marker, "color": "white", "line": {"color": colour, "width": 1.5}}
-    return go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker)
-
-
 def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     """Polynomials of one feature fitted in closed form and by ``max_iter`` epochs of
     batch gradient descent: both curves (top), gradient descent's training loss per
@@ -255,8 +242,8 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     train_errors, val_errors = errors_by_degree(*data, degrees)
     error_range = [0.5 * train_errors.min(), 2.0 * val_errors.max()]
     fixed = [
-        points(x_train, y_train, "training points", TRAIN_COLOUR),
-        points(x_val, y_val, "validation points", VALIDATION_COLOUR, hollow=True),
+        data_points(x_train, y_train, "training points", TRAIN_COLOUR),
+        data_points(x_val, y_val, "validation points", VALIDATION_COLOUR, hollow=True),
         (curve(train_errors, x=degrees, **TRAIN_MSE), BY_DEGREE),
         (curve(val_errors, x=degrees, **VALIDATION_MSE), BY_DEGREE),
     ]
@@ -308,6 +295,7 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
         subplot_titles=SUBPLOT_TITLES,
         height=HEIGHT,
         layout={**LAYOUT, **ranges},
+        axis_titles=AXIS_TITLES,
         description=(
             "Polynomials fitted to noisy points of a wave in closed form and by "
             "gradient descent, gradient descent's training loss per epoch, and the "
