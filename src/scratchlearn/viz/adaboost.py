@@ -90,8 +90,7 @@ def plot_staged_errors(train, test, ax, *, reference=None, title=None):
             linewidth=1,
             label="test error, scikit-learn",
         )
-    ax.set_xlabel("boosting round")
-    ax.set_ylabel("error rate")
+    ax.set(xlabel="boosting round", ylabel="error rate")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right")
     ax.grid(alpha=0.3)

@@ -143,8 +143,7 @@ def plot_lines(setting, ax, *, legend=True):
     ax.scatter(setting.x, setting.y, color=TRUE_COLOUR, s=14, zorder=3)
     ax.set_xlim(GRID[0], GRID[-1])
     ax.set_ylim(*Y_LIMITS)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set(xlabel="x", ylabel="y")
     if legend:
         ax.legend(fontsize=7, loc="upper left")
     return ax
@@ -160,8 +159,7 @@ def plot_coverage(levels, coverages, ax):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
-    ax.set_xlabel("level of the interval")
-    ax.set_ylabel("share of test targets inside")
+    ax.set(xlabel="level of the interval", ylabel="share of test targets inside")
     ax.legend(fontsize=8, loc="upper left")
     return ax
 

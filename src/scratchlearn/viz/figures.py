@@ -267,6 +267,15 @@ def curve(y, *, name, colour, x=None, dash=None, markers=False, legend=True):
     )
 
 
+def thinned(values, every, first=20):
+    """Steps (0, 1, ...) and ``values`` to draw of a long curve: every step of the
+    first ``first``, then every ``every``-th, and the last (a static explorer
+    stores many curves; thinned, they look the same)."""
+    steps = np.arange(len(values))
+    keep = (steps < first) | (steps % every == 0) | (steps == len(values) - 1)
+    return steps[keep], np.asarray(values)[keep]
+
+
 def chosen_line(x, axes=("x2", "y2"), **line):
     """A plotly shape: a vertical line at ``x`` across a panel (by default the
     second), marking the setting chosen on a curve drawn over all settings. ``line``

@@ -11,7 +11,7 @@ from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import DivergenceError
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, curve, data_points
+from scratchlearn.viz.figures import COLOURS, curve, data_points, thinned
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
 LSTSQ_COLOUR = "#444444"
@@ -90,8 +90,7 @@ def plot_residuals(x, y, model, ax, *, xlabel="x", ylabel="y"):
     ax.scatter(x, y, s=12, color=TRAIN_COLOUR, label="patients")
     order = np.argsort(x)
     ax.plot(x[order], y_pred[order], color=LSTSQ_COLOUR, linewidth=2, label="fit")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     return ax
 
 
@@ -109,8 +108,7 @@ def plot_loss_curves(histories, minimum, ax):
         excess = np.maximum(losses - minimum, 1e-12)
         ax.plot(epochs, excess, linewidth=1.2, label=label)
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training MSE − minimum")
+    ax.set(xlabel="epoch", ylabel="training MSE − minimum")
     ax.legend()
     return ax
 
@@ -207,14 +205,6 @@ def title(fit, degree, learning_rate, max_iter):
     return f"{lstsq}<br>{gd}"
 
 
-def thinned(losses, every=20, first=20):
-    """Epoch numbers and losses to draw: every epoch at first, then every 20th (the
-    static figure carries 40 loss curves; thinned, they look the same)."""
-    epochs = np.arange(len(losses))
-    keep = (epochs < first) | (epochs % every == 0) | (epochs == len(losses) - 1)
-    return epochs[keep], losses[keep]
-
-
 def words(text, x, y):
     """A red word at ``(x, y)``, for a run that diverged."""
     import plotly.graph_objects as go
@@ -251,7 +241,9 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     def draw(learning_rate, degree):
         fit = fit_both(*data, x_grid, degree, learning_rate, max_iter)
         minimum = [fit["lstsq_mse"][0]] * 2
-        epochs, losses = thinned(fit["losses"])
+        # Every 20th epoch after the first 20: the static figure carries 40 loss
+        # curves; thinned, they look the same.
+        epochs, losses = thinned(fit["losses"], every=20)
         at_degree = curve(error_range, x=[degree] * 2, name=f"degree {degree}", **BLACK)
         gd_curve = curve(fit["gd_curve"], x=x_grid[: len(fit["gd_curve"])], **GD)
         traces = [  # the dashed closed form on top of gradient descent

@@ -23,6 +23,7 @@ from scratchlearn.viz.figures import (
     grid_over,
     image_trace,
     level_lines,
+    thinned,
 )
 
 NEWTON_COLOUR, GD_COLOUR = "#444444", "#1f77b4"
@@ -218,12 +219,9 @@ def loss_traces(newton, descent):
     ]:
         if model is not None:  # gradient descent may have diverged
             excess = excess_losses(model, newton.loss_history_[-1])
-            steps = np.arange(len(excess))
-            keep = (steps < 20) | (steps % 10 == 0) | (steps == steps[-1])
+            steps, excess = thinned(excess, every=10)
             style = {"markers": model is newton, "legend": False}
-            traces.append(
-                curve(excess[keep], x=steps[keep], name=name, colour=colour, **style)
-            )
+            traces.append(curve(excess, x=steps, name=name, colour=colour, **style))
     return traces
 
 

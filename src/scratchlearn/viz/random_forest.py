@@ -81,8 +81,7 @@ def plot_staged_scores(oob, test, ax, *, title=None):
     trees = np.arange(1, len(test) + 1)
     ax.plot(trees, oob, label=OOB_LABEL, color=TRAIN_COLOUR)
     ax.plot(trees, test, label=TEST_LABEL, color=VALIDATION_COLOUR)
-    ax.set_xlabel("number of trees")
-    ax.set_ylabel("accuracy")
+    ax.set(xlabel="number of trees", ylabel="accuracy")
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
     if title:

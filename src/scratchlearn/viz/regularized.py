@@ -82,8 +82,7 @@ def plot_shrinkage(ax, threshold=1.0, limit=3.0):
     ax.plot(z, z / (1 + threshold), color=FEATURE_COLOURS[0], label="ridge")
     ax.plot(z, soft, color=FEATURE_COLOURS[3], linewidth=2, label="lasso")
     ax.axvspan(-threshold, threshold, color=FEATURE_COLOURS[3], alpha=0.08)
-    ax.set_xlabel("least-squares coefficient $z$")
-    ax.set_ylabel("penalised coefficient")
+    ax.set(xlabel="least-squares coefficient $z$", ylabel="penalised coefficient")
     ax.legend(fontsize=8)
     return ax
 
@@ -105,8 +104,7 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS
         zorder=4,
         label="true (the others are 0)",
     )
-    ax.set_xlabel("feature")
-    ax.set_ylabel("coefficient")
+    ax.set(xlabel="feature", ylabel="coefficient")
     if title:
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
