@@ -18,6 +18,7 @@ from scratchlearn.supervised import LogisticRegression
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     COLOURS,
+    LOG_AXIS,
     class_points,
     curve,
     grid_over,
@@ -53,10 +54,8 @@ LAYOUT = {
     "yaxis.autorange": False,  # an image would turn the y axis upside down
     "yaxis.scaleanchor": False,  # and square its pixels
     "xaxis2.title.text": "iteration",
-    "yaxis2.type": "log",
-    "yaxis2.range": [-10.5, 0.5],  # from just below the floor to about 3
-    "yaxis2.dtick": 2,
-    "yaxis2.exponentformat": "power",
+    # From just below the floor to about 3.
+    "yaxis2": {**LOG_AXIS, "range": [-10.5, 0.5], "dtick": 2},
     # The classes, in the map's upper left (as in the still figures); the title
     # names the curves' colours.
     "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.7)"},
