@@ -1,7 +1,8 @@
 """Pictures that several chapters draw: the book's colours, a grid over two
-features, the regions a classifier assigns, the points of each class and curves
-over iterations, for matplotlib (the chapters' still figures) and plotly (the
-explorers). No chapter owns this module; chapter modules keep only what is theirs.
+features, the regions a classifier assigns, the points of each class, curves over
+iterations, the cells of a nearest-centre rule, level lines and pixel pictures, for
+matplotlib (the chapters' still figures) and plotly (the explorers). No chapter owns
+this module; chapter modules keep only what is theirs.
 """
 
 import base64
