@@ -157,3 +157,19 @@ def test_controls_are_checked_when_declared():
         Control("k", [1, 2], start=4)
     with pytest.raises(ValueError, match="at least one control"):
         Explorer([], draw, name="empty")
+
+
+def test_axis_titles_name_each_panels_axes_and_the_layout_can_override_them():
+    explorer = Explorer(
+        [Control("shape", ["circle"]), Control("size", [1, 2])],
+        draw,
+        name="titled",
+        panels=(1, 2),
+        axis_titles=[("x", "y"), ("step", None)],
+        layout={"yaxis.title.text": "given"},
+    )
+    layout = explorer.figure(shape="circle", size=1).layout
+    assert layout.xaxis.title.text == "x"
+    assert layout.yaxis.title.text == "given"
+    assert layout.xaxis2.title.text == "step"
+    assert layout.yaxis2.title.text is None

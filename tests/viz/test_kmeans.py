@@ -10,6 +10,7 @@ from scratchlearn import datasets
 from scratchlearn.unsupervised import KMeans
 from scratchlearn.unsupervised.kmeans import nearest_centres
 from scratchlearn.viz import kmeans as kmeans_plots
+from scratchlearn.viz.figures import voronoi_cells
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_voronoi_cells_hold_the_points_nearest_their_centre():
     rng = np.random.default_rng(0)
     centres = rng.uniform(0, 10, size=(6, 2))
     box = ((-1.0, 11.0), (-2.0, 12.0))
-    cells = kmeans_plots.voronoi_cells(centres, box)
+    cells = voronoi_cells(centres, box)
     points = rng.uniform((-1, -2), (11, 12), size=(2000, 2))
     nearest = nearest_centres(points, centres)
     for i, cell in enumerate(cells):

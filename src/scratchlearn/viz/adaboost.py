@@ -90,8 +90,7 @@ def plot_staged_errors(train, test, ax, *, reference=None, title=None):
             linewidth=1,
             label="test error, scikit-learn",
         )
-    ax.set_xlabel("boosting round")
-    ax.set_ylabel("error rate")
+    ax.set(xlabel="boosting round", ylabel="error rate")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
@@ -176,12 +175,9 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
         name="adaboost-explorer",
         panels=(1, 2),
         subplot_titles=("regions of the weighted vote", "error after each round"),
+        axis_titles=[("feature 1", "feature 2"), ("boosting round", "error rate")],
         layout={
-            "xaxis.title.text": "feature 1",
-            "yaxis.title.text": "feature 2",
-            "xaxis2.title.text": "boosting round",
             "xaxis2.range": [0, MAX_ROUNDS + 1],
-            "yaxis2.title.text": "error rate",
             "yaxis2.range": [0, 0.7],
         },
         description=(

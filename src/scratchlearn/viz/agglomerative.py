@@ -15,7 +15,7 @@ import numpy as np
 
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, linkage
 from scratchlearn.viz.explorer import Control, Explorer, View, show
-from scratchlearn.viz.figures import COLOURS, class_colourscale
+from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
 # Cut heights as shares of the tree's height (the last merge): the linkages' trees
 # have very different heights, a share means the same on all of them.
@@ -186,13 +186,7 @@ def explorer(X, *, feature_names=("x1", "x2")):
             "yaxis": {"title.text": feature_names[1], "scaleanchor": "x"},
             "xaxis2": {"showticklabels": False, "range": [0, 10 * len(X)]},
             "yaxis2.title.text": "merge distance",
-            # GENERAL: belongs in scratchlearn/viz/figures.py (as in Chapter 18)
-            "coloraxis": {
-                "colorscale": class_colourscale(len(COLOURS)),
-                "cmin": -0.5,
-                "cmax": len(COLOURS) - 0.5,
-                "showscale": False,
-            },
+            "coloraxis": CLUSTER_COLOURS,
         },
         description=DESCRIPTION,
     )

@@ -14,7 +14,7 @@ import numpy as np
 from scratchlearn import datasets
 from scratchlearn.supervised import BayesianLinearRegression
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import curve
+from scratchlearn.viz.figures import chosen_line, curve
 
 TRUE_INTERCEPT, TRUE_SLOPE = -1.0, 0.8
 X_RANGE = (0.0, 4.0)  # where the data lie
@@ -143,8 +143,7 @@ def plot_lines(setting, ax, *, legend=True):
     ax.scatter(setting.x, setting.y, color=TRUE_COLOUR, s=14, zorder=3)
     ax.set_xlim(GRID[0], GRID[-1])
     ax.set_ylim(*Y_LIMITS)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set(xlabel="x", ylabel="y")
     if legend:
         ax.legend(fontsize=7, loc="upper left")
     return ax
@@ -160,8 +159,7 @@ def plot_coverage(levels, coverages, ax):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
-    ax.set_xlabel("level of the interval")
-    ax.set_ylabel("share of test targets inside")
+    ax.set(xlabel="level of the interval", ylabel="share of test targets inside")
     ax.legend(fontsize=8, loc="upper left")
     return ax
 
@@ -213,24 +211,10 @@ def explorer(*, seed=0):
             "yaxis.range": list(Y_LIMITS),
             "xaxis2.range": list(SLOPE_RANGE),
             "yaxis2.rangemode": "tozero",
-            "xaxis.title.text": "x",
-            "yaxis.title.text": "y",
-            "xaxis2.title.text": "slope w",
-            "yaxis2.title.text": "density",
             # The true slope: a dotted line across the right panel.
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "x2",
-                    "yref": "y2 domain",
-                    "x0": TRUE_SLOPE,
-                    "x1": TRUE_SLOPE,
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": TRUE_COLOUR, "dash": "dot"},
-                }
-            ],
+            "shapes": [chosen_line(TRUE_SLOPE, color=TRUE_COLOUR, width=None)],
         },
+        axis_titles=[("x", "y"), ("slope w", "density")],
         description=(
             "Bayesian linear regression of a line: the observed points, lines drawn "
             "from the posterior, its mean, the credible band of the line and the "

@@ -220,13 +220,8 @@ def explorer(X_train, y_train, X_val, y_val, *, vary=("activation", "hidden_unit
         name="building-blocks-" + "-".join(vary).replace("_", "-"),
         panels=(1, 2),
         subplot_titles=("probability of moon 1", "cross-entropy per epoch"),
-        layout={
-            "xaxis.title.text": "x1",
-            "yaxis.title.text": "x2",
-            "xaxis2.title.text": "epoch",
-            "yaxis2.rangemode": "tozero",
-            "coloraxis": SHADES_AXIS,
-        },
+        layout={"yaxis2.rangemode": "tozero", "coloraxis": SHADES_AXIS},
+        axis_titles=[("x1", "x2"), ("epoch", None)],
         description=(
             "A one-hidden-layer network learning the two moons: its probability of "
             "the second moon over the plane, and its training and validation loss"

@@ -172,12 +172,8 @@ def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
         name="cnn-explorer",
         panels=(1, 2),
         subplot_titles=("training loss (log scale)", "validation accuracy"),
-        layout={
-            "yaxis.type": "log",
-            "yaxis2.range": [0.0, 1.02],
-            "xaxis.title.text": "epoch",
-            "xaxis2.title.text": "epoch",
-        },
+        layout={"yaxis.type": "log", "yaxis2.range": [0.0, 1.02]},
+        axis_titles=[("epoch", None)] * 2,
         description=(
             "Training loss and validation accuracy per epoch of the chapter's "
             f"convolutional network on {len(X_train)} digits, next to the default "

@@ -361,25 +361,3 @@ def _palette_png(figure):
     compact = io.BytesIO()
     palette.save(compact, format="PNG", optimize=True)
     return compact.getvalue()
-
-
-def show_figure_in(output, figure):
-    """Replace what the ipywidgets ``Output`` widget ``output`` shows by ``figure``.
-
-    Explorers redraw this way instead of ``with output: plt.show()``: the figure goes
-    into the widget's state in one update (no flicker, no half-drawn frame), and no
-    display message is sent from the cell, so the notebook's stored outputs are the
-    same whether it runs in JupyterLab, nbclient or the nbval regression test.
-    """
-    import matplotlib.pyplot as plt
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is None:  # not in a kernel: nothing can show the figure
-        plt.close(figure)
-        return
-    data, metadata = shell.display_formatter.format(figure)
-    output.outputs = (
-        {"output_type": "display_data", "data": data, "metadata": metadata},
-    )
-    plt.close(figure)

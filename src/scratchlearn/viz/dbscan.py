@@ -12,7 +12,7 @@ import numpy as np
 
 from scratchlearn.unsupervised import DBSCAN
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, class_colourscale
+from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
 # The static explorer's settings; the live explorer's are finer.
 EPS = (0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3)
@@ -21,14 +21,6 @@ LIVE_EPS = tuple(round(e, 2) for e in np.arange(0.03, 0.401, 0.01))
 LIVE_MIN_SAMPLES = tuple(range(1, 31))
 NOISE_COLOUR = "#7f7f7f"
 KINDS = ("core", "border", "noise")
-# GENERAL: belongs in scratchlearn/viz/figures.py (Chapter 19 spells it out too)
-# Cluster k in COLOURS[k % 6], for every trace that names its colour axis.
-CLUSTER_COLOURS = {
-    "colorscale": class_colourscale(len(COLOURS)),
-    "cmin": -0.5,
-    "cmax": len(COLOURS) - 0.5,
-    "showscale": False,
-}
 DESCRIPTION = (
     "DBSCAN's clusters on two moons with background noise: core points filled, "
     "border points as rings in their cluster's colour, noise as grey crosses"

@@ -12,6 +12,7 @@ from scratchlearn.supervised import DecisionTreeClassifier
 from scratchlearn.viz.common import PlotlyFigure
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, class_points, model_regions, tint
+from scratchlearn.viz.figures import FEATURE_NAMES as NAMES
 
 GROWN = None  # max_depth for trees grown until their leaves are pure
 DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
@@ -157,15 +158,7 @@ def picture(model, X, y, *, feature_names, class_names):
     return PlotlyFigure(figure, "decision-tree-picture", description=description)
 
 
-def explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    feature_names=("feature 1", "feature 2"),
-    class_names=None,
-):
+def explorer(X_train, y_train, X_val, y_val, *, feature_names=NAMES, class_names=None):
     """A tree's regions on two features and its diagram, for ``max_depth`` (slider)
     and ``min_samples_split`` (menu), with its training and validation accuracy."""
     names = class_names or [str(label) for label in np.unique(y_train)]

@@ -153,6 +153,9 @@ class Explorer:
         The subplot grid the traces are drawn in.
     layout : dict
         Layout shared by every setting: axis titles, ranges, subplot sizes.
+    axis_titles : sequence of (str, str), optional
+        The x and y axis titles of each panel, in plotly's order of axes (``None``
+        leaves one untitled).
     subplot_titles : sequence of str, optional
     description : str, optional
         What the figure shows, for readers who cannot see it (screen readers);
@@ -172,6 +175,7 @@ class Explorer:
         description="",
         height=None,
         subplots=None,
+        axis_titles=(),
     ):
         if not controls:
             raise ValueError("An explorer needs at least one control.")
@@ -184,6 +188,11 @@ class Explorer:
         self.description = description
         self.height = height
         self.subplots = dict(subplots or {})
+        for number, titles in enumerate(axis_titles, start=1):
+            for axis, title in zip("xy", titles, strict=True):
+                if title is not None:
+                    suffix = number if number > 1 else ""
+                    self.layout.setdefault(f"{axis}axis{suffix}.title.text", title)
 
     # --- both explorers ---------------------------------------------------------
 

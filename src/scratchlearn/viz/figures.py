@@ -1,8 +1,12 @@
 """Pictures that several chapters draw: the book's colours, a grid over two
-features, the regions a classifier assigns, the points of each class and curves
-over iterations, for matplotlib (the chapters' still figures) and plotly (the
-explorers). No chapter owns this module; chapter modules keep only what is theirs.
+features, the regions a classifier assigns, the points of each class, curves over
+iterations, the cells of a nearest-centre rule, level lines and pixel pictures, for
+matplotlib (the chapters' still figures) and plotly (the explorers). No chapter owns
+this module; chapter modules keep only what is theirs.
 """
+
+import base64
+import io
 
 import numpy as np
 
@@ -12,6 +16,9 @@ COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 TRAIN_COLOUR, VALIDATION_COLOUR, REFERENCE_COLOUR = "#1f77b4", "#d62728", "#7f7f7f"
 REGION_OPACITY = 0.3
 POINT_SIZE = 6
+FEATURE_NAMES = ("feature 1", "feature 2")  # the axes' titles of two features
+# A log axis that reads 10^-4, not 100µ.
+LOG_AXIS = {"type": "log", "exponentformat": "power"}
 
 
 def grid_over(X, resolution=150, margin=0.5):
@@ -83,48 +90,105 @@ def class_colourscale(n_classes, colours=COLOURS):
     ]
 
 
+# A plotly colour axis that paints cluster k in COLOURS[k % 6], for every trace
+# that names it (``marker.coloraxis``).
+CLUSTER_COLOURS = {
+    "colorscale": class_colourscale(len(COLOURS)),
+    "cmin": -0.5,
+    "cmax": len(COLOURS) - 0.5,
+    "showscale": False,
+}
+
+
+# --- the plane cut into the cells of a nearest-centre rule ----------------------
+
+
+def clip_polygon(polygon, normal, offset):
+    """The part of a convex polygon (n_vertices, 2) where ``x . normal <= offset``
+    (one step of Sutherland and Hodgman's clipping)."""
+    # Products written out, not ``polygon @ normal``: the same bits on every machine.
+    along = polygon[:, 0] * normal[0] + polygon[:, 1] * normal[1]  # (n_vertices,)
+    inside = along <= offset
+    kept = []
+    following = np.roll(polygon, -1, axis=0)
+    for a, b, a_in, b_in in zip(
+        polygon, following, inside, np.roll(inside, -1), strict=True
+    ):
+        if a_in:
+            kept.append(a)
+        if a_in != b_in:  # the edge crosses the line: keep the crossing point
+            t = (offset - _dot(a, normal)) / _dot(b - a, normal)
+            kept.append(a + t * (b - a))
+    return np.array(kept).reshape(-1, 2)
+
+
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def voronoi_cells(centres, box):
+    """The region of the rectangle ``box = ((x0, x1), (y0, y1))`` nearer to each
+    centre than to any other: one convex polygon (n_vertices, 2) per centre.
+
+    Point :math:`x` is nearer to :math:`c_i` than to :math:`c_j` where
+    :math:`2 x \\cdot (c_j - c_i) \\le |c_j|^2 - |c_i|^2`: a half plane. The cell
+    is the box cut by one half plane per other centre.
+    """
+    (x0, x1), (y0, y1) = box
+    square = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
+    cells = []
+    for i, centre in enumerate(centres):
+        cell = square
+        for j, other in enumerate(centres):
+            if j != i and not np.array_equal(other, centre):
+                offset = (_dot(other, other) - _dot(centre, centre)) / 2.0
+                cell = clip_polygon(cell, other - centre, offset)
+        cells.append(cell)
+    return cells
+
+
+def cell_traces(centres, box):
+    """The Voronoi cells of ``centres`` as filled plotly polygons, in the
+    clusters' colours."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for i, cell in enumerate(voronoi_cells(centres, box)):
+        closed = np.vstack([cell, cell[:1]])
+        traces.append(
+            go.Scatter(
+                x=closed[:, 0],
+                y=closed[:, 1],
+                fill="toself",
+                fillcolor=tint(COLOURS[i % len(COLOURS)], 0.35),
+                mode="none",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    return traces
+
+
 # --- matplotlib -------------------------------------------------------------------
 
 
 def plot_decision_boundary(
-    model,
-    X,
-    y,
-    ax,
-    *,
-    resolution=150,
-    title=None,
-    feature_names=("feature 1", "feature 2"),
+    model, X, y, ax, *, resolution=150, title=None, feature_names=FEATURE_NAMES
 ):
     """Draw the regions a fitted 2-feature classifier assigns, with the points."""
     from matplotlib.colors import ListedColormap
 
     xs, ys, regions = predicted_regions(model, X, resolution)
     n_classes = len(model.classes_)
-    cmap = ListedColormap(COLOURS[:n_classes])
-    ax.pcolormesh(
-        xs,
-        ys,
-        regions,
-        cmap=cmap,
-        alpha=0.25,
-        shading="auto",
-        vmin=-0.5,
-        vmax=n_classes - 0.5,
-    )
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=np.searchsorted(model.classes_, y),
-        cmap=cmap,
-        vmin=-0.5,
-        vmax=n_classes - 0.5,
-        edgecolor="k",
-        linewidth=0.5,
-        s=25,
-    )
-    ax.set_xlabel(feature_names[0])
-    ax.set_ylabel(feature_names[1])
+    colours = {
+        "cmap": ListedColormap(COLOURS[:n_classes]),
+        "vmin": -0.5,
+        "vmax": n_classes - 0.5,
+    }
+    ax.pcolormesh(xs, ys, regions, alpha=0.25, shading="auto", **colours)
+    y_index = np.searchsorted(model.classes_, y)
+    ax.scatter(*X.T, c=y_index, edgecolor="k", linewidth=0.5, s=25, **colours)
+    ax.set(xlabel=feature_names[0], ylabel=feature_names[1])
     if title:
         ax.set_title(title)
     return ax
@@ -169,18 +233,10 @@ def class_points(X, y, *, classes=None, names=None, hollow=False, suffix=""):
     for index, label in enumerate(classes):
         members = y == label
         colour = COLOURS[index % len(COLOURS)]
+        marker = {"color": colour, "size": POINT_SIZE}
+        marker["line"] = {"width": 0.5, "color": "black"}
         if hollow:
-            marker = {
-                "color": "rgba(0,0,0,0)",
-                "size": POINT_SIZE,
-                "line": {"color": colour, "width": 1.2},
-            }
-        else:
-            marker = {
-                "color": colour,
-                "size": POINT_SIZE,
-                "line": {"width": 0.5, "color": "black"},
-            }
+            marker.update(color="rgba(0,0,0,0)", line={"color": colour, "width": 1.2})
         name = names[index] if names is not None else str(label)
         traces.append(
             go.Scatter(
@@ -212,9 +268,21 @@ def curve(y, *, name, colour, x=None, dash=None, markers=False, legend=True):
     )
 
 
-def chosen_line(x, axes=("x2", "y2")):
-    """A plotly shape: a dotted vertical line at ``x`` across a panel (by default the
-    second), marking the setting chosen on a curve drawn over all settings."""
+def thinned(values, every, first=20):
+    """Steps (0, 1, ...) and ``values`` to draw of a long curve: every step of the
+    first ``first``, then every ``every``-th, and the last (a static explorer
+    stores many curves; thinned, they look the same)."""
+    steps = np.arange(len(values))
+    keep = (steps < first) | (steps % every == 0) | (steps == len(values) - 1)
+    return steps[keep], np.asarray(values)[keep]
+
+
+def chosen_line(x, axes=("x2", "y2"), **line):
+    """A plotly shape: a vertical line at ``x`` across a panel (by default the
+    second), marking the setting chosen on a curve drawn over all settings. ``line``
+    changes its style (default: black, dotted, width 1; ``None`` leaves a property
+    to plotly)."""
+    line = {"color": "black", "width": 1, "dash": "dot", **line}
     return {
         "type": "line",
         "xref": axes[0],
@@ -223,5 +291,48 @@ def chosen_line(x, axes=("x2", "y2")):
         "x1": x,
         "y0": 0,
         "y1": 1,
-        "line": {"color": "black", "width": 1, "dash": "dot"},
+        "line": {key: value for key, value in line.items() if value is not None},
     }
+
+
+def data_points(x, y, name, colour, *, hollow=False, **marker):
+    """A plotly scatter of points ``(x, y)``: filled (training data) or rings
+    (validation data); ``marker`` sets more of their look (size, symbol)."""
+    import plotly.graph_objects as go
+
+    marker = {"color": colour, "size": POINT_SIZE, **marker}
+    if hollow:
+        marker = {**marker, "color": "white", "line": {"color": colour, "width": 1.5}}
+    return go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker)
+
+
+def image_trace(rgb, xs, ys):
+    """``rgb`` (len(ys), len(xs), 3), row 0 at ``ys[0]``, as a plotly image over the
+    grid ``xs`` x ``ys``: a PNG, a fraction of the size of the numbers."""
+    import matplotlib.image
+    import plotly.graph_objects as go
+
+    buffer = io.BytesIO()
+    # plotly draws the image's first row at y0, which is ys[0] here: no flip. No
+    # metadata, so that the bytes depend on the picture only.
+    matplotlib.image.imsave(buffer, rgb, format="png", metadata={"Software": None})
+    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    x0, y0, dx, dy = (float(v) for v in (xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]))
+    grid = {"x0": x0, "y0": y0, "dx": dx, "dy": dy}
+    return go.Image(source=source, **grid, zsmooth="fast", hoverinfo="skip")
+
+
+def level_lines(xs, ys, field, level, *, dash=None, width=1.5):
+    """Where ``field`` (len(ys), len(xs)) equals ``level``: one black plotly line
+    trace, NaN between curves (empty if ``field`` never crosses ``level``)."""
+    import contourpy
+    import plotly.graph_objects as go
+
+    points = np.empty((0, 2))
+    if field.min() < level < field.max():
+        curves = contourpy.contour_generator(xs, ys, field).lines(level)
+        gap = np.full((1, 2), np.nan)
+        points = np.concatenate([part for c in curves for part in (c, gap)])
+    line = {"color": "black", "width": width, "dash": dash}
+    quiet = {"showlegend": False, "hoverinfo": "skip"}
+    return go.Scatter(x=points[:, 0], y=points[:, 1], mode="lines", line=line, **quiet)

@@ -230,11 +230,7 @@ def explorer(X, *, feature_names=("x1", "x2"), random_state=0, n_init=1):
         name="gaussian-mixture-explorer",
         panels=(1, 2),
         subplots={"column_widths": [0.55, 0.45], "horizontal_spacing": 0.1},
-        layout={
-            "xaxis.title.text": feature_names[0],
-            "yaxis": {"title.text": feature_names[1], "scaleanchor": "x"},
-            "xaxis2.title.text": "number of components",
-            "yaxis2.title.text": "BIC (lower is better)",
-        },
+        axis_titles=[feature_names, ("number of components", "BIC (lower is better)")],
+        layout={"yaxis.scaleanchor": "x"},
         description=DESCRIPTION,
     )

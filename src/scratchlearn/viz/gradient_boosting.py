@@ -11,7 +11,13 @@ import numpy as np
 
 from scratchlearn.supervised import GradientBoostingRegressor
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR, curve
+from scratchlearn.viz.figures import (
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    chosen_line,
+    curve,
+    data_points,
+)
 
 DATA, MODEL, TREE = "0.35", "tab:blue", "tab:red"
 # What the live explorer offers beyond the precomputed settings.
@@ -113,8 +119,7 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
     fits = staged_fits(X_train, y_train, X_test, y_test, grid, max_trees)
 
     def points(X, y, name, symbol):
-        marker = {"color": "grey", "size": 5, "symbol": symbol}
-        return go.Scatter(x=X[:, 0], y=y, mode="markers", marker=marker, name=name)
+        return data_points(X[:, 0], y, name, "grey", size=5, symbol=symbol)
 
     def draw(learning_rate, max_depth, subsample, n_estimators):
         curves, train, test = fits(learning_rate, max_depth, subsample)
@@ -125,8 +130,6 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
         model = go.Scatter(
             x0=x0, dx=dx, y=curves[n - 1], mode="lines", line=line, name="model"
         )
-        now = {"type": "line", "x0": n, "x1": n, "y0": 0, "y1": 1, "xref": "x2"}
-        now.update(yref="y2 domain", line={"color": "grey", "dash": "dot"})
         best = int(np.argmin(test)) + 1
         return View(
             [
@@ -141,7 +144,7 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
                 f"MSE {test[n - 1]:.3f} (best test MSE {test.min():.3f}, after "
                 f"{best} tree{'s' * (best > 1)})"
             ),
-            layout={"shapes": [now]},
+            layout={"shapes": [chosen_line(n, color="grey", width=None)]},
         )
 
     trees = [n for n in (1, 2, 5, 10, 20, 50, 100, 200) if n <= max_trees]
@@ -156,13 +159,10 @@ def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100)
         name="gradient-boosting-explorer",
         panels=(1, 2),
         subplot_titles=["the data and the model", "error after each tree"],
+        axis_titles=[("x", "y"), ("number of trees", "mean squared error")],
         layout={
-            "xaxis.title.text": "x",
-            "yaxis.title.text": "y",
-            "xaxis2.title.text": "number of trees",
             "xaxis2.type": "log",
             "xaxis2.tickvals": trees,
-            "yaxis2.title.text": "mean squared error",
             "yaxis2.type": "log",
             "yaxis2.range": [-3, 0],  # 0.001 to 1
             "yaxis2.dtick": 1,  # a label per power of ten

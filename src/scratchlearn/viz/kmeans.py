@@ -17,85 +17,14 @@ from scratchlearn.unsupervised import KMeans
 from scratchlearn.unsupervised.kmeans import kmeans_plusplus, lloyd_step, random_centres
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
-    COLOURS,
     REFERENCE_COLOUR,
     TRAIN_COLOUR,
+    cell_traces,
     chosen_line,
     curve,
-    tint,
 )
 
 MAX_ITERATIONS = 12  # the explorer's slider: iterations 0 (the start) to this
-
-
-# --- the plane, cut into Voronoi cells ---------------------------------------------
-# GENERAL: belongs in viz/figures.py (the cells of any nearest-centre rule).
-
-
-def clip_polygon(polygon, normal, offset):
-    """The part of a convex polygon (n_vertices, 2) where ``x . normal <= offset``
-    (one step of Sutherland and Hodgman's clipping)."""
-    # Products written out, not ``polygon @ normal``: the same bits on every machine.
-    along = polygon[:, 0] * normal[0] + polygon[:, 1] * normal[1]  # (n_vertices,)
-    inside = along <= offset
-    kept = []
-    following = np.roll(polygon, -1, axis=0)
-    for a, b, a_in, b_in in zip(
-        polygon, following, inside, np.roll(inside, -1), strict=True
-    ):
-        if a_in:
-            kept.append(a)
-        if a_in != b_in:  # the edge crosses the line: keep the crossing point
-            t = (offset - _dot(a, normal)) / _dot(b - a, normal)
-            kept.append(a + t * (b - a))
-    return np.array(kept).reshape(-1, 2)
-
-
-def _dot(a, b):
-    return a[0] * b[0] + a[1] * b[1]
-
-
-def voronoi_cells(centres, box):
-    """The region of the rectangle ``box = ((x0, x1), (y0, y1))`` nearer to each
-    centre than to any other: one convex polygon (n_vertices, 2) per centre.
-
-    Point :math:`x` is nearer to :math:`c_i` than to :math:`c_j` where
-    :math:`2 x \\cdot (c_j - c_i) \\le |c_j|^2 - |c_i|^2`: a half plane. The cell
-    is the box cut by one half plane per other centre.
-    """
-    (x0, x1), (y0, y1) = box
-    square = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=float)
-    cells = []
-    for i, centre in enumerate(centres):
-        cell = square
-        for j, other in enumerate(centres):
-            if j != i and not np.array_equal(other, centre):
-                offset = (_dot(other, other) - _dot(centre, centre)) / 2.0
-                cell = clip_polygon(cell, other - centre, offset)
-        cells.append(cell)
-    return cells
-
-
-def cell_traces(centres, box):
-    """The Voronoi cells of ``centres`` as filled plotly polygons, in the
-    clusters' colours."""
-    import plotly.graph_objects as go
-
-    traces = []
-    for i, cell in enumerate(voronoi_cells(centres, box)):
-        closed = np.vstack([cell, cell[:1]])
-        traces.append(
-            go.Scatter(
-                x=closed[:, 0],
-                y=closed[:, 1],
-                fill="toself",
-                fillcolor=tint(COLOURS[i % len(COLOURS)], 0.35),
-                mode="none",
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-    return traces
 
 
 # --- Lloyd's algorithm, half a step at a time ---------------------------------------

@@ -3,12 +3,10 @@ weighting, and the decision regions they give."""
 
 from scratchlearn.supervised import KNeighborsClassifier
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import class_points, model_regions
+from scratchlearn.viz.figures import FEATURE_NAMES, class_points, model_regions
 
 
-def explorer(
-    X_train, y_train, X_val, y_val, *, feature_names=("feature 1", "feature 2")
-):
+def explorer(X_train, y_train, X_val, y_val, *, feature_names=FEATURE_NAMES):
     """Decision regions of a k-nearest-neighbours classifier on two features, with
     its accuracy on the training and the validation set."""
 
@@ -41,9 +39,6 @@ def explorer(
         ],
         draw,
         name="knn-explorer",
-        layout={
-            "xaxis.title.text": feature_names[0],
-            "yaxis.title.text": feature_names[1],
-        },
+        axis_titles=[feature_names],
         description="Decision regions of k-nearest neighbours on two iris features",
     )

@@ -34,6 +34,7 @@ W_STYLE = {"name": "direction w", "colour": "black"}
 FISHER_STYLE = {"name": "Fisher's direction", "colour": "#d62728", "dash": "dash"}
 SHRUNK_STYLE = {"colour": "#9467bd", "dash": "dot"}
 J_STYLE = {"name": "J(w)", "colour": "black", "legend": False}
+ANGLE = "angle of w (degrees)"
 EVERY_ANGLE = np.arange(180)  # J's curve, a degree apart
 # Points and lines on the left, over both rows; histograms and J's curve on the right.
 PANELS = {"specs": [[{"rowspan": 2}, {}], [None, {}]], "vertical_spacing": 0.22}
@@ -209,7 +210,7 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
         [
             Control("separation", [1.0], live_values=SEPARATIONS),
             Control("shrinkage", [0.0], live_values=SHRINKAGES),
-            Control("angle", angles, "angle of w (degrees)", live_angles, start=0),
+            Control("angle", angles, ANGLE, live_angles, start=0),
         ],
         draw,
         name="lda-explorer",
@@ -218,12 +219,9 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
         layout={
             "barmode": "overlay",
             "legend": {"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom"},
-            "xaxis.title.text": feature_names[0],
-            "yaxis": {"title.text": feature_names[1], "scaleanchor": "x"},
-            "xaxis2.title.text": "projection onto w",
-            "yaxis2.title.text": "count",
-            "xaxis3": {"title.text": "angle of w (degrees)", "range": [0, 180]},
-            "yaxis3.title.text": "J(w)",
+            "yaxis.scaleanchor": "x",
+            "xaxis3.range": [0, 180],
         },
+        axis_titles=[feature_names, ("projection onto w", "count"), (ANGLE, "J(w)")],
         description=DESCRIPTION,
     )

@@ -11,7 +11,7 @@ from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import LinearRegression
 from scratchlearn.supervised.linear_regression import DivergenceError
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, POINT_SIZE, curve
+from scratchlearn.viz.figures import COLOURS, curve, data_points, thinned
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
 LSTSQ_COLOUR = "#444444"
@@ -90,8 +90,7 @@ def plot_residuals(x, y, model, ax, *, xlabel="x", ylabel="y"):
     ax.scatter(x, y, s=12, color=TRAIN_COLOUR, label="patients")
     order = np.argsort(x)
     ax.plot(x[order], y_pred[order], color=LSTSQ_COLOUR, linewidth=2, label="fit")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     return ax
 
 
@@ -109,8 +108,7 @@ def plot_loss_curves(histories, minimum, ax):
         excess = np.maximum(losses - minimum, 1e-12)
         ax.plot(epochs, excess, linewidth=1.2, label=label)
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training MSE − minimum")
+    ax.set(xlabel="epoch", ylabel="training MSE − minimum")
     ax.legend()
     return ax
 
@@ -147,14 +145,11 @@ LAYOUT = {
         "yanchor": "bottom",
         "font": {"size": 11},
     },
-    "xaxis.title.text": "x",
-    "yaxis.title.text": "y",
-    "xaxis2.title.text": "epoch",
     # Log axes: one tick per power of ten (the 2s and 5s between would crowd).
-    "yaxis2": {"title.text": "training MSE", "type": "log", "dtick": 1},
-    "xaxis3.title.text": "degree",
-    "yaxis3": {"title.text": "MSE", "type": "log", "dtick": 1},
+    "yaxis2": {"type": "log", "dtick": 1},
+    "yaxis3": {"type": "log", "dtick": 1},
 }
+AXIS_TITLES = [("x", "y"), ("epoch", "training MSE"), ("degree", "MSE")]
 LSTSQ = {"name": "closed form (lstsq)", "colour": LSTSQ_COLOUR, "dash": "dash"}
 GD = {"name": "gradient descent", "colour": GD_COLOUR}
 BLACK = {"colour": "black", "legend": False}
@@ -210,14 +205,6 @@ def title(fit, degree, learning_rate, max_iter):
     return f"{lstsq}<br>{gd}"
 
 
-def thinned(losses, every=20, first=20):
-    """Epoch numbers and losses to draw: every epoch at first, then every 20th (the
-    static figure carries 40 loss curves; thinned, they look the same)."""
-    epochs = np.arange(len(losses))
-    keep = (epochs < first) | (epochs % every == 0) | (epochs == len(losses) - 1)
-    return epochs[keep], losses[keep]
-
-
 def words(text, x, y):
     """A red word at ``(x, y)``, for a run that diverged."""
     import plotly.graph_objects as go
@@ -226,16 +213,6 @@ def words(text, x, y):
     return go.Scatter(
         x=[x], y=[y], text=[text], mode="text", textfont=font, showlegend=False
     )
-
-
-def points(x, y, name, colour, *, hollow=False):
-    """Data points: filled (training) or rings (validation)."""
-    import plotly.graph_objects as go
-
-    marker = {"color": colour, "size": POINT_SIZE}
-    if hollow:
-        marker = {**marker, "color": "white", "line": {"color": colour, "width": 1.5}}
-    return go.Scatter(x=x, y=y, mode="markers", name=name, marker=marker)
 
 
 def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
@@ -255,8 +232,8 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     train_errors, val_errors = errors_by_degree(*data, degrees)
     error_range = [0.5 * train_errors.min(), 2.0 * val_errors.max()]
     fixed = [
-        points(x_train, y_train, "training points", TRAIN_COLOUR),
-        points(x_val, y_val, "validation points", VALIDATION_COLOUR, hollow=True),
+        data_points(x_train, y_train, "training points", TRAIN_COLOUR),
+        data_points(x_val, y_val, "validation points", VALIDATION_COLOUR, hollow=True),
         (curve(train_errors, x=degrees, **TRAIN_MSE), BY_DEGREE),
         (curve(val_errors, x=degrees, **VALIDATION_MSE), BY_DEGREE),
     ]
@@ -264,7 +241,9 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     def draw(learning_rate, degree):
         fit = fit_both(*data, x_grid, degree, learning_rate, max_iter)
         minimum = [fit["lstsq_mse"][0]] * 2
-        epochs, losses = thinned(fit["losses"])
+        # Every 20th epoch after the first 20: the static figure carries 40 loss
+        # curves; thinned, they look the same.
+        epochs, losses = thinned(fit["losses"], every=20)
         at_degree = curve(error_range, x=[degree] * 2, name=f"degree {degree}", **BLACK)
         gd_curve = curve(fit["gd_curve"], x=x_grid[: len(fit["gd_curve"])], **GD)
         traces = [  # the dashed closed form on top of gradient descent
@@ -308,6 +287,7 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
         subplot_titles=SUBPLOT_TITLES,
         height=HEIGHT,
         layout={**LAYOUT, **ranges},
+        axis_titles=AXIS_TITLES,
         description=(
             "Polynomials fitted to noisy points of a wave in closed form and by "
             "gradient descent, gradient descent's training loss per epoch, and the "

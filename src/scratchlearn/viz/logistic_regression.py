@@ -7,9 +7,7 @@ in the colour of its most probable class, paler where the model is less sure) an
 the *loss curves* (each solver's objective minus its minimum, per iteration).
 """
 
-import base64
 import functools
-import io
 import warnings
 
 import numpy as np
@@ -18,7 +16,16 @@ from scratchlearn.exceptions import ConvergenceWarning
 from scratchlearn.numerics import sigmoid
 from scratchlearn.supervised import LogisticRegression
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, class_points, curve, grid_over
+from scratchlearn.viz.figures import (
+    COLOURS,
+    LOG_AXIS,
+    class_points,
+    curve,
+    grid_over,
+    image_trace,
+    level_lines,
+    thinned,
+)
 
 NEWTON_COLOUR, GD_COLOUR = "#444444", "#1f77b4"
 CONFIDENCE_LEVEL = 0.9  # the winning class's probability at the dashed lines
@@ -47,10 +54,8 @@ LAYOUT = {
     "yaxis.autorange": False,  # an image would turn the y axis upside down
     "yaxis.scaleanchor": False,  # and square its pixels
     "xaxis2.title.text": "iteration",
-    "yaxis2.type": "log",
-    "yaxis2.range": [-10.5, 0.5],  # from just below the floor to about 3
-    "yaxis2.dtick": 2,
-    "yaxis2.exponentformat": "power",
+    # From just below the floor to about 3.
+    "yaxis2": {**LOG_AXIS, "range": [-10.5, 0.5], "dtick": 2},
     # The classes, in the map's upper left (as in the still figures); the title
     # names the curves' colours.
     "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.7)"},
@@ -192,40 +197,6 @@ def plot_sigmoid_and_log_loss(left, right, limit=8.0):
 # --- plotly: the explorer ------------------------------------------------------------
 
 
-# GENERAL: belongs in viz/figures.py (any picture computed pixel by pixel).
-def image_trace(rgb, xs, ys):
-    """``rgb`` (len(ys), len(xs), 3), row 0 at ``ys[0]``, as a plotly image over the
-    grid ``xs`` x ``ys``: a PNG, a fraction of the size of the numbers."""
-    import matplotlib.image
-    import plotly.graph_objects as go
-
-    buffer = io.BytesIO()
-    # plotly draws the image's first row at y0, which is ys[0] here: no flip. No
-    # metadata, so that the bytes depend on the picture only.
-    matplotlib.image.imsave(buffer, rgb, format="png", metadata={"Software": None})
-    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    x0, y0, dx, dy = (float(v) for v in (xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0]))
-    grid = {"x0": x0, "y0": y0, "dx": dx, "dy": dy}
-    return go.Image(source=source, **grid, zsmooth="fast", hoverinfo="skip")
-
-
-# GENERAL: belongs in viz/figures.py (decision boundaries, level sets).
-def level_lines(xs, ys, field, level, *, dash=None, width=1.5):
-    """Where ``field`` (len(ys), len(xs)) equals ``level``: one black plotly line
-    trace, NaN between curves (empty if ``field`` never crosses ``level``)."""
-    import contourpy
-    import plotly.graph_objects as go
-
-    points = np.empty((0, 2))
-    if field.min() < level < field.max():
-        curves = contourpy.contour_generator(xs, ys, field).lines(level)
-        gap = np.full((1, 2), np.nan)
-        points = np.concatenate([part for c in curves for part in (c, gap)])
-    line = {"color": "black", "width": width, "dash": dash}
-    quiet = {"showlegend": False, "hoverinfo": "skip"}
-    return go.Scatter(x=points[:, 0], y=points[:, 1], mode="lines", line=line, **quiet)
-
-
 def map_traces(model, xs, ys):
     """The probability map of a fitted two-feature classifier over ``xs`` x ``ys``,
     its decision boundaries and its lines of probability 0.9."""
@@ -247,12 +218,9 @@ def loss_traces(newton, descent):
     ]:
         if model is not None:  # gradient descent may have diverged
             excess = excess_losses(model, newton.loss_history_[-1])
-            steps = np.arange(len(excess))
-            keep = (steps < 20) | (steps % 10 == 0) | (steps == steps[-1])
+            steps, excess = thinned(excess, every=10)
             style = {"markers": model is newton, "legend": False}
-            traces.append(
-                curve(excess[keep], x=steps[keep], name=name, colour=colour, **style)
-            )
+            traces.append(curve(excess, x=steps, name=name, colour=colour, **style))
     return traces
 
 

@@ -162,12 +162,8 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
         name="mlp-explorer",
         panels=(1, 2),
         subplot_titles=("loss (log scale)", "accuracy"),
-        layout={
-            "yaxis.type": "log",
-            "yaxis2.range": [0.0, 1.02],
-            "xaxis.title.text": "epoch",
-            "xaxis2.title.text": "epoch",
-        },
+        layout={"yaxis.type": "log", "yaxis2.range": [0.0, 1.02]},
+        axis_titles=[("epoch", None)] * 2,
         description=(
             "Learning curves (loss and accuracy per epoch, training dashed and "
             f"validation solid) of the chapter's network on {len(X_fit)} digits"

@@ -242,11 +242,10 @@ def search_explorer(xs, ys, table, *, x_label="k", y_label="p"):
         ],
         draw,
         name="model-selection-search",
+        axis_titles=[(x_label, y_label)],
         layout={
             **{f"{a}axis.tickvals": list(range(len(ticks[a]))) for a in "xy"},
             **{f"{a}axis.ticktext": ticks[a] for a in "xy"},
-            "xaxis.title.text": x_label,
-            "yaxis.title.text": y_label,
             "showlegend": False,  # the title says which cells are which
         },
         description=(

@@ -19,6 +19,9 @@ from scratchlearn.viz.figures import (
     grid_over,
     model_regions,
 )
+from scratchlearn.viz.figures import (
+    FEATURE_NAMES as NAMES,
+)
 
 # The static explorer's var_smoothing values: none to speak of, then ever wider
 # Gaussians; the live explorer moves in quarter steps of the exponent.
@@ -69,14 +72,7 @@ def ellipse_lines(model, n_stds=(1, 2), n_points=48):
 
 
 def plot_gaussians(
-    model,
-    X,
-    y,
-    ax,
-    *,
-    title=None,
-    feature_names=("feature 1", "feature 2"),
-    class_names=None,
+    model, X, y, ax, *, title=None, feature_names=NAMES, class_names=None
 ):
     """Draw a fitted 2-feature model: each class's Gaussian at 1 and 2 standard
     deviations, its mean (+), and the points."""
@@ -89,8 +85,7 @@ def plot_gaussians(
         )
         ax.plot(xs, ys, color=colour, linewidth=2, label=names[index])
         ax.plot(*model.theta_[index], marker="+", markersize=12, color="k")
-    ax.set_xlabel(feature_names[0])
-    ax.set_ylabel(feature_names[1])
+    ax.set(xlabel=feature_names[0], ylabel=feature_names[1])
     ax.legend(loc="upper left", fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
@@ -103,7 +98,7 @@ def explorer(
     X_val,
     y_val,
     *,
-    feature_names=("feature 1", "feature 2"),
+    feature_names=NAMES,
     class_names=None,
     class_index=1,
     resolution=50,
@@ -162,9 +157,8 @@ def explorer(
         ],
         draw,
         name="naive-bayes-explorer",
+        axis_titles=[feature_names],
         layout={
-            "xaxis.title.text": feature_names[0],
-            "yaxis.title.text": feature_names[1],
             "xaxis.range": list(corners[0]),
             "yaxis.range": list(corners[1]),
         },

@@ -8,7 +8,7 @@ import numpy as np
 from scratchlearn import deep
 from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, SURFACES, descend
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR, curve
+from scratchlearn.viz.figures import LOG_AXIS, TRAIN_COLOUR, VALIDATION_COLOUR, curve
 
 # Each optimizer's colour, and its learning rate that does best on each surface in
 # RACE_STEPS steps (on a grid from 1e-4 to 1: larger diverge, smaller crawl).
@@ -38,8 +38,6 @@ SCHEDULES = {
 }
 SCHEDULE_NAMES = tuple(SCHEDULES)
 SCHEDULE_COLOUR = "#7f7f7f"
-# GENERAL: belongs in viz/figures.py (a log axis that reads 10^-4, not 100µ).
-LOG_AXIS = {"type": "log", "exponentformat": "power"}
 
 
 def make_optimizer(name, learning_rate, momentum=0.9):

@@ -81,8 +81,7 @@ def plot_staged_scores(oob, test, ax, *, title=None):
     trees = np.arange(1, len(test) + 1)
     ax.plot(trees, oob, label=OOB_LABEL, color=TRAIN_COLOUR)
     ax.plot(trees, test, label=TEST_LABEL, color=VALIDATION_COLOUR)
-    ax.set_xlabel("number of trees")
-    ax.set_ylabel("accuracy")
+    ax.set(xlabel="number of trees", ylabel="accuracy")
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
     if title:
@@ -202,12 +201,9 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
         name="random-forest-explorer",
         panels=(1, 2),
         subplot_titles=("regions of the training data", "accuracy as trees are added"),
+        axis_titles=[("feature 1", "feature 2"), ("number of trees", "accuracy")],
         layout={
-            "xaxis.title.text": "feature 1",
-            "yaxis.title.text": "feature 2",
-            "xaxis2.title.text": "number of trees",
             "xaxis2.range": [0, MAX_TREES + 1],
-            "yaxis2.title.text": "accuracy",
             "yaxis2.range": [0.5, 1.0],
             "legend": LEGEND,
         },

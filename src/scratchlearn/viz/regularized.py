@@ -13,7 +13,7 @@ import numpy as np
 
 from scratchlearn.supervised import ElasticNet, coefficient_path
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import curve
+from scratchlearn.viz.figures import chosen_line, curve
 
 # One colour per feature (matplotlib's "tab10", plotly's "D3").
 FEATURE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
@@ -23,6 +23,9 @@ FEATURE_COLOURS += ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 ALPHAS = tuple(float(f"{alpha:.3g}") for alpha in np.logspace(-3, 3, 73))
 L1_RATIOS = (1.0, 0.5, 0.1, 0.0)
 LIVE_L1_RATIOS = tuple(round(0.1 * step, 1) for step in range(11))
+ALPHA = "alpha (penalty strength)"
+# The dotted lines at the chosen alpha, one per panel.
+AXES, LINE = (("x", "y"), ("x2", "y2")), {"color": "dimgrey", "width": 1.5}
 
 
 def r2_scores(coefs, X_train, y_train, X, y):
@@ -79,8 +82,7 @@ def plot_shrinkage(ax, threshold=1.0, limit=3.0):
     ax.plot(z, z / (1 + threshold), color=FEATURE_COLOURS[0], label="ridge")
     ax.plot(z, soft, color=FEATURE_COLOURS[3], linewidth=2, label="lasso")
     ax.axvspan(-threshold, threshold, color=FEATURE_COLOURS[3], alpha=0.08)
-    ax.set_xlabel("least-squares coefficient $z$")
-    ax.set_ylabel("penalised coefficient")
+    ax.set(xlabel="least-squares coefficient $z$", ylabel="penalised coefficient")
     ax.legend(fontsize=8)
     return ax
 
@@ -102,8 +104,7 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS
         zorder=4,
         label="true (the others are 0)",
     )
-    ax.set_xlabel("feature")
-    ax.set_ylabel("coefficient")
+    ax.set(xlabel="feature", ylabel="coefficient")
     if title:
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
@@ -174,32 +175,16 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names):
         panels=(1, 2),
         subplots={"column_widths": [0.6, 0.4], "horizontal_spacing": 0.1},
         subplot_titles=("coefficients", "R²"),
+        axis_titles=[(ALPHA, "coefficient"), (ALPHA, "R²")],
         layout={
-            "shapes": [_vertical_line(1.0, "x"), _vertical_line(1.0, "x2")],
+            "shapes": [chosen_line(1.0, axes, **LINE) for axes in AXES],
             "xaxis.type": "log",
             "xaxis2.type": "log",
             "xaxis.dtick": 1,  # a tick at each power of ten
             "xaxis2.dtick": 1,
-            "xaxis.title.text": "alpha (penalty strength)",
-            "xaxis2.title.text": "alpha (penalty strength)",
-            "yaxis.title.text": "coefficient",
-            "yaxis2.title.text": "R²",
         },
         description=(
             "Coefficient paths of the elastic net on the diabetes data against the "
             "penalty strength alpha, and the training and validation R² along them"
         ),
     )
-
-
-def _vertical_line(x, axis):
-    return {
-        "type": "line",
-        "xref": axis,
-        "yref": f"y{axis[1:]} domain",
-        "x0": x,
-        "x1": x,
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": "dimgrey", "width": 1.5, "dash": "dot"},
-    }

@@ -18,6 +18,9 @@ from scratchlearn.viz.figures import (
     grid_over,
     plot_decision_boundary,
 )
+from scratchlearn.viz.figures import (
+    FEATURE_NAMES as NAMES,
+)
 
 # The static explorer's settings: from a soft, wide margin to a hard, narrow one,
 # and from smooth to wiggly RBF kernels; the live explorer's are finer.
@@ -41,20 +44,10 @@ def decision_grid(model, X, resolution=100):
     return xs, ys, values
 
 
-def plot_margin(
-    model,
-    X,
-    y,
-    ax,
-    *,
-    resolution=120,
-    title=None,
-    feature_names=("feature 1", "feature 2"),
-):
-    """Draw a fitted 2-feature SVC: regions, boundary, margin and support vectors."""
-    plot_decision_boundary(
-        model, X, y, ax, resolution=resolution, title=title, feature_names=feature_names
-    )
+def plot_margin(model, X, y, ax, *, resolution=120, title=None, **names):
+    """Draw a fitted 2-feature SVC: regions, boundary, margin and support vectors
+    (``names``: ``feature_names``, the axes' titles)."""
+    plot_decision_boundary(model, X, y, ax, resolution=resolution, title=title, **names)
     xs, ys, values = decision_grid(model, X, resolution)
     styles = {"colors": "k", "linestyles": ["--", "-", "--"], "linewidths": [1, 2, 1]}
     ax.contour(xs, ys, values, levels=[-1, 0, 1], **styles)
@@ -64,15 +57,7 @@ def plot_margin(
     return ax
 
 
-def explorer(
-    X_train,
-    y_train,
-    X_val,
-    y_val,
-    *,
-    resolution=32,
-    feature_names=("feature 1", "feature 2"),
-):
+def explorer(X_train, y_train, X_val, y_val, *, resolution=32, feature_names=NAMES):
     """The decision function of an RBF SVC on two features (shaded, pale inside the
     margin, with its boundary and the margin's edges), its support vectors circled,
     and its accuracy on the training and the validation set."""
@@ -129,9 +114,8 @@ def explorer(
         ],
         draw,
         name="svm-explorer",
+        axis_titles=[feature_names],
         layout={
-            "xaxis.title.text": feature_names[0],
-            "yaxis.title.text": feature_names[1],
             "xaxis.range": list(corners[0]),
             "yaxis.range": list(corners[1]),
         },

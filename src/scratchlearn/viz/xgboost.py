@@ -11,6 +11,7 @@ from scratchlearn.metrics import mean_squared_error
 from scratchlearn.supervised import XGBoostRegressor
 from scratchlearn.supervised.xgboost import logistic_gradients
 from scratchlearn.viz.explorer import Control, Explorer, View
+from scratchlearn.viz.figures import data_points
 
 BLUE, ORANGE, GREEN, RED = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"
 # What the live explorer offers beyond the precomputed settings.
@@ -103,10 +104,6 @@ def explorer(X_train, y_train, X_val, y_val, *, resolution=200):
 
     grid = grid_along(np.vstack([X_train, X_val]), resolution)
 
-    def points(X, y, name, colour):
-        marker = {"color": colour, "size": 5}
-        return go.Scatter(x=X[:, 0], y=y, mode="markers", marker=marker, name=name)
-
     def draw(gamma, max_depth, learning_rate, n_estimators, reg_lambda):
         model = XGBoostRegressor(
             n_estimators,
@@ -126,8 +123,8 @@ def explorer(X_train, y_train, X_val, y_val, *, resolution=200):
         )
         return View(
             [
-                points(X_train, y_train, "training", "#999999"),
-                points(X_val, y_val, "validation", GREEN),
+                data_points(X_train[:, 0], y_train, "training", "#999999", size=5),
+                data_points(X_val[:, 0], y_val, "validation", GREEN, size=5),
                 curve,
             ],
             title=(
@@ -148,7 +145,7 @@ def explorer(X_train, y_train, X_val, y_val, *, resolution=200):
         ],
         draw,
         name="xgboost-explorer",
-        layout={"xaxis.title.text": "x", "yaxis.title.text": "y"},
+        axis_titles=[("x", "y")],
         description=(
             "XGBoost on one feature: the training and validation points and the "
             "model's step curve, for reg_lambda, gamma and the tree depth"

@@ -1,0 +1,18 @@
+"""Pictures several chapters share (scratchlearn.viz.figures)."""
+
+import numpy as np
+
+from scratchlearn.viz.figures import chosen_line, thinned
+
+
+def test_thinned_keeps_the_start_every_nth_step_and_the_end():
+    steps, values = thinned(np.arange(100.0) ** 2, every=30, first=3)
+    np.testing.assert_array_equal(steps, [0, 1, 2, 30, 60, 90, 99])
+    np.testing.assert_array_equal(values, steps.astype(float) ** 2)
+
+
+def test_chosen_line_spans_its_panel_and_takes_a_style():
+    line = chosen_line(3, ("x", "y"), color="grey", width=None)
+    assert (line["xref"], line["yref"]) == ("x", "y domain")
+    assert (line["x0"], line["x1"], line["y0"], line["y1"]) == (3, 3, 0, 1)
+    assert line["line"] == {"color": "grey", "dash": "dot"}  # width left to plotly
