@@ -42,16 +42,19 @@ lint: $(INSTALLED)
 # One BLAS thread per process: pytest-xdist already runs $(JOBS) workers, and on 2
 # cores extra BLAS threads on small matrices wait for each other (the deep-learning
 # notebooks ran up to 5 times slower with them). Results are the same either way.
+# Files are handed out slowest first (tests/schedule.py, from .ci/test_durations.json),
+# not by their number of tests (xdist's default reorder), so that no long file is
+# left running alone at the end.
 test: lint book
 	bash .ci/ensure-chromium
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile -p no:cacheprovider \
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder -p no:cacheprovider \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout 300 tests book solutions
 
 # The inner loop of a contributor: the unit tests of src/ (against the references),
 # without executing notebooks, grading exercises or building the site.
 test-fast: lint
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile \
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder \
 		-p no:cacheprovider tests --ignore=tests/book --ignore=tests/grading
 
 notebooks: $(INSTALLED)
