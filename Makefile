@@ -14,7 +14,7 @@ JOBS ?= 2
 help:
 	@echo "make book       build the site into _build/html (fails on any warning or cell error)"
 	@echo "make test       every test: lint, units, notebooks, exercises, grading, the site"
-	@echo "make test-fast  lint and the unit tests only (no notebooks, grading or site)"
+	@echo "make test-fast  lint and the fast unit tests (no notebooks, grading, site or slow training)"
 	@echo "make lab        JupyterLab on the repository"
 	@echo "make serve      serve _build/html on http://localhost:8000"
 	@echo "make exercises  regenerate exercises/ from solutions/"
@@ -52,10 +52,11 @@ test: lint book
 		--nbval-cell-timeout 300 tests book solutions
 
 # The inner loop of a contributor: the unit tests of src/ (against the references),
-# without executing notebooks, grading exercises or building the site.
+# without executing notebooks, grading exercises, building the site or the few tests
+# marked slow (training to a chapter's target; `make test` runs them).
 test-fast: lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder \
-		-p no:cacheprovider tests --ignore=tests/book --ignore=tests/grading
+		-p no:cacheprovider -m "not slow" tests --ignore=tests/book --ignore=tests/grading
 
 notebooks: $(INSTALLED)
 	$(PY) .ci/execute_notebooks.py $(NOTEBOOKS)

@@ -207,6 +207,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 @pytest.mark.parametrize("kind", list(CASES))
 def test_reconstruction_error_within_ten_percent_of_keras(kind, digits):
     builder, settings, n_train, epochs = CASES[kind]

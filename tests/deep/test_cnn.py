@@ -118,6 +118,7 @@ def test_feature_maps_are_the_first_layers_in_inference_mode(digit_images):
     )
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 @pytest.mark.parametrize("random_state", [0, 1, 2])
 def test_reaches_the_chapter_target_on_digits(digit_images, random_state):
     """The chapter's training (20 epochs, batch 32, Adam 0.003 with cosine decay)

@@ -318,6 +318,7 @@ def test_other_bad_input(tmp_path):
 # --- the appendix's target -------------------------------------------------------
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 def test_cnn_at_80_percent_sparsity_and_int8_loses_under_a_point(digits_cnn_trained):
     model, parts = digits_cnn_trained
     baseline = _accuracy(model, parts.X_test, parts.y_test)

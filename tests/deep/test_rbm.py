@@ -271,6 +271,7 @@ def test_cd_gradient_matches_tensorflow():
 # --- training -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 @pytest.mark.parametrize("seed", [0, 1])
 def test_trained_pseudo_likelihood_within_5_percent_of_sklearns(X_digits, seed):
     settings = {"learning_rate": 0.06, "batch_size": 10, "n_iter": 10}
@@ -295,6 +296,7 @@ def machine_with(sklearn_rbm):
     return ours
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 def test_logistic_regression_on_our_features_within_one_point_of_sklearns(X_digits):
     data = split(X_digits, digits().y, random_state=0)
     scores = {BernoulliRBM: [], SklearnRBM: []}

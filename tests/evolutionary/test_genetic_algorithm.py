@@ -374,6 +374,7 @@ def deap_on_the_knapsack(seed, budget):
     return best_so_far[evaluations <= budget][-1]
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 def test_the_genetic_algorithm_reaches_the_knapsack_optimum_as_deap_does():
     weights, values, capacity = datasets.knapsack_items(25, random_state=0)
     optimum, _ = knapsack_optimum(weights, values, capacity)

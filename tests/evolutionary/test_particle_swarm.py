@@ -301,6 +301,7 @@ def test_the_swarm_network_is_the_deep_network(iris_split):
         assert loss(flat[row : row + 1])[0] == pytest.approx(expected, rel=1e-10)
 
 
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 def test_a_swarm_trains_the_network_as_well_as_gradient_descent(iris_split):
     """Seeds 0-9: the swarm's network (40 particles, 200 steps, every weight in
     [-1, 1]) against the same network trained by Adam (200 epochs): test accuracies

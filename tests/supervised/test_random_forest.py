@@ -70,6 +70,7 @@ def test_forest_without_bootstrap_or_feature_sampling_is_the_single_tree():
     ],
     ids=["breast_cancer", "wine", "digits"],
 )
+@pytest.mark.slow  # trains to the chapter's target: left out of make test-fast
 def test_accuracy_and_oob_score_within_one_point_of_scikit_learn(
     loader, n_estimators, seeds
 ):
