@@ -21,6 +21,7 @@ from scratchlearn.grading.checks import (
     call,
     check_array,
     check_no_python_loops,
+    check_untouched,
     time_limit,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "call",
     "check_array",
     "check_no_python_loops",
+    "check_untouched",
     "time_limit",
 ]
