@@ -298,7 +298,7 @@ def test_handlers_are_narrowed_to_exception():
         "    try:\n"
         "        pass\n"
         "    except (ValueError, BaseException, KeyboardInterrupt) as e:  # ok\n"
-        "        pass\n"
+        "        raise SystemExit\n"
     )
     narrowed = _catch_exceptions_only(source)
     tree = ast.parse(narrowed)
@@ -306,6 +306,7 @@ def test_handlers_are_narrowed_to_exception():
     assert ast.unparse(handlers[0].type) == "Exception"
     assert ast.unparse(handlers[1].type) == "(ValueError, Exception, Exception)"
     assert "x = 'é'" in narrowed and "# ok" in narrowed
+    assert "raise SystemExit" in narrowed, "only handlers are narrowed"
     assert _catch_exceptions_only("x = (") == "x = ("
 
 

@@ -22,6 +22,7 @@ from scratchlearn.grading.checks import (
     check_array,
     check_no_python_loops,
     check_untouched,
+    show_score,
     time_limit,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "check_array",
     "check_no_python_loops",
     "check_untouched",
+    "show_score",
     "time_limit",
 ]

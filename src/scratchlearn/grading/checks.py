@@ -44,6 +44,20 @@ _WATCHED_MODULES = (
     "numpy.testing",
     "builtins",
 )
+# The kernel itself swaps these builtins at each cell it runs.
+_KERNEL_BUILTINS = {
+    "input",
+    "raw_input",
+    "getpass",
+    "help",
+    "display",
+    "get_ipython",
+    "exit",
+    "quit",
+    "copyright",
+    "credits",
+    "license",
+}
 
 
 def _snapshot():
@@ -62,6 +76,8 @@ def _snapshot():
                 for key, value in vars(module).items()
                 if not key.startswith("_")
                 and (callable(value) or inspect.ismodule(value))
+                # The kernel itself swaps these builtins at each cell it runs.
+                and not (name == "builtins" and key in _KERNEL_BUILTINS)
             },
         )
     return snapshot
@@ -427,3 +443,45 @@ def check_no_python_loops(function, *, instead="NumPy broadcasting"):
                 f"{name} uses a {kind} (line {node.lineno} of the function). Work on "
                 f"all the rows at once with {instead} instead: it is much faster."
             )
+
+
+def show_score(grader, questions, environment):
+    """Run every question's public checks and print the points, with a total.
+
+    The learner's notebook ends with a cell calling this, so that a learner on
+    Binder or Colab sees a score without ``make grade``.
+
+    Parameters
+    ----------
+    grader : otter.Notebook
+        The notebook's grader (made by the set-up cell).
+    questions : list of str
+        The questions, in order (``["q1", "q2"]``).
+    environment : dict
+        The notebook's globals, where the answers are.
+
+    Returns
+    -------
+    tuple of float
+        The points scored and the points possible.
+    """
+    score = possible = 0.0
+    lines = []
+    for question in questions:
+        try:
+            result = grader.check(question, environment)
+            got, out_of = float(result.score), float(result.possible)
+            failed = not result.passed_all
+        except Exception as error:  # the checks could not run at all
+            got, out_of, failed = 0.0, 0.0, True
+            lines.append(f"{question}: the checks could not run ({error}).")
+            continue
+        score, possible = score + got, possible + out_of
+        note = f'  (run grader.check("{question}") to see why)' if failed else ""
+        lines.append(f"{question}: {got:g} / {out_of:g}{note}")
+    print("\n".join(lines))
+    print(
+        f"Public checks: {score:g} / {possible:g} points. Grading adds hidden checks, "
+        "so the final score can be lower."
+    )
+    return score, possible

@@ -277,18 +277,18 @@ def _catch_exceptions_only(source):
     except SyntaxError:
         return source
     edits = []  # (line, start byte, end byte, text)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ExceptHandler) and node.type is None:
-            start = node.col_offset + len("except")
-            edits.append((node.lineno, start, start, " Exception"))
-        elif (
-            isinstance(node, ast.Name)
-            and node.id in _UNCATCHABLE
-            and node.lineno == node.end_lineno
-        ):
-            edits.append(
-                (node.lineno, node.col_offset, node.end_col_offset, "Exception")
-            )
+    for handler in ast.walk(tree):
+        if not isinstance(handler, ast.ExceptHandler):
+            continue
+        if handler.type is None:
+            start = handler.col_offset + len("except")
+            edits.append((handler.lineno, start, start, " Exception"))
+            continue
+        for node in ast.walk(handler.type):
+            if isinstance(node, ast.Name) and node.id in _UNCATCHABLE:
+                edits.append(
+                    (node.lineno, node.col_offset, node.end_col_offset, "Exception")
+                )
     if not edits:
         return source
     lines = source.splitlines(keepends=True)
