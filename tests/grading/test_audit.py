@@ -314,5 +314,6 @@ def test_the_graded_copy_imports_the_checks_first():
     _, learner = _notebooks(ROOT / "solutions" / "supervised" / "knn.ipynb")
     hardened = _hardened(learner)
     assert hardened.cells[0].source.startswith("import scratchlearn.grading")
-    assert len(hardened.cells) == len(learner.cells) + 1
+    assert len(hardened.cells) == len(learner.cells), "the score cell is left out"
+    assert all(cell.get("id") != "score" for cell in hardened.cells)
     assert learner.cells[0].source != hardened.cells[0].source, "a copy is changed"
