@@ -1,8 +1,10 @@
 """Graded exercises: the tests' helpers, exercises/ against its masters, and grading.
 
 The promises tested here: a master's solution gets full marks; an untouched exercise
-gets zero but is graded to the end; a faulty answer (raising, wrong shape, NaN, an
-endless loop) costs its question only, with a message that says why, in bounded time;
+gets zero but is graded to the end; a faulty answer (raising, exiting, wrong shape,
+NaN, an endless loop, even under a bare `except:`, a library's implementation called)
+costs its question only, with a message that says why, in bounded time; tampering
+costs the notebook (test_audit.py tries many kinds on every exercise);
 exercises/ is exactly what `make exercises` generates; every learner notebook runs
 end to end. The slow tests share their gradings through module-scoped fixtures.
 """
@@ -237,7 +239,9 @@ def test_colab_test_files_check_the_solution(master, fresh_builds, tmp_path):
     solved = {}
     solution = nbformat.read(build.solution, as_version=4)
     for cell in solution.cells:
-        if cell.cell_type != "code" or cell.id == "setup" or "grader." in cell.source:
+        if cell.cell_type != "code" or cell.id in ("setup", "score"):
+            continue
+        if "grader." in cell.source:
             continue
         exec(cell.source, solved)
     for path in written:
@@ -265,6 +269,11 @@ def test_learner_notebook_runs_end_to_end(exercise, tmp_path):
     ).execute()
     checks = [c for c in notebook.cells if c.source.startswith("grader.check(")]
     assert checks
+    score = notebook.cells[-1]
+    assert score.id == "score", "the notebook ends with the score"
+    printed = "".join(output.get("text", "") for output in score.outputs)
+    assert re.search(r"Public checks: 0 / [1-9][\d.]* points", printed), printed
+    assert "Download" in score.source and "grading grade" in score.source
     for cell in checks:
         text = "".join(
             str(output.get("data", {}).get("text/plain", "")) for output in cell.outputs
@@ -329,10 +338,46 @@ FAULTY = {
     ),
     "deaf endless loop at top level": (
         {},
-        "import signal, time\n"
-        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-        "while True:\n    time.sleep(0.1)\n",
+        # A loop in C code that never looks at interruptions (a loop in Python that
+        # catches them is made interruptible: handlers are narrowed to Exception).
+        "total = sum(range(10**15))\n",
         ({"q1", "q2", "q3", "q4"}, set(), None),
+    ),
+    "endless loop under a bare except": (
+        {
+            "majority_vote": "def majority_vote(neighbor_labels):\n"
+            "    while True:\n"
+            "        try:\n"
+            "            pass\n"
+            "        except:  # swallows everything, the grader's alarm too\n"
+            "            pass\n"
+        },
+        None,
+        ({"q3", "q4"}, {"q1", "q2"}, rf"did not finish within {TIME_LIMIT} s"),
+    ),
+    "SystemExit": (
+        {
+            "majority_vote": "def majority_vote(neighbor_labels):\n"
+            "    raise SystemExit\n"
+        },
+        None,
+        ({"q3", "q4"}, {"q1", "q2"}, r"raised SystemExit"),
+    ),
+    "library call": (
+        {
+            "knn_predict": "from sklearn.neighbors import KNeighborsClassifier\n\n\n"
+            "def knn_predict(X_train, y_train, X_query, k):\n"
+            "    model = KNeighborsClassifier(k, algorithm='brute')\n"
+            "    return model.fit(X_train, y_train).predict(X_query)\n"
+        },
+        None,
+        ({"q4"}, {"q1", "q2", "q3"}, r"scikit-learn's own implementation"),
+    ),
+    "tampering": (
+        {},
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n",
+        ({"q1", "q2", "q3", "q4"}, set(), r"no points"),
     ),
 }
 # The deaf loop ignores interruptions: only the overall timeout ends it.
@@ -488,6 +533,15 @@ def test_endless_loops_at_top_level_are_reported(faulty_results):
     assert any("was interrupted" in note for note in interrupted.notes)
     deaf, _ = faulty_results["deaf endless loop at top level"]
     assert any(f"Grading stopped after {DEAF_TIMEOUT} s" in n for n in deaf.notes)
+    # Graded to the end despite the loop; the deaf one was not (make grade exits 1).
+    assert interrupted.complete and not deaf.complete
+
+
+@pytest.mark.slow
+def test_tampering_is_not_run_and_explained(faulty_results):
+    result, seconds = faulty_results["tampering"]
+    assert seconds < 15, "a tampering notebook is refused before it runs"
+    assert any("np.testing.assert_allclose" in note for note in result.notes)
 
 
 @pytest.mark.slow
@@ -499,3 +553,29 @@ def test_grading_leaves_no_process_behind(faulty_results):
         if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
     ]
     assert not [c for c in left if "ipykernel" in c or "scratchlearn.grading" in c]
+
+
+@pytest.mark.slow
+def test_the_score_cell_gives_a_solved_notebook_all_public_points(tmp_path):
+    """The last cell runs every public check and prints the points with a total."""
+    from nbclient import NotebookClient
+
+    from scratchlearn.grading.assign import cached_build
+
+    solution = cached_build(KNN, ROOT).solution
+    copy = tmp_path / KNN.name
+    shutil.copyfile(solution, copy)
+    notebook = nbformat.read(copy, as_version=4)
+    NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=300,
+        allow_errors=False,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    score = notebook.cells[-1]
+    assert score.id == "score"
+    printed = "".join(output.get("text", "") for output in score.outputs)
+    total = re.search(r"Public checks: (\S+) / (\S+) points", printed)
+    assert total and float(total[1]) == float(total[2]) > 0, printed
+    assert "q4: " in printed and "grader.check" not in printed, printed

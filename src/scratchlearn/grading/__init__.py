@@ -21,6 +21,8 @@ from scratchlearn.grading.checks import (
     call,
     check_array,
     check_no_python_loops,
+    check_untouched,
+    show_score,
     time_limit,
 )
 
@@ -34,5 +36,7 @@ __all__ = [
     "call",
     "check_array",
     "check_no_python_loops",
+    "check_untouched",
+    "show_score",
     "time_limit",
 ]

@@ -79,8 +79,10 @@ def main(argv=None):
             cell_timeout=arguments.cell_timeout,
             jobs=arguments.jobs,
         )
-        # Lost points are a result; a notebook that could not be graded is an error.
-        return 1 if skipped or not results else 0
+        # Lost points are a result; a notebook that could not be graded, or not to
+        # its end, is an error.
+        incomplete = [result for result in results if not result.complete]
+        return 1 if skipped or incomplete or not results else 0
     elif arguments.command == "autograder":
         from scratchlearn.grading.assign import write_autograder
 

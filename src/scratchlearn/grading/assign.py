@@ -35,7 +35,7 @@ from scratchlearn.grading import REPOSITORY_URL
 TEST_REQUIREMENTS = ("scikit-learn",)
 CACHE_FOLDER = pathlib.Path("_build") / "grading"
 # Bump when the build changes in a way the cache key cannot see.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 _THREAD_LOCK = threading.Lock()
 # Zip entries get this date instead of the time of the build.
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -65,6 +65,17 @@ if "google.colab" in sys.modules:
 import otter
 
 grader = otter.Notebook("{notebook}")"""
+
+
+SCORE_CELL = """\
+# Your score: run this cell last. It runs the public checks of every task and adds up
+# their points; grading adds hidden checks, so the final score can be lower.
+# To hand in your work, save this notebook (on Colab: File > Download > Download
+# .ipynb) and send the .ipynb file to your instructor, who grades it with
+# `python -m scratchlearn.grading grade <notebook>` (`make grade NB=<notebook>`).
+from scratchlearn.grading import show_score
+
+show_score(grader, {questions}, globals())"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -348,12 +359,26 @@ def _normalise(notebook, master_ids, exercise, notebook_name):
         index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
     )
     notebook.cells.insert(first_code, setup)
+    questions = list(
+        dict.fromkeys(
+            match.group(1)
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for match in [re.fullmatch(r'grader\.check\("(q\w+)"\)\s*', cell.source)]
+            if match
+        )
+    )
+    score = nbformat.v4.new_code_cell(SCORE_CELL.format(questions=questions))
+    score.metadata = {"deletable": False, "editable": False, "tags": ["score"]}
+    notebook.cells.append(score)
     used = set()
     for index, cell in enumerate(notebook.cells):
         # Keep the master's ids; otter's new cells (the checks) get ids from their
         # content, so that regenerating gives the same file.
         if cell is setup:
             cell_id = "setup"
+        elif cell is score:
+            cell_id = "score"
         elif cell.get("id") in master_ids:
             cell_id = cell["id"]
         else:

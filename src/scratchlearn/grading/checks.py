@@ -34,6 +34,77 @@ import numpy as np
 # overrides it (the grading tests use a short one to stay fast).
 TIME_LIMIT = float(os.environ.get("SCRATCHLEARN_TIME_LIMIT", "10"))
 
+# What the checks and the tests rely on, as it was when this module was first
+# imported: the grader imports it before any of the learner's cells runs, so that
+# code replacing, say, np.isclose or np.testing.assert_allclose is found out.
+_WATCHED_MODULES = (
+    "numpy",
+    "numpy.linalg",
+    "numpy.random",
+    "numpy.testing",
+    "builtins",
+)
+# The kernel itself swaps these builtins at each cell it runs.
+_KERNEL_BUILTINS = {
+    "input",
+    "raw_input",
+    "getpass",
+    "help",
+    "display",
+    "get_ipython",
+    "exit",
+    "quit",
+    "copyright",
+    "credits",
+    "license",
+}
+
+
+def _snapshot():
+    import builtins
+    import importlib
+
+    import numpy.testing  # noqa: F401  (loaded, so that it is watched)
+
+    snapshot = {}
+    for name in _WATCHED_MODULES:
+        module = builtins if name == "builtins" else importlib.import_module(name)
+        snapshot[name] = (
+            module,
+            {
+                key: value
+                for key, value in vars(module).items()
+                if not key.startswith("_")
+                and (callable(value) or inspect.ismodule(value))
+                # The kernel itself swaps these builtins at each cell it runs.
+                and not (name == "builtins" and key in _KERNEL_BUILTINS)
+            },
+        )
+    return snapshot
+
+
+_TRUSTED = _snapshot()
+
+
+def check_untouched():
+    """Assert that NumPy's and Python's functions are those the checks started with.
+
+    Raises
+    ------
+    AssertionError
+        Naming the first function the notebook replaced or removed (an answer that
+        patches ``np.isclose`` or ``np.testing.assert_allclose`` gets no points).
+    """
+    for name, (module, functions) in _TRUSTED.items():
+        namespace = vars(module)
+        for key, value in functions.items():
+            if namespace.get(key) is not value:
+                raise AssertionError(
+                    f"The notebook replaced `{name}.{key}`, which the checks rely on: "
+                    "no points for a notebook that changes how it is checked."
+                )
+
+
 # Functions that already ran out of time: later tests fail at once instead of
 # waiting for the same endless loop again. Redefining the function gives a new
 # object, which is tried afresh.
@@ -180,6 +251,7 @@ def call(function, *args, seconds=None, **kwargs):
         earlier test.
     """
     seconds = TIME_LIMIT if seconds is None else seconds
+    check_untouched()
     if function is None:
         raise AssertionError(
             "The function to test is not defined: run the cell that defines it (and "
@@ -199,7 +271,9 @@ def call(function, *args, seconds=None, **kwargs):
     except TimeoutError:
         _OUT_OF_TIME.add(function)
         raise
-    except Exception as error:
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit) as error:
+        # SystemExit too: `raise SystemExit` or exit() in an answer costs its test,
+        # not the grading of the whole notebook.
         raise AssertionError(
             f"{described} raised {type(error).__name__}: {str(error).strip()}"
             + _where_in_learner_code(error)
@@ -248,6 +322,7 @@ def check_array(
     AssertionError
         With a message a learner can act on.
     """
+    check_untouched()
     expected = np.asarray(expected)
     if result is None:
         raise AssertionError(
@@ -368,3 +443,45 @@ def check_no_python_loops(function, *, instead="NumPy broadcasting"):
                 f"{name} uses a {kind} (line {node.lineno} of the function). Work on "
                 f"all the rows at once with {instead} instead: it is much faster."
             )
+
+
+def show_score(grader, questions, environment):
+    """Run every question's public checks and print the points, with a total.
+
+    The learner's notebook ends with a cell calling this, so that a learner on
+    Binder or Colab sees a score without ``make grade``.
+
+    Parameters
+    ----------
+    grader : otter.Notebook
+        The notebook's grader (made by the set-up cell).
+    questions : list of str
+        The questions, in order (``["q1", "q2"]``).
+    environment : dict
+        The notebook's globals, where the answers are.
+
+    Returns
+    -------
+    tuple of float
+        The points scored and the points possible.
+    """
+    score = possible = 0.0
+    lines = []
+    for question in questions:
+        try:
+            result = grader.check(question, environment)
+            got, out_of = float(result.score), float(result.possible)
+            failed = not result.passed_all
+        except Exception as error:  # the checks could not run at all
+            got, out_of, failed = 0.0, 0.0, True
+            lines.append(f"{question}: the checks could not run ({error}).")
+            continue
+        score, possible = score + got, possible + out_of
+        note = f'  (run grader.check("{question}") to see why)' if failed else ""
+        lines.append(f"{question}: {got:g} / {out_of:g}{note}")
+    print("\n".join(lines))
+    print(
+        f"Public checks: {score:g} / {possible:g} points. Grading adds hidden checks, "
+        "so the final score can be lower."
+    )
+    return score, possible

@@ -23,7 +23,6 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -58,6 +57,8 @@ class Result:
     notebook: str
     questions: list
     notes: list = dataclasses.field(default_factory=list)
+    complete: bool = True
+    """False if the grading could not run to its end (timeout, a failure)."""
 
     @property
     def score(self):
@@ -130,15 +131,32 @@ def grade_notebook(notebook, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root
     -------
     Result
     """
+    import nbformat
+
+    from scratchlearn.grading.audit import audit
+
     notebook = pathlib.Path(notebook)
     master = find_master(notebook.resolve(), root)
     built = cached_build(master, root)
     submission = built.solution if notebook.resolve() == master else notebook.resolve()
+    try:
+        submitted = nbformat.read(submission, as_version=4)
+    except Exception as error:
+        problem = f"Grading could not finish: the notebook cannot be read ({error})."
+        return _result(str(notebook), built.questions, {}, problem, complete=False)
+    # Read before anything runs, in this process, where the answers cannot reach.
+    found = audit(
+        submitted,
+        nbformat.read(built.learner, as_version=4),
+        nbformat.read(master, as_version=4),
+    )
+    if found.tampering:
+        return _tampered(str(notebook), built.questions, found.tampering)
     with tempfile.TemporaryDirectory() as temporary:
         temporary = pathlib.Path(temporary)
         # The set-up cell opens the notebook under its master's name.
         copy = temporary / master.name
-        shutil.copyfile(submission, copy)
+        nbformat.write(_hardened(submitted), copy)
         report_path = temporary / "result.json"
         log_path = temporary / "worker.log"
         command = [
@@ -175,10 +193,15 @@ def grade_notebook(notebook, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root
             log = log_path.read_text(errors="replace").strip().splitlines()
             problem = "The grader failed:\n" + "\n".join(log[-15:])
         report = json.loads(report_path.read_text()) if report_path.is_file() else {}
-    return _result(str(notebook), built.questions, report, problem)
+    result = _result(str(notebook), built.questions, report, problem)
+    for question in result.questions:
+        for message in found.library.get(question.name, []):
+            question.score = 0.0
+            question.failures.insert(0, ("library", message))
+    return result
 
 
-def _result(notebook, possible, report, problem):
+def _result(notebook, possible, report, problem, complete=None):
     """Combine the worker's report with the questions the autograder should grade."""
     graded = report.get("questions", {})
     notes = list(report.get("notes", []))
@@ -196,7 +219,87 @@ def _result(notebook, possible, report, problem):
             questions.append(
                 Question(name, 0.0, points, [("all checks", "not graded (see below)")])
             )
-    return Result(notebook, questions, notes)
+    if complete is None:
+        complete = not problem and not report.get("error")
+    return Result(notebook, questions, notes, complete)
+
+
+def _tampered(notebook, possible, messages):
+    """The result of a notebook that tampers with the grading: zero, not run."""
+    questions = [
+        Question(name, 0.0, points, [("all checks", "no points (see below)")])
+        for name, points in possible.items()
+    ]
+    note = (
+        "No points: this notebook's code could change how it is checked, so it was "
+        "not run. An answer needs NumPy and plain Python only; remove what is named "
+        "here and grade again.\n" + "\n".join(f"- {m}" for m in messages)
+    )
+    return Result(notebook, questions, [note], True)
+
+
+# What an answer's `except` may not catch: the grader's interruptions and exits.
+_UNCATCHABLE = {"BaseException", "KeyboardInterrupt", "SystemExit", "GeneratorExit"}
+_FIRST_CELL = (
+    "import scratchlearn.grading  # the checks take their trusted copies of NumPy "
+    "before any answer runs"
+)
+
+
+def _hardened(notebook):
+    """A copy of ``notebook`` made safe to grade.
+
+    A first cell imports the checks before any of the learner's cells runs (see
+    :func:`scratchlearn.grading.check_untouched`), and in every cell ``except:``,
+    ``except BaseException`` and the like catch ``Exception`` only, so that a loop
+    wrapped in a bare ``try``/``except`` cannot swallow the grader's time limits.
+    """
+    import copy
+
+    import nbformat
+
+    notebook = copy.deepcopy(notebook)
+    # The score cell runs the public checks for the learner; grading runs them anyway
+    # (and an endless loop there would be met once more, with another message).
+    notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "score"]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.source = _catch_exceptions_only(cell.source)
+    first = nbformat.v4.new_code_cell(_FIRST_CELL)
+    first.id = "grading-first"
+    notebook.cells.insert(0, first)
+    return notebook
+
+
+def _catch_exceptions_only(source):
+    """``source`` with its exception handlers narrowed to ``Exception``."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    edits = []  # (line, start byte, end byte, text)
+    for handler in ast.walk(tree):
+        if not isinstance(handler, ast.ExceptHandler):
+            continue
+        if handler.type is None:
+            start = handler.col_offset + len("except")
+            edits.append((handler.lineno, start, start, " Exception"))
+            continue
+        for node in ast.walk(handler.type):
+            if isinstance(node, ast.Name) and node.id in _UNCATCHABLE:
+                edits.append(
+                    (node.lineno, node.col_offset, node.end_col_offset, "Exception")
+                )
+    if not edits:
+        return source
+    lines = source.splitlines(keepends=True)
+    encoded = [line.encode() for line in lines]
+    for line, start, end, text in sorted(edits, reverse=True):
+        row = encoded[line - 1]
+        encoded[line - 1] = row[:start] + text.encode() + row[end:]
+    return b"".join(encoded).decode()
 
 
 def _kill_process_tree(process):
