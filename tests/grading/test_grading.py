@@ -250,23 +250,29 @@ def test_colab_test_files_check_the_solution(master, fresh_builds, tmp_path):
         assert test.passed_all, test.summary()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-def test_learner_notebook_runs_end_to_end(exercise, tmp_path):
-    """Untouched, it runs without an error: its checks fail politely."""
+def _run_as_a_learner(path, copy):
+    """Copy the notebook at ``path`` to ``copy`` (otter writes its log file next to
+    the notebook, and finds it by the name the notebook gives) and run the copy in a
+    plain kernel, as a learner would; return it run."""
     from nbclient import NotebookClient
 
-    # A copy, because otter writes its log file next to the notebook.
-    copy = tmp_path / exercise.name
-    shutil.copyfile(exercise, copy)
+    shutil.copyfile(path, copy)
     notebook = nbformat.read(copy, as_version=4)
     NotebookClient(
         notebook,
         kernel_name="python3",
         timeout=300,
         allow_errors=False,
-        resources={"metadata": {"path": str(tmp_path)}},
+        resources={"metadata": {"path": str(copy.parent)}},
     ).execute()
+    return notebook
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_learner_notebook_runs_end_to_end(exercise, tmp_path):
+    """Untouched, it runs without an error: its checks fail politely."""
+    notebook = _run_as_a_learner(exercise, tmp_path / exercise.name)
     checks = [c for c in notebook.cells if c.source.startswith("grader.check(")]
     assert checks
     score = notebook.cells[-1]
@@ -558,21 +564,10 @@ def test_grading_leaves_no_process_behind(faulty_results):
 @pytest.mark.slow
 def test_the_score_cell_gives_a_solved_notebook_all_public_points(tmp_path):
     """The last cell runs every public check and prints the points with a total."""
-    from nbclient import NotebookClient
-
     from scratchlearn.grading.assign import cached_build
 
     solution = cached_build(KNN, ROOT).solution
-    copy = tmp_path / KNN.name
-    shutil.copyfile(solution, copy)
-    notebook = nbformat.read(copy, as_version=4)
-    NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=300,
-        allow_errors=False,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    notebook = _run_as_a_learner(solution, tmp_path / KNN.name)
     score = notebook.cells[-1]
     assert score.id == "score"
     printed = "".join(output.get("text", "") for output in score.outputs)
