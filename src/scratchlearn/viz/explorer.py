@@ -139,6 +139,7 @@ class View:
     layout: dict = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(eq=False)  # an explorer is itself, not its fields
 class Explorer:
     """Build a chapter's live and static explorers from its controls and ``draw``.
 
@@ -159,38 +160,31 @@ class Explorer:
         The x and y axis titles of each panel, in plotly's order of axes (``None``
         leaves one untitled).
     subplot_titles : sequence of str, optional
+    subplots : dict, optional
+        More arguments of plotly's ``make_subplots`` (column widths, spacing).
     description : str, optional
         What the figure shows, for readers who cannot see it (screen readers);
         the controls are described after it.
     height : int, optional
     """
 
-    def __init__(
-        self,
-        controls,
-        draw: Callable[..., View],
-        *,
-        name,
-        panels=(1, 1),
-        layout=None,
-        subplot_titles=None,
-        description="",
-        height=None,
-        subplots=None,
-        axis_titles=(),
-    ):
-        if not controls:
+    controls: Sequence[Control]
+    draw: Callable[..., View]
+    _: dataclasses.KW_ONLY
+    name: str
+    panels: tuple = (1, 1)
+    layout: dict = dataclasses.field(default_factory=dict)
+    subplot_titles: Sequence | None = None
+    description: str = ""
+    height: int | None = None
+    subplots: dict = dataclasses.field(default_factory=dict)
+    axis_titles: Sequence = ()
+
+    def __post_init__(self):
+        if not self.controls:
             raise ValueError("An explorer needs at least one control.")
-        self.controls = list(controls)
-        self.draw = draw
-        self.name = name
-        self.panels = panels
-        self.layout = dict(layout or {})
-        self.subplot_titles = subplot_titles
-        self.description = description
-        self.height = height
-        self.subplots = dict(subplots or {})
-        for number, titles in enumerate(axis_titles, start=1):
+        self.controls, self.layout = list(self.controls), dict(self.layout)
+        for number, titles in enumerate(self.axis_titles, start=1):
             for axis, title in zip("xy", titles, strict=True):
                 if title is not None:
                     suffix = number if number > 1 else ""
