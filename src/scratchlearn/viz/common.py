@@ -93,18 +93,8 @@ def book_template():
     instead: the same background, grid, fonts, colours and colour scales.
     """
     layout = _default_template()["layout"]
-    keep = (
-        "font",
-        "paper_bgcolor",
-        "plot_bgcolor",
-        "colorway",
-        "colorscale",
-        "hovermode",
-        "hoverlabel",
-        "xaxis",
-        "yaxis",
-        "title",
-    )
+    keep = ("font", "paper_bgcolor", "plot_bgcolor", "colorway", "colorscale")
+    keep += ("hovermode", "hoverlabel", "xaxis", "yaxis", "title")
     return {"layout": {key: layout[key] for key in keep if key in layout}}
 
 
@@ -157,27 +147,29 @@ LINEAR_DIGITS = 5
 LOG_DIGITS = 3
 
 
-def displayed(spec):
+def displayed(spec, rounding=None):
     """``spec`` (a plotly figure's JSON, or a part of it) with every float rounded
-    for display: arrays to ``LINEAR_DIGITS`` significant digits of their largest
-    magnitude, lone numbers to ``LINEAR_DIGITS`` of their own.
+    for display by ``rounding`` (default :func:`_round_linear`): arrays to
+    ``LINEAR_DIGITS`` significant digits of their largest magnitude, lone numbers
+    to ``LINEAR_DIGITS`` of their own.
 
     Integers, booleans, strings and plotly's template (the same on every machine)
     are kept as they are.
     """
+    rounding = rounding or _round_linear
     if isinstance(spec, dict):
         if _is_typed_array(spec):
-            return _encode(_round_linear(_decode(spec)), spec)
+            return _encode(rounding(_decode(spec)), spec)
         return {
-            key: value if key == "template" else displayed(value)
+            key: value if key == "template" else displayed(value, rounding)
             for key, value in spec.items()
         }
     if isinstance(spec, list):
         if _is_numbers(spec):
-            return _round_list(spec, _round_linear)
-        return [displayed(value) for value in spec]
+            return _round_list(spec, rounding)
+        return [displayed(value, rounding) for value in spec]
     if isinstance(spec, float):
-        return float(_round_linear(np.array([spec]))[0])
+        return float(rounding(np.array([spec]))[0])
     return spec
 
 
@@ -187,48 +179,24 @@ def figure_for_display(spec):
     axes, which keep ``LOG_DIGITS`` significant digits value by value (on a log
     scale a small value is as visible as a large one, so it must not be rounded to
     the largest one's digits)."""
-    layout = spec.get("layout", {})
     log_axes = {
         name
-        for name, axis in layout.items()
+        for name, axis in spec.get("layout", {}).items()
         if name.startswith(("xaxis", "yaxis"))
         and isinstance(axis, dict)
         and axis.get("type") == "log"
     }
 
-    def trace_for_display(trace):
-        rounded_trace = {}
-        for key, value in trace.items():
-            axis = trace.get(f"{key}axis", key)  # "x", "x2", ... for x and y
-            if key in ("x", "y") and f"{key}axis{axis[1:]}" in log_axes:
-                rounded_trace[key] = _rounded_log(value)
-            else:
-                rounded_trace[key] = displayed(value)
-        return rounded_trace
+    def rounding(trace, key):
+        axis = trace.get(f"{key}axis", key)  # "x", "x2", ... for x and y
+        on_log_axis = key in ("x", "y") and f"{key}axis{axis[1:]}" in log_axes
+        return _round_log if on_log_axis else _round_linear
 
-    result = {
-        key: displayed(value)
-        for key, value in spec.items()
-        if key not in ("data", "frames")
-    }
-    result["data"] = [trace_for_display(trace) for trace in spec.get("data", [])]
-    if "frames" in spec:
-        result["frames"] = [
-            {
-                **displayed({k: v for k, v in frame.items() if k != "data"}),
-                "data": [trace_for_display(trace) for trace in frame.get("data", [])],
-            }
-            for frame in spec["frames"]
-        ]
-    return result
-
-
-def _rounded_log(values):
-    if isinstance(values, dict) and _is_typed_array(values):
-        return _encode(_round_log(_decode(values)), values)
-    if isinstance(values, list) and _is_numbers(values):
-        return _round_list(values, _round_log)
-    return values
+    data = [
+        {key: displayed(value, rounding(trace, key)) for key, value in trace.items()}
+        for trace in spec.get("data", [])
+    ]
+    return {**displayed({k: v for k, v in spec.items() if k != "data"}), "data": data}
 
 
 def _round_linear(values):

@@ -78,18 +78,20 @@ class Control:
         values = tuple(self.values)
         if not values:
             raise ValueError(f"Control {self.name!r} needs at least one value.")
-        object.__setattr__(self, "values", values)
-        if self.live_values is not None:
-            object.__setattr__(self, "live_values", tuple(self.live_values))
         if self.start is not None and self.start not in values:
             raise ValueError(
                 f"Control {self.name!r}: start={self.start!r} is not one of its "
                 f"values {values}."
             )
+        live = None if self.live_values is None else tuple(self.live_values)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "live_values", live)
+        object.__setattr__(self, "label", self.label or self.name)
 
     @property
-    def text(self):
-        return self.label or self.name
+    def options(self):
+        """What the live explorer offers."""
+        return self.live_values or self.values
 
     @property
     def first(self):
@@ -137,6 +139,7 @@ class View:
     layout: dict = dataclasses.field(default_factory=dict)
 
 
+@dataclasses.dataclass(eq=False)  # an explorer is itself, not its fields
 class Explorer:
     """Build a chapter's live and static explorers from its controls and ``draw``.
 
@@ -157,38 +160,31 @@ class Explorer:
         The x and y axis titles of each panel, in plotly's order of axes (``None``
         leaves one untitled).
     subplot_titles : sequence of str, optional
+    subplots : dict, optional
+        More arguments of plotly's ``make_subplots`` (column widths, spacing).
     description : str, optional
         What the figure shows, for readers who cannot see it (screen readers);
         the controls are described after it.
     height : int, optional
     """
 
-    def __init__(
-        self,
-        controls,
-        draw: Callable[..., View],
-        *,
-        name,
-        panels=(1, 1),
-        layout=None,
-        subplot_titles=None,
-        description="",
-        height=None,
-        subplots=None,
-        axis_titles=(),
-    ):
-        if not controls:
+    controls: Sequence[Control]
+    draw: Callable[..., View]
+    _: dataclasses.KW_ONLY
+    name: str
+    panels: tuple = (1, 1)
+    layout: dict = dataclasses.field(default_factory=dict)
+    subplot_titles: Sequence | None = None
+    description: str = ""
+    height: int | None = None
+    subplots: dict = dataclasses.field(default_factory=dict)
+    axis_titles: Sequence = ()
+
+    def __post_init__(self):
+        if not self.controls:
             raise ValueError("An explorer needs at least one control.")
-        self.controls = list(controls)
-        self.draw = draw
-        self.name = name
-        self.panels = panels
-        self.layout = dict(layout or {})
-        self.subplot_titles = subplot_titles
-        self.description = description
-        self.height = height
-        self.subplots = dict(subplots or {})
-        for number, titles in enumerate(axis_titles, start=1):
+        self.controls, self.layout = list(self.controls), dict(self.layout)
+        for number, titles in enumerate(self.axis_titles, start=1):
             for axis, title in zip("xy", titles, strict=True):
                 if title is not None:
                     suffix = number if number > 1 else ""
@@ -210,24 +206,19 @@ class Explorer:
         unsaid; the live explorer still offers its ``live_values``)."""
         return any(len(c.values) > 1 for c in self.controls[:-1])
 
-    def _geometry(self):
-        """Height and top margin in pixels. From the top: the menu (if any), the
-        title (up to two lines), the panels' titles (if any), the panels; below
-        them the slider."""
-        top = TITLE_SPACE + (MENU_SPACE if self._has_menu() else 0)
-        top += SUBPLOT_TITLE_SPACE if self.subplot_titles else 0
-        height = self.height or top + PANEL_HEIGHT + BOTTOM_SPACE
-        return height, top
-
     def _empty_figure(self):
+        """The panels, sized. From the top: the menu (if any), the title (up to
+        two lines), the panels' titles (if any), the panels; below them the
+        slider."""
         from plotly.subplots import make_subplots
 
         rows, cols = self.panels
         figure = make_subplots(
             rows=rows, cols=cols, subplot_titles=self.subplot_titles, **self.subplots
         )
-        height, top = self._geometry()
         menu = MENU_SPACE if self._has_menu() else 0
+        top = TITLE_SPACE + menu + (SUBPLOT_TITLE_SPACE if self.subplot_titles else 0)
+        height = self.height or top + PANEL_HEIGHT + BOTTOM_SPACE
         figure.update_layout(
             height=height,
             margin={"t": top, "b": BOTTOM_SPACE},
@@ -244,23 +235,13 @@ class Explorer:
         figure.update_layout(self.layout)
         return figure
 
-    @staticmethod
-    def _placed(item):
-        """``(trace, row, col)`` for a trace or a ``(trace, panel)`` pair."""
-        if isinstance(item, tuple):
-            trace, panel = item
-            row, col = panel if isinstance(panel, tuple) else (1, panel)
-            return trace, row, col
-        return item, 1, 1
-
     def figure(self, **setting):
         """The plotly figure of one setting (what the live explorer draws)."""
         figure = self._empty_figure()
         view = self.view(**setting)
         for item in view.traces:
-            trace, row, col = self._placed(item)
-            figure.add_trace(trace, row=row, col=col)
-        figure.update_layout({"title.text": view.title, **view.layout})
+            figure.add_trace(*_placed(item))
+        figure.update_layout(_relayout(view))
         return figure
 
     # --- the live explorer --------------------------------------------------------
@@ -274,12 +255,12 @@ class Explorer:
 
         made = []
         for control in self.controls:
-            options = control.live_values or control.values
+            options = control.options
             start = options.index(control.first) if control.first in options else 0
             common = {
                 "options": [(show(v), index) for index, v in enumerate(options)],
                 "value": start,
-                "description": control.text,
+                "description": control.label,
                 "style": {"description_width": "initial"},
             }
             if control.numeric:
@@ -294,7 +275,7 @@ class Explorer:
     def setting(self, widgets):
         """The setting the ``widgets`` (from :meth:`widgets`) show."""
         return {
-            control.name: (control.live_values or control.values)[widget.value]
+            control.name: control.options[widget.value]
             for control, widget in zip(self.controls, widgets, strict=True)
         }
 
@@ -321,73 +302,70 @@ class Explorer:
     def static(self):
         """Every setting precomputed in one plotly figure: a slider over the last
         control and a menu over the combinations of the others (none if they offer
-        one value each)."""
-        *menu_controls, slider_control = self.controls
-        figure, shown, views = self._precompute()
-        combos = list(itertools.product(*(c.values for c in menu_controls)))
-        first = (tuple(c.first for c in menu_controls), slider_control.first)
-        for index, trace in enumerate(figure.data):
-            trace.visible = index in shown[first]
-        figure.update_layout(_relayout(views[first]))
-        figure.update_layout(
-            sliders=[self._slider(first[0], shown, views, len(figure.data))]
-        )
-        if self._has_menu():
-            height, top = self._geometry()
-            buttons = []
-            for combo in combos:
-                label = ", ".join(  # a control with one static value says nothing
-                    f"{c.text} = {show(v)}"
-                    for c, v in zip(menu_controls, combo, strict=True)
-                    if len(c.values) > 1
-                )
-                visible = [i in shown[combo, first[1]] for i in range(len(figure.data))]
-                update = {
-                    "sliders": [self._slider(combo, shown, views, len(figure.data))],
-                    **_relayout(views[combo, first[1]]),
-                }
-                buttons.append(
-                    {
-                        "label": label,
-                        "method": "update",
-                        "args": [{"visible": visible}, update],
-                    }
-                )
-            menu = {
-                "type": "dropdown",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1 + (top - 6) / (height - top - BOTTOM_SPACE),
-                "yanchor": "top",
-                "active": combos.index(first[0]),
-                "buttons": buttons,
-            }
-            figure.update_layout(updatemenus=[menu])
-        return PlotlyFigure(figure, self.name, description=self.accessible_text())
-
-    def _precompute(self):
-        """Draw every setting into one figure, each distinct trace once. Returns
-        the figure, the indices of the traces each setting ``(combo, step)`` shows,
-        and each setting's View."""
+        one value each). Identical traces of different settings are stored once."""
         from plotly.io.json import to_json_plotly
 
         *menu_controls, slider_control = self.controls
-        figure = self._empty_figure()
-        shown, views, index_of = {}, {}, {}
-        for combo in itertools.product(*(c.values for c in menu_controls)):
+        figure, shown, views, index_of = self._empty_figure(), {}, {}, {}
+        combos = list(itertools.product(*(c.values for c in menu_controls)))
+        for combo in combos:
             for step in slider_control.values:
                 setting = dict(zip((c.name for c in menu_controls), combo, strict=True))
                 view = self.view(**setting, **{slider_control.name: step})
                 views[combo, step] = view
                 shown[combo, step] = set()
                 for item in view.traces:
-                    trace, row, col = self._placed(item)
+                    trace, row, col = _placed(item)
                     key = (row, col, to_json_plotly(trace.to_plotly_json()))
                     if key not in index_of:
                         index_of[key] = len(figure.data)
                         figure.add_trace(trace, row=row, col=col)
                     shown[combo, step].add(index_of[key])
-        return figure, shown, views
+
+        def entry(combo):
+            """The restyle and relayout that show menu entry ``combo``."""
+            on = shown[combo, slider_control.first]
+            slider = self._slider(combo, shown, views, len(figure.data))
+            visible = [index in on for index in range(len(figure.data))]
+            return {"visible": visible}, {
+                "sliders": [slider],
+                **_relayout(views[combo, slider_control.first]),
+            }
+
+        first = tuple(c.first for c in menu_controls)
+        restyle, relayout = entry(first)
+        for trace, on in zip(figure.data, restyle["visible"], strict=True):
+            trace.visible = on
+        figure.update_layout(relayout)
+        if self._has_menu():
+            buttons = [
+                {
+                    "label": self._menu_label(combo),
+                    "method": "update",
+                    "args": [*entry(combo)],
+                }
+                for combo in combos
+            ]
+            height, top = figure.layout.height, figure.layout.margin.t
+            menu = {
+                "type": "dropdown",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1 + (top - 6) / (height - top - BOTTOM_SPACE),
+                "yanchor": "top",
+                "active": combos.index(first),
+                "buttons": buttons,
+            }
+            figure.update_layout(updatemenus=[menu])
+        return PlotlyFigure(figure, self.name, description=self.accessible_text())
+
+    def _menu_label(self, combo):
+        """A menu entry's label; a control with one static value says nothing."""
+        return ", ".join(
+            f"{c.label} = {show(v)}"
+            for c, v in zip(self.controls[:-1], combo, strict=True)
+            if len(c.values) > 1
+        )
 
     def _slider(self, combo, shown, views, n_traces):
         """The slider of one menu entry. Its steps restyle only the traces whose
@@ -405,7 +383,7 @@ class Explorer:
 
         return {
             "active": steps.index(control.first),
-            "currentvalue": {"prefix": f"{control.text} = "},
+            "currentvalue": {"prefix": f"{control.label} = "},
             "pad": {"t": 40},
             "steps": [
                 {
@@ -422,10 +400,10 @@ class Explorer:
         *menu_controls, slider_control = self.controls
         parts = [self.description.strip()] if self.description else []
         parts.append(
-            f"Interactive figure: a slider sets {slider_control.text} "
+            f"Interactive figure: a slider sets {slider_control.label} "
             f"({', '.join(show(v) for v in slider_control.values)})"
         )
-        varied = [c.text for c in menu_controls if len(c.values) > 1]
+        varied = [c.label for c in menu_controls if len(c.values) > 1]
         if varied:
             parts.append("a menu sets " + " and ".join(varied))
         return "; ".join(parts) + "."
@@ -451,6 +429,13 @@ def shown_traces(figure, entry=None, step=None):
             for index, on in zip(indices, restyle["visible"], strict=True):
                 state[index] = on
     return [index for index, on in enumerate(state) if on]
+
+
+def _placed(item):
+    """``(trace, row, col)`` for a trace or a ``(trace, panel)`` pair."""
+    trace, panel = item if isinstance(item, tuple) else (item, 1)
+    row, col = panel if isinstance(panel, tuple) else (1, panel)
+    return trace, row, col
 
 
 def _relayout(view):

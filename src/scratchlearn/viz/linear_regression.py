@@ -156,11 +156,7 @@ BLACK = {"colour": "black", "legend": False}
 MINIMUM = {**BLACK, "name": "closed form's training MSE", "dash": "dash"}
 LOSS = {"name": "training MSE per epoch", "colour": GD_COLOUR}
 TRAIN_MSE = {"name": "training MSE", "colour": TRAIN_COLOUR, "markers": True}
-VALIDATION_MSE = {
-    "name": "validation MSE",
-    "colour": VALIDATION_COLOUR,
-    "markers": True,
-}
+VALIDATION_MSE = {**TRAIN_MSE, "name": "validation MSE", "colour": VALIDATION_COLOUR}
 
 
 def mse(model, Z, y):

@@ -16,6 +16,7 @@ from scratchlearn.viz.figures import (
     COLOURS,
     class_points,
     curve,
+    ellipse_points,
     grid_over,
     model_regions,
 )
@@ -45,30 +46,17 @@ def priors_with(class_counts, index, prior):
 
 
 def ellipse_lines(model, n_stds=(1, 2), n_points=48):
-    """Contours of each class's Gaussian of a 2-feature model, as lines to draw.
+    """Contours of each class's Gaussian of a 2-feature model, as lines to draw: one
+    ``(xs, ys)`` per class, its ellipses at ``n_stds`` standard deviations separated
+    by NaN (a break in the line).
 
-    The density of class ``c`` is constant where
-    ``sum_j (x_j - theta_cj)^2 / var_cj`` is constant: on ellipses with half-axes
-    ``k * sqrt(var_c0)`` and ``k * sqrt(var_c1)``, ``k`` standard deviations.
-
-    Returns
-    -------
-    list of (xs, ys), one per class
-        The ellipses of ``n_stds`` one after the other, separated by NaN (a break in
-        the line for matplotlib and plotly alike).
+    A class's covariance is diagonal, ``diag(var_c)``: its ellipses have half-axes
+    ``k * sqrt(var_c0)`` and ``k * sqrt(var_c1)`` along the feature axes.
     """
-    # One column per ellipse, and a last row of NaN to break the line between them.
-    angles = np.append(np.linspace(0.0, 2.0 * np.pi, n_points), np.nan)
-    circle = (
-        np.array(n_stds, dtype=float)
-        * np.column_stack([np.cos(angles), np.sin(angles)])[:, :, np.newaxis]
-    )  # (n_points + 1, 2, n_ellipses): unit circles scaled by k
-    lines = []
-    for mean, variance in zip(model.theta_, model.var_, strict=True):
-        # (n_points + 1, 2, n_ellipses) -> x and y, each ellipse after the other
-        points = mean[:, np.newaxis] + np.sqrt(variance)[:, np.newaxis] * circle
-        lines.append((points[:, 0, :].T.ravel(), points[:, 1, :].T.ravel()))
-    return lines
+    return [
+        ellipse_points(mean, np.diag(variance), n_stds, n_points)
+        for mean, variance in zip(model.theta_, model.var_, strict=True)
+    ]
 
 
 def plot_gaussians(
