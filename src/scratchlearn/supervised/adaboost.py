@@ -259,7 +259,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)
         if n_classes < 2:

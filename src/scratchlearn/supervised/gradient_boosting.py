@@ -385,7 +385,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(f"y needs at least two classes, got {len(classes)}.")

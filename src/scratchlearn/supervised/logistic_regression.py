@@ -402,7 +402,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             (the estimator then keeps what it had learned before).
         """
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
 
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:

@@ -343,7 +343,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         """Learn the weights from ``X`` (n_samples, n_features) and labels ``y``."""
         self._validate_params()
         rng = check_random_state(self.random_state)
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(

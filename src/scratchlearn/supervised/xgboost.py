@@ -493,14 +493,13 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
 
     References
     ----------
-    Chen, T. and Guestrin, C. (2016). XGBoost: A Scalable Tree Boosting System.
-    Proceedings of KDD '16, 785-794.
+    As for :class:`XGBoostRegressor`.
     """
 
     def fit(self, X, y):
         """Boost on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError("XGBoostClassifier needs at least two classes in y.")
