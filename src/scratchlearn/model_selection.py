@@ -3,7 +3,8 @@
 
 One train/test split gives one noisy number. Cross-validation cuts the data into
 ``k`` folds and lets every fold be the test set once, so every sample is tested
-exactly once and the ``k`` scores show both the expected score and its spread. On
+exactly once and the ``k`` scores show both the expected score and its spread
+(:func:`cross_validate` gives several scores at once, and training scores). On
 top of it sit the tools that choose hyperparameters: :class:`GridSearchCV` tries every
 combination of a grid, :class:`RandomizedSearchCV` a random sample of them, and
 :func:`learning_curve` and :func:`validation_curve` show whether a model suffers from
