@@ -162,11 +162,6 @@ REASONS = {
         "ravel it, where scikit-learn warns and ravels; a shape mistake is shown, not "
         "silently fixed"
     ),
-    "check_fit2d_1sample": (
-        "the error for a one-sample fit names the problem in the estimator's own words "
-        "(too few samples for n_neighbors, a single class, zero variance), not in one "
-        "of the phrases the check looks for"
-    ),
     "check_classifiers_regression_target": (
         "defect to fix (decision_tree.py, random_forest.py): fit does not yet refuse "
         "a continuous target; it should call check_X_y(X, y, classifier=True) as "
@@ -199,8 +194,6 @@ REASONS["check_estimator_sparse_matrix"] = REASONS["check_estimator_sparse_array
 # scikit-learn's must pass.
 _CLASSIFIER_TARGET = ["check_classifiers_regression_target"]
 EXPECTED_FAILED_CHECKS = {
-    "AdaBoostClassifier": ["check_fit2d_1sample"],
-    "AgglomerativeClustering": ["check_fit2d_1sample"],
     "Apriori": ["check_transformer_preserve_dtypes"],
     "BernoulliRBM": [
         "check_methods_sample_order_invariance",
@@ -208,22 +201,12 @@ EXPECTED_FAILED_CHECKS = {
     ],
     "DecisionTreeClassifier": _CLASSIFIER_TARGET,
     "FPGrowth": ["check_transformer_preserve_dtypes"],
-    "GaussianMixture": ["check_fit2d_1sample"],
-    "GaussianNB": ["check_fit2d_1sample"],
-    "GradientBoostingClassifier": ["check_fit2d_1sample"],
-    "KNeighborsClassifier": ["check_fit2d_1sample"],
-    "KNeighborsRegressor": ["check_fit2d_1sample"],
     "LinearRegression": ["check_non_transformer_estimators_n_iter"],
-    "LogisticRegression": ["check_fit2d_1sample"],
-    "PCA": ["check_fit2d_1sample"],
-    "Perceptron": ["check_fit2d_1sample"],
     "RandomForestClassifier": _CLASSIFIER_TARGET,
     "StandardScaler": [
         "check_estimator_sparse_array",
         "check_estimator_sparse_matrix",
     ],
-    "VotingClassifier": ["check_fit2d_1sample"],
-    "XGBoostClassifier": ["check_fit2d_1sample"],
 }
 ALL_CHECKS_EXPECTED = {
     "check_supervised_y_2d": REASONS["check_supervised_y_2d"],

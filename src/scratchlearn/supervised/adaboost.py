@@ -263,7 +263,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)
         if n_classes < 2:
-            raise ValueError(f"y needs at least two classes, got {n_classes}.")
+            raise ValueError("y needs at least two classes; it holds one class.")
         n_samples = X.shape[0]
         sample_weight = np.full(n_samples, 1.0 / n_samples)  # (n_samples,)
         estimators = []

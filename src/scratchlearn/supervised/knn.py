@@ -110,8 +110,8 @@ class _KNeighborsBase(BaseEstimator):
         X, y = check_X_y(X, y, classifier=classifier)
         if self.n_neighbors > X.shape[0]:
             raise ValueError(
-                f"n_neighbors={self.n_neighbors} is more than the {X.shape[0]} "
-                "training samples."
+                f"n_neighbors={self.n_neighbors} is more than the training set's "
+                f"{X.shape[0]} sample(s)."
             )
         # "Training" is remembering the data.
         self.X_fit_ = X  # (n_train, n_features)

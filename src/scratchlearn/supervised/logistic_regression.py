@@ -407,8 +407,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
-                f"y holds a single class ({classes[0]!r}); a classifier needs at "
-                "least two."
+                f"y holds one class ({classes[0]!r}); a classifier needs at least "
+                "two classes."
             )
         n_samples, n_features = X.shape
         if len(classes) == 2:  # one output: the logit of the second class

@@ -347,8 +347,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
-                f"y holds a single class ({classes[0]!r}); a classifier needs at "
-                "least 2."
+                f"y holds one class ({classes[0]!r}); a classifier needs at least "
+                "2 classes."
             )
 
         n_samples, n_features = X.shape

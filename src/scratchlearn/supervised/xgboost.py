@@ -502,7 +502,7 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
         X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError("XGBoostClassifier needs at least two classes in y.")
+            raise ValueError("XGBoostClassifier needs two classes; y holds one class.")
         if len(classes) == 2:
             # One margin, the logit of the second class; base_score is a probability.
             if self.base_score is not None and not 0 < self.base_score < 1:
