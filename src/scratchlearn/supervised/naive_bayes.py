@@ -160,8 +160,8 @@ class GaussianNB(PosteriorMixin, ClassifierMixin, BaseEstimator):
                 f"Feature {j} has variance 0 in class {classes[c].item()!r} even after "
                 f"smoothing (epsilon = var_smoothing * largest feature variance = "
                 f"{epsilon:g}): a Gaussian of variance 0 has no density. Use "
-                "var_smoothing > 0, or drop features that are constant (as all are "
-                "in a class of one sample)."
+                "var_smoothing > 0, drop constant features, or give every class more "
+                "than one sample."
             )
         class_count = np.bincount(y_index, minlength=n_classes).astype(np.float64)
 
