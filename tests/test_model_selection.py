@@ -34,6 +34,7 @@ from scratchlearn.model_selection import (
     RandomizedSearchCV,
     StratifiedKFold,
     cross_val_score,
+    cross_validate,
     learning_curve,
     parameter_grid,
     validation_curve,
@@ -281,6 +282,90 @@ def test_cross_val_score_is_scikit_learns_with_our_estimators(loader, cls, param
     ours = cross_val_score(cls(**params), X, y, cv=4)
     theirs = sklearn_ms.cross_val_score(sklearn_ready(cls)(**params), X, y, cv=4)
     np.testing.assert_allclose(ours, theirs, **EXACT)
+
+
+def _neg_mean_absolute_error(estimator, X, y):
+    # A scorer of our own, callable as scikit-learn's are: (estimator, X, y).
+    return -float(np.mean(np.abs(y - estimator.predict(X))))
+
+
+@pytest.mark.parametrize(
+    ("loader", "make", "scoring"),
+    [
+        (load_iris, lambda: KNeighborsClassifier(7), ["accuracy"]),
+        (load_wine, lambda: GaussianNB(), None),
+        (load_breast_cancer, lambda: LogisticRegression(), "accuracy"),
+        (load_diabetes, lambda: Ridge(alpha=0.5), ["r2", "neg_mean_squared_error"]),
+        (
+            load_diabetes,
+            lambda: Ridge(alpha=0.5),
+            {"mse": "neg_mean_squared_error", "mae": _neg_mean_absolute_error},
+        ),
+        (load_diabetes, lambda: sklearn_linear.Ridge(0.1), ("neg_mean_squared_error",)),
+    ],
+    ids=[
+        "iris-knn-list",
+        "wine-nb",
+        "cancer-logistic",
+        "ridge-list",
+        "ridge-dict",
+        "theirs",
+    ],
+)
+@pytest.mark.parametrize("return_train_score", [False, True])
+def test_cross_validate_is_scikit_learns(loader, make, scoring, return_train_score):
+    X, y = loader(return_X_y=True)
+    ours = cross_validate(
+        make(), X, y, cv=4, scoring=scoring, return_train_score=return_train_score
+    )
+    theirs = sklearn_ms.cross_validate(
+        make(), X, y, cv=4, scoring=scoring, return_train_score=return_train_score
+    )
+    assert list(ours) == list(theirs)  # the same keys, in the same order
+    for key in ours:
+        assert ours[key].shape == (4,)
+        if key.endswith("_time"):
+            assert np.all(ours[key] >= 0)
+        else:
+            np.testing.assert_allclose(ours[key], theirs[key], **EXACT)
+
+
+def test_cross_validate_one_scorer_is_cross_val_score():
+    X, y = load_iris(return_X_y=True)
+    results = cross_validate(
+        KNeighborsClassifier(3), X, y, cv=5, return_train_score=True
+    )
+    assert list(results) == ["fit_time", "score_time", "test_score", "train_score"]
+    np.testing.assert_array_equal(
+        results["test_score"], cross_val_score(KNeighborsClassifier(3), X, y, cv=5)
+    )
+    # Fitted on its training rows, 3-NN is not perfect there but close.
+    assert np.all(results["train_score"] >= results["test_score"] - 0.1)
+
+
+@pytest.mark.parametrize(
+    ("scoring", "error", "message"),
+    [
+        ([_neg_mean_absolute_error], TypeError, "give callables in a dict"),
+        ([], ValueError, "at least one scorer"),
+        (["r2", "r2"], ValueError, "each once"),
+        ({}, ValueError, "empty dict"),
+        (["f1_macro"], ValueError, "scoring"),
+    ],
+)
+def test_cross_validate_refuses_bad_scoring(scoring, error, message):
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(error, match=message):
+        cross_validate(Ridge(), X, y, cv=3, scoring=scoring)
+
+
+def test_cross_validation_refuses_a_continuous_target_for_a_classifier():
+    # Refused with the classifier's message, before stratified folds are cut.
+    X, _ = load_diabetes(return_X_y=True)
+    y = np.linspace(0.0, 1.0, len(X))
+    for run in (cross_val_score, cross_validate):
+        with pytest.raises(ValueError, match="Unknown label type: continuous"):
+            run(KNeighborsClassifier(), X, y)
 
 
 def test_cross_val_score_takes_splitters_and_index_pairs():

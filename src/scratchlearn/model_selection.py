@@ -3,7 +3,8 @@
 
 One train/test split gives one noisy number. Cross-validation cuts the data into
 ``k`` folds and lets every fold be the test set once, so every sample is tested
-exactly once and the ``k`` scores show both the expected score and its spread. On
+exactly once and the ``k`` scores show both the expected score and its spread
+(:func:`cross_validate` gives several scores at once, and training scores). On
 top of it sit the tools that choose hyperparameters: :class:`GridSearchCV` tries every
 combination of a grid, :class:`RandomizedSearchCV` a random sample of them, and
 :func:`learning_curve` and :func:`validation_curve` show whether a model suffers from
@@ -20,6 +21,7 @@ same numbers as scikit-learn's for the same estimators.
 
 import itertools
 import numbers
+import time
 import warnings
 from collections.abc import Iterable
 from typing import ClassVar
@@ -294,7 +296,9 @@ def _prepare(estimator, X, y, cv, scoring):
     data, the folds and the scorer."""
     check_value(estimator, "estimator", ESTIMATOR)
     scorer = get_scorer(scoring)
-    X, y = check_X_y(X, y, y_numeric=False)
+    # A classifier's target must be class labels: refused here if continuous,
+    # before stratified folds are cut from it.
+    X, y = check_X_y(X, y, y_numeric=False, classifier=is_classifier(estimator))
     return X, y, check_cv(cv, X, y, estimator), scorer
 
 
@@ -330,6 +334,75 @@ def cross_val_score(estimator, X, y, *, scoring=None, cv=5):
             for train, test in splits
         ]
     )
+
+
+def get_scorers(scoring):
+    """The scorers that ``scoring`` names, as a dict ``{name: scorer}``.
+
+    One score (``None``, a name or a callable, as for :func:`get_scorer`) is called
+    ``"score"``, as in scikit-learn. Several: a list (or tuple) of names of
+    :data:`SCORERS`, each its own key, or a dict from names of your choice to
+    names or callables.
+    """
+    if isinstance(scoring, (list, tuple)):
+        if not all(isinstance(name, str) for name in scoring):
+            raise TypeError(
+                "A list of scorers must hold their names (keys of SCORERS); give "
+                "callables in a dict {name: callable}."
+            )
+        if not scoring or len(set(scoring)) != len(scoring):
+            raise ValueError(
+                f"scoring must name at least one scorer, each once, got {scoring!r}."
+            )
+        return {name: get_scorer(name) for name in scoring}
+    if isinstance(scoring, dict):
+        if not scoring:
+            raise ValueError("scoring is an empty dict: name at least one scorer.")
+        return {name: get_scorer(scorer) for name, scorer in scoring.items()}
+    return {"score": get_scorer(scoring)}
+
+
+def cross_validate(estimator, X, y, *, scoring=None, cv=5, return_train_score=False):
+    """Cross-validate with one or several scores, timing each fit.
+
+    Parameters
+    ----------
+    estimator, X, y, cv
+        As for :func:`cross_val_score`.
+    scoring : None, str, callable, list of str or dict, default None
+        One scorer, or several: see :func:`get_scorers`. Each fold's model is
+        fitted once and scored with all of them.
+    return_train_score : bool, default False
+        Also score each model on the rows it was fitted on: a training score far
+        above the test score is the sign of overfitting.
+
+    Returns
+    -------
+    results : dict of ndarrays of shape (n_splits,)
+        ``"fit_time"`` and ``"score_time"`` (seconds), then for each scorer
+        ``name``: ``"test_<name>"`` and, with ``return_train_score``,
+        ``"train_<name>"`` (``"test_score"`` for a single scorer). The keys and,
+        on the same folds, the scores are those of scikit-learn's
+        ``cross_validate``.
+    """
+    check_value(return_train_score, "return_train_score", [bool])
+    scorers = get_scorers(scoring)
+    X, y, splits, _ = _prepare(estimator, X, y, cv, None)
+    results = {"fit_time": [], "score_time": []}
+    for train, test in splits:
+        start = time.perf_counter()
+        model = clone(estimator)
+        model.fit(X[train], y[train])
+        fitted = time.perf_counter()
+        for name, scorer in scorers.items():
+            test_score = scorer(model, X[test], y[test])
+            results.setdefault(f"test_{name}", []).append(float(test_score))
+            if return_train_score:
+                train_score = scorer(model, X[train], y[train])
+                results.setdefault(f"train_{name}", []).append(float(train_score))
+        results["fit_time"].append(fitted - start)
+        results["score_time"].append(time.perf_counter() - fitted)
+    return {key: np.array(values) for key, values in results.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -470,7 +543,8 @@ class _BaseSearchCV(BaseEstimator):
         ``y``, then refit the best one on all of it."""
         self._validate_params()
         candidates, scorer = self._candidates(), get_scorer(self.scoring)
-        X, y = check_X_y(X, y, y_numeric=False)
+        classifier = is_classifier(self.estimator)
+        X, y = check_X_y(X, y, y_numeric=False, classifier=classifier)
         splits = check_cv(self.cv, X, y, self.estimator)
         test_scores = np.array(
             [

@@ -262,5 +262,7 @@ def test_string_labels_and_refitting_with_other_parameters():
 
 
 def test_more_neighbours_than_training_points_is_a_clear_error():
-    with pytest.raises(ValueError, match="n_neighbors=5 is more than the 3 training"):
+    with pytest.raises(
+        ValueError, match="n_neighbors=5 is more than the training set's 3 sample"
+    ):
         KNeighborsClassifier(5).fit(np.zeros((3, 2)), [0, 1, 0])

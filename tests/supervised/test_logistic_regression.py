@@ -693,7 +693,7 @@ def test_predict_is_the_most_probable_class_and_score_its_accuracy():
 
 def test_a_single_class_is_refused():
     X, y = _data("iris")
-    with pytest.raises(ValueError, match="single class"):
+    with pytest.raises(ValueError, match="one class"):
         LogisticRegression().fit(X[:20], y[:20])
 
 

@@ -513,7 +513,7 @@ def test_binary_shapes_and_a_zero_score_predicts_the_first_class():
 
 
 def test_a_single_class_is_refused():
-    with pytest.raises(ValueError, match="single class"):
+    with pytest.raises(ValueError, match="one class"):
         Perceptron().fit(X_HAND, [1, 1, 1])
 
 

@@ -17,9 +17,11 @@ from scratchlearn.utils.validation import (
     Interval,
     Options,
     RealNotInt,
+    check_clustering_data,
     check_params,
     check_random_state,
     check_value,
+    check_X_y,
 )
 
 CASES = [
@@ -167,3 +169,22 @@ def test_check_params_insists_on_exact_declarations():
         check_params(Undeclared())
     with pytest.raises(TypeError, match=r"misses \['tol'\]"):
         check_params(Incomplete())
+
+
+def test_check_X_y_for_a_classifier_keeps_labels_and_refuses_a_continuous_target():
+    X = np.zeros((4, 2))
+    _, y = check_X_y(X, ["b", "a", "b", "a"], classifier=True)
+    assert y.tolist() == ["b", "a", "b", "a"]  # strings kept as they are
+    _, y = check_X_y(X, [0.0, 1.0, 2.0, 1.0], classifier=True)  # whole numbers
+    assert y.tolist() == [0.0, 1.0, 2.0, 1.0]
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        check_X_y(X, [0.1, 0.5, 0.2, 0.9], classifier=True)
+    # Without classifier=True a real-valued target is a regression target.
+    assert check_X_y(X, [0.1, 0.5, 0.2, 0.9])[1].dtype == np.float64
+
+
+def test_check_clustering_data_needs_a_sample_per_cluster():
+    X = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(check_clustering_data(X, 3, "k-means"), X)
+    with pytest.raises(ValueError, match=r"n_clusters=4 .* 3 sample\(s\) .* k-medoids"):
+        check_clustering_data(X, 4, "k-medoids")

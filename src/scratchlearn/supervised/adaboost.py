@@ -259,11 +259,11 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)
         if n_classes < 2:
-            raise ValueError(f"y needs at least two classes, got {n_classes}.")
+            raise ValueError("y needs at least two classes; it holds one class.")
         n_samples = X.shape[0]
         sample_weight = np.full(n_samples, 1.0 / n_samples)  # (n_samples,)
         estimators = []

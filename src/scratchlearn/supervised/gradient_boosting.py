@@ -385,10 +385,10 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     def fit(self, X, y):
         """Boost trees on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError(f"y needs at least two classes, got {len(classes)}.")
+            raise ValueError("y needs at least two classes; it holds one class.")
         if len(classes) == 2:  # one column: is it classes_[1]?
             targets = y_index[:, np.newaxis].astype(np.float64)  # (n_samples, 1)
         else:  # one-hot class indicators

@@ -106,12 +106,12 @@ class _KNeighborsBase(BaseEstimator):
         self.metric = metric
         self.p = p
 
-    def _fit(self, X, y, *, y_numeric):
-        X, y = check_X_y(X, y, y_numeric=y_numeric)
+    def _fit(self, X, y, *, classifier):
+        X, y = check_X_y(X, y, classifier=classifier)
         if self.n_neighbors > X.shape[0]:
             raise ValueError(
-                f"n_neighbors={self.n_neighbors} is more than the {X.shape[0]} "
-                "training samples."
+                f"n_neighbors={self.n_neighbors} is more than the training set's "
+                f"{X.shape[0]} sample(s)."
             )
         # "Training" is remembering the data.
         self.X_fit_ = X  # (n_train, n_features)
@@ -195,7 +195,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
     def fit(self, X, y):
         """Remember the training set ``X`` (n_samples, n_features) and labels ``y``."""
         self._validate_params()
-        y = self._fit(X, y, y_numeric=False)
+        y = self._fit(X, y, classifier=True)
         self.classes_, self.y_fit_ = np.unique(y, return_inverse=True)
         return self
 
@@ -243,7 +243,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
     def fit(self, X, y):
         """Remember the training set ``X`` (n_samples, n_features) and targets ``y``."""
         self._validate_params()
-        self.y_fit_ = self._fit(X, y, y_numeric=True)
+        self.y_fit_ = self._fit(X, y, classifier=False)
         return self
 
     def predict(self, X):

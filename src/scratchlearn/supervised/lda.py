@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from scratchlearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from scratchlearn.numerics import log_sum_exp
+from scratchlearn.supervised.naive_bayes import PosteriorMixin
 from scratchlearn.utils.validation import (
     CHECKED_IN_FIT,
     Interval,
@@ -205,7 +205,9 @@ def _largest_entry_positive(directions):
     return directions * np.where(signs == 0, 1.0, signs)
 
 
-class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimator):
+class LinearDiscriminantAnalysis(
+    PosteriorMixin, ClassifierMixin, TransformerMixin, BaseEstimator
+):
     """Linear discriminant analysis: a Gaussian classifier with one shared covariance
     matrix, and the projection that separates the classes best.
 
@@ -345,7 +347,7 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
                 "shrinkage needs solver='eigen': the svd solver never forms the "
                 "covariance matrix that shrinkage changes."
             )
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         (n_samples, n_features), n_classes = X.shape, len(classes)
         if n_classes < 2 or n_samples <= n_classes:
@@ -503,26 +505,14 @@ class LinearDiscriminantAnalysis(ClassifierMixin, TransformerMixin, BaseEstimato
         return scores[:, 0] if len(self.classes_) == 2 else scores
 
     def _class_scores(self, X):
-        """One score per class, shape (n_samples, n_classes), even for two classes."""
+        """One score per class, shape (n_samples, n_classes), even for two classes.
+
+        Each is the joint log-likelihood up to a constant per sample, so that
+        :class:`~scratchlearn.supervised.naive_bayes.PosteriorMixin` turns them into
+        ``predict_log_proba``, ``predict_proba`` and ``predict``: a softmax by
+        log-sum-exp (Chapter 7), which no score, however large, overflows.
+        """
         scores = self.decision_function(X)
         if len(self.classes_) == 2:  # class 0 scores 0, class 1 the difference
             return np.column_stack([np.zeros_like(scores), scores])
         return scores
-
-    def predict_log_proba(self, X):
-        """Log of the posterior probability of each class, (n_samples, n_classes)."""
-        scores = self._class_scores(X)  # (n_samples, n_classes)
-        return scores - log_sum_exp(scores, axis=1)[:, np.newaxis]
-
-    def predict_proba(self, X):
-        """Posterior probability of each class, shape (n_samples, n_classes).
-
-        The softmax of the scores, computed with log-sum-exp (Chapter 7) so that no
-        score, however large, overflows.
-        """
-        return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X):
-        """Most probable class of each row of ``X``; ties go to the smallest label."""
-        scores = self._class_scores(X)  # (n_samples, n_classes)
-        return self.classes_[np.argmax(scores, axis=1)]

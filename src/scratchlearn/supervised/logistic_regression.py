@@ -402,13 +402,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             (the estimator then keeps what it had learned before).
         """
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
 
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
-                f"y holds a single class ({classes[0]!r}); a classifier needs at "
-                "least two."
+                f"y holds one class ({classes[0]!r}); a classifier needs at least "
+                "two classes."
             )
         n_samples, n_features = X.shape
         if len(classes) == 2:  # one output: the logit of the second class

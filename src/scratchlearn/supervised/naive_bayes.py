@@ -28,7 +28,37 @@ from scratchlearn.utils.validation import (
 )
 
 
-class GaussianNB(ClassifierMixin, BaseEstimator):
+class PosteriorMixin:
+    """Bayes' rule: class probabilities and predictions from per-class log scores.
+
+    A generative classifier scores each class ``c`` of a sample ``x`` by its joint
+    log-likelihood ``log P(c) + log p(x | c)``, up to a constant per sample, in a
+    method ``_class_scores(X)`` of shape (n_samples, n_classes). This mixin turns the
+    scores into posteriors and predictions; :class:`GaussianNB` and
+    :class:`~scratchlearn.supervised.LinearDiscriminantAnalysis` both use it.
+    """
+
+    def predict_log_proba(self, X):
+        """Log of the posterior probability of each class, shape (n_samples, n_classes).
+
+        The joint log-likelihoods minus their log-sum-exp over the classes: the
+        logarithm of ``P(c) P(x | c) / sum_k P(k) P(x | k)``, computed in log-space
+        (a constant added to a sample's scores cancels).
+        """
+        joint = self._class_scores(X)  # (n_samples, n_classes)
+        return joint - log_sum_exp(joint, axis=1)[:, np.newaxis]
+
+    def predict_proba(self, X):
+        """Posterior probability of each class, shape (n_samples, n_classes)."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        """Most probable class of each row of ``X``; ties go to the smallest label."""
+        joint = self._class_scores(X)  # (n_samples, n_classes)
+        return self.classes_[np.argmax(joint, axis=1)]
+
+
+class GaussianNB(PosteriorMixin, ClassifierMixin, BaseEstimator):
     """Gaussian naive Bayes classifier, computed in log-space.
 
     Parameters
@@ -111,7 +141,7 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         self
         """
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes, n_features = len(classes), X.shape[1]
         priors = None if self.priors is None else check_priors(self.priors, n_classes)
@@ -130,7 +160,8 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
                 f"Feature {j} has variance 0 in class {classes[c].item()!r} even after "
                 f"smoothing (epsilon = var_smoothing * largest feature variance = "
                 f"{epsilon:g}): a Gaussian of variance 0 has no density. Use "
-                "var_smoothing > 0, or drop features that are constant."
+                "var_smoothing > 0, drop constant features, or give every class more "
+                "than one sample."
             )
         class_count = np.bincount(y_index, minlength=n_classes).astype(np.float64)
 
@@ -169,20 +200,6 @@ class GaussianNB(ClassifierMixin, BaseEstimator):
         log_likelihood = log_norm - 0.5 * squared_distance  # (n_samples, n_classes)
         return log_prior + log_likelihood
 
-    def predict_log_proba(self, X):
-        """Log of the posterior probability of each class, shape (n_samples, n_classes).
-
-        The joint log-likelihoods minus their log-sum-exp over the classes: the
-        logarithm of ``P(c) P(x | c) / sum_k P(k) P(x | k)``, computed in log-space.
-        """
-        joint = self.predict_joint_log_proba(X)  # (n_samples, n_classes)
-        return joint - log_sum_exp(joint, axis=1)[:, np.newaxis]
-
-    def predict_proba(self, X):
-        """Posterior probability of each class, shape (n_samples, n_classes)."""
-        return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X):
-        """Most probable class of each row of ``X``; ties go to the smallest label."""
-        joint = self.predict_joint_log_proba(X)  # (n_samples, n_classes)
-        return self.classes_[np.argmax(joint, axis=1)]
+    def _class_scores(self, X):
+        # The scores PosteriorMixin turns into probabilities and predictions.
+        return self.predict_joint_log_proba(X)

@@ -343,12 +343,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         """Learn the weights from ``X`` (n_samples, n_features) and labels ``y``."""
         self._validate_params()
         rng = check_random_state(self.random_state)
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
-                f"y holds a single class ({classes[0]!r}); a classifier needs at "
-                "least 2."
+                f"y holds one class ({classes[0]!r}); a classifier needs at least "
+                "2 classes."
             )
 
         n_samples, n_features = X.shape

@@ -36,7 +36,6 @@ from scratchlearn.utils.validation import (
     RANDOM_STATE,
     Interval,
     Options,
-    check_classification_targets,
     check_predict_input,
     check_random_state,
     check_X_y,
@@ -593,8 +592,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             target) rather than labels.
         """
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
-        check_classification_targets(y)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)
         if n_classes < 2:

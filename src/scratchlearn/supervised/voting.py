@@ -137,7 +137,7 @@ class VotingClassifier(ClassifierMixin, BaseEstimator):
         """Fit a clone of every member on ``X`` (n_samples, n_features) and ``y``."""
         self._validate_params()
         weights = self._check_members_and_weights()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         members = [clone(estimator).fit(X, y_index) for _, estimator in self.estimators]
         # Learned attributes are set only now, so a failed fit changes nothing.

@@ -493,17 +493,16 @@ class XGBoostClassifier(ClassifierMixin, _BaseXGBoost):
 
     References
     ----------
-    Chen, T. and Guestrin, C. (2016). XGBoost: A Scalable Tree Boosting System.
-    Proceedings of KDD '16, 785-794.
+    As for :class:`XGBoostRegressor`.
     """
 
     def fit(self, X, y):
         """Boost on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError("XGBoostClassifier needs at least two classes in y.")
+            raise ValueError("XGBoostClassifier needs two classes; y holds one class.")
         if len(classes) == 2:
             # One margin, the logit of the second class; base_score is a probability.
             if self.base_score is not None and not 0 < self.base_score < 1:

@@ -301,7 +301,7 @@ def linkage(X, method="ward"):
     if len(X) < 2:
         raise ValueError(
             f"Agglomerative clustering needs at least 2 samples to merge; X has "
-            f"{len(X)}."
+            f"{len(X)} sample(s)."
         )
     if method == "single":  # the same merges as the chain, in less memory
         merges = minimum_spanning_tree(X)

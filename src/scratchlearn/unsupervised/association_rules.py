@@ -105,8 +105,8 @@ def one_hot(X, items=None):
     present : ndarray of bool, shape (n_transactions, n_items)
     items : list
     """
-    if isinstance(X, np.ndarray) or hasattr(X, "__array__"):
-        table = check_array(X)  # finite, 2-D, not empty
+    if isinstance(X, np.ndarray) or hasattr(X, "__array__") or hasattr(X, "toarray"):
+        table = check_array(X)  # finite, 2-D, not empty, not a sparse matrix
         if items is None:
             columns = getattr(X, "columns", None)
             items = list(range(table.shape[1])) if columns is None else list(columns)

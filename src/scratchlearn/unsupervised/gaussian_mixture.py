@@ -378,7 +378,8 @@ class GaussianMixture(ClusterMixin, BaseEstimator):
         n_samples, n_features = X.shape
         if n_samples < 2:
             raise ValueError(
-                f"GaussianMixture needs at least 2 samples to fit, got {n_samples}."
+                f"GaussianMixture needs at least 2 samples; X has {n_samples} "
+                "sample(s)."
             )
         if self.n_components > n_samples:
             raise ValueError(

@@ -42,6 +42,7 @@ from scratchlearn.utils.validation import (
     Interval,
     Options,
     check_array,
+    check_clustering_data,
     check_predict_input,
     check_random_state,
 )
@@ -363,12 +364,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Cluster ``X`` (n_samples, n_features); ``y`` is ignored."""
         self._validate_params()
-        X = check_array(X)
-        if self.n_clusters > len(X):
-            raise ValueError(
-                f"n_clusters={self.n_clusters} is more than the {len(X)} sample(s) of "
-                "X: k-means needs at least one sample per cluster."
-            )
+        X = check_clustering_data(X, self.n_clusters, "k-means")
         given = self._check_init(X)
         rng = check_random_state(self.random_state)
         tol = self.tol * np.mean(np.var(X, axis=0))  # relative to the data's spread

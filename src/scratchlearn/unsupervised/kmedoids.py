@@ -39,13 +39,13 @@ from typing import ClassVar
 
 import numpy as np
 
-from scratchlearn.base import BaseEstimator, ClusterMixin
+from scratchlearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from scratchlearn.distances import exact_distances
 from scratchlearn.utils.validation import (
     RANDOM_STATE,
     Interval,
     Options,
-    check_array,
+    check_clustering_data,
     check_predict_input,
     check_random_state,
 )
@@ -148,7 +148,7 @@ def alternate_step(distances, medoids):
     return updated
 
 
-class KMedoids(ClusterMixin, BaseEstimator):
+class KMedoids(ClusterMixin, TransformerMixin, BaseEstimator):
     """k-medoids clustering: clusters summed up by actual samples, found by PAM.
 
     Parameters
@@ -222,12 +222,7 @@ class KMedoids(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Cluster ``X`` (n_samples, n_features); ``y`` is ignored."""
         self._validate_params()
-        X = check_array(X)
-        if self.n_clusters > len(X):
-            raise ValueError(
-                f"n_clusters={self.n_clusters} is more than the {len(X)} sample(s) of "
-                "X: k-medoids needs at least one sample per cluster."
-            )
+        X = check_clustering_data(X, self.n_clusters, "k-medoids")
         distances = exact_distances(X, X, self.metric)  # (n_samples, n_samples)
         if self.method == "pam":
             medoids, n_iter = pam_build(distances, self.n_clusters), 0

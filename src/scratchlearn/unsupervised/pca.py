@@ -147,7 +147,7 @@ class PCA(TransformerMixin, BaseEstimator):
         n_samples, n_features = X.shape
         if n_samples < 2:
             raise ValueError(
-                f"PCA needs at least 2 samples to measure variance, got {n_samples}."
+                f"PCA needs at least 2 samples; X has {n_samples} sample(s)."
             )
         largest = min(n_samples, n_features)
         counted = isinstance(self.n_components, numbers.Integral)

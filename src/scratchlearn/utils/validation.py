@@ -127,21 +127,44 @@ def _is_sparse(X):
     return type(X).__module__.startswith("scipy.sparse")
 
 
-def check_X_y(X, y, *, y_numeric=True):
+def check_X_y(X, y, *, y_numeric=True, classifier=False):
     """Validate a training set: ``X`` 2-D, ``y`` 1-D, both of the same length.
 
     ``y_numeric=False`` keeps the labels' own type (class labels may be strings).
+    ``classifier=True`` is what every classifier's ``fit`` asks: ``y`` holds class
+    labels, kept in their own type, and a continuous target is refused
+    (:func:`check_classification_targets`).
     """
     X = check_array(X, name="X")
     y = check_array(
-        y, name="y", ensure_2d=False, dtype=np.float64 if y_numeric else None
+        y,
+        name="y",
+        ensure_2d=False,
+        dtype=np.float64 if y_numeric and not classifier else None,
     )
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y have different numbers of samples: X has {X.shape[0]}, "
             f"y has {y.shape[0]}."
         )
+    if classifier:
+        check_classification_targets(y)
     return X, y
+
+
+def check_clustering_data(X, n_clusters, algorithm):
+    """Return ``X`` checked as :func:`check_array` does, with a sample per cluster.
+
+    A clustering into ``n_clusters`` groups needs at least as many samples;
+    ``algorithm`` ("k-means", "k-medoids") names the method in the message.
+    """
+    X = check_array(X)
+    if n_clusters > len(X):
+        raise ValueError(
+            f"n_clusters={n_clusters} is more than the {len(X)} sample(s) of X: "
+            f"{algorithm} needs at least one sample per cluster."
+        )
+    return X
 
 
 def check_classification_targets(y):
