@@ -19,6 +19,7 @@ from scratchlearn.supervised import (
     entropy,
     gini,
 )
+from scratchlearn.supervised.decision_tree import row_statistics
 
 # Four samples, one feature, two classes:
 #   x = 1, 2, 3, 4  with labels 0, 0, 1, 1.
@@ -76,15 +77,26 @@ def test_impurities_by_hand():
 
 def test_best_split_by_hand():
     one_hot = np.eye(2)[Y_TOY]
-    feature, threshold, score = best_split(X_TOY, one_hot, "gini")
-    assert (feature, threshold, score) == (0, 2.5, 0.0)
+    split = best_split(X_TOY, one_hot, "gini")
+    assert (split.feature, split.threshold, split.score) == (0, 2.5, 0.0)
+    # The children: two pure nodes of two samples each.
+    np.testing.assert_array_equal(split.left.sums, [2, 0])
+    np.testing.assert_array_equal(split.right.sums, [0, 2])
+    assert (split.left.weight, split.left.impurity) == (2, 0)
     # Regression: y = 0, 0, 10, 12 -> split at 2.5; right child 10, 12 has
-    # n * variance = 2 * 1 = 2.
-    feature, threshold, score = best_split(X_TOY, np.array([0, 0, 10, 12.0]), "x")
-    assert (feature, threshold) == (0, 2.5)
-    assert score == pytest.approx(2.0)
+    # n * variance = 2 * 1 = 2. Each row's statistics are (w, w y, w y^2).
+    statistics = row_statistics(np.array([0, 0, 10, 12.0]), np.ones(4), "squared_error")
+    split = best_split(X_TOY, statistics, "squared_error")
+    assert (split.feature, split.threshold) == (0, 2.5)
+    assert split.score == pytest.approx(2.0)
+    np.testing.assert_allclose(split.right.sums, [2, 22, 244])
+    assert split.right.impurity == pytest.approx(1.0)
     # min_samples_leaf=3 leaves no valid split of four samples
     assert best_split(X_TOY, one_hot, "gini", min_samples_leaf=3) is None
+    # A weight of 2 counts as two copies of the row (but min_samples_leaf counts rows).
+    weighted = row_statistics(one_hot, np.array([1.0, 1, 2, 1]), "gini")
+    split = best_split(X_TOY, weighted, "gini")
+    np.testing.assert_array_equal(split.right.sums, [0, 3])
 
 
 def test_toy_tree_by_hand():
