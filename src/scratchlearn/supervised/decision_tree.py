@@ -94,6 +94,10 @@ def row_statistics(targets, sample_weight, criterion):
         return np.column_stack(
             [sample_weight, sample_weight * targets, sample_weight * targets**2]
         )  # (n_samples, 3)
+    if np.all(sample_weight == np.round(sample_weight)):
+        # Whole weights (none given, or a bootstrap sample's counts): integer sums
+        # are exact, and NumPy accumulates integers several times faster.
+        sample_weight = sample_weight.astype(np.int64)
     return targets * sample_weight[:, np.newaxis]  # (n_samples, n_classes)
 
 
@@ -114,7 +118,7 @@ def _weighted_impurity(sums, weight, criterion):
         return sums[..., 2] - sums[..., 1] ** 2 / weight
     if criterion == "gini":
         # w * (1 - sum (c / w)^2) = w - sum c^2 / w, c the weight of each class
-        return weight - np.sum(sums**2, axis=-1) / weight
+        return weight - (sums**2).sum(axis=-1) / weight
     # w * (-sum (c / w) log2 (c / w)) = w log2 w - sum c log2 c, with 0 log 0 = 0
     c_log_c = sums * np.log2(np.where(sums > 0, sums, 1))
     return weight * np.log2(weight) - np.sum(c_log_c, axis=-1)
@@ -175,7 +179,7 @@ def best_split(X, statistics, criterion, min_samples_leaf=1):
     """
     n_samples = X.shape[0]
     order = np.argsort(X, axis=0, kind="stable")  # (n_samples, n_features)
-    X_sorted = np.take_along_axis(X, order, axis=0)  # (n_samples, n_features)
+    X_sorted = X[order, np.arange(X.shape[1])]  # (n_samples, n_features)
     # Splitting after position p (1 <= p < n_samples) keeps rows 0..p-1 on the left,
     # which is row p - 1 of these arrays. A threshold can only go between two
     # different values, leaving at least min_samples_leaf rows on each side.
@@ -596,7 +600,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         X, y = check_X_y(X, y, y_numeric=False)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
-        one_hot = np.eye(len(classes))[y_index]  # (n_samples, n_classes)
+        one_hot = np.eye(len(classes), dtype=np.int64)[y_index]  # (n_samples, n_cls)
         self._fit(X, one_hot, sample_weight)
         self.classes_ = classes
         return self
