@@ -217,7 +217,6 @@ EXPECTED_FAILED_CHECKS = {
         "check_methods_sample_order_invariance",
         "check_methods_subset_invariance",
     ],
-    "DecisionTreeClassifier": _CLASSIFIER_TARGET,
     "FPGrowth": ["check_transformer_preserve_dtypes", *_SPARSE_ACCEPTED],
     "GaussianMixture": ["check_fit2d_1sample"],
     "GaussianNB": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
@@ -230,7 +229,6 @@ EXPECTED_FAILED_CHECKS = {
     "LogisticRegression": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
     "PCA": ["check_fit2d_1sample"],
     "Perceptron": [*_CLASSIFIER_TARGET, "check_fit2d_1sample"],
-    "RandomForestClassifier": _CLASSIFIER_TARGET,
     "RandomizedSearchCV": _CLASSIFIER_TARGET,
     "StandardScaler": [
         "check_estimator_sparse_array",

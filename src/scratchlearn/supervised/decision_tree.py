@@ -417,7 +417,9 @@ class _BaseDecisionTree(BaseEstimator):
                     f"row of X; got shape {sample_weight.shape}."
                 )
             if not np.any(sample_weight > 0):
-                raise ValueError("sample_weight must give some row a weight > 0.")
+                raise ValueError(
+                    "sample_weight is zero for every row: some row needs a weight > 0."
+                )
         statistics = row_statistics(targets, sample_weight, self._criterion())
         tree = self._grow(X, statistics)
         importances = _feature_importances(tree, X.shape[1])
