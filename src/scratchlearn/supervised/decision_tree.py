@@ -535,9 +535,11 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     left_, right_ : ndarray of shape (n_nodes,)
         Node ids of the children, -1 for leaves.
     value_ : ndarray of shape (n_nodes, n_classes)
-        Proportion of each class among the node's training samples.
+        Proportion of each class among the node's training samples (by weight).
     n_node_samples_ : ndarray of shape (n_nodes,)
-        How many training samples reached each node.
+        How many training samples (of weight > 0) reached each node.
+    weighted_n_node_samples_ : ndarray of shape (n_nodes,)
+        Their total weight (``n_node_samples_`` without ``sample_weight``).
     impurity_ : ndarray of shape (n_nodes,)
         Impurity of each node.
     feature_importances_ : ndarray of shape (n_features,)
@@ -551,7 +553,9 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
     A split of the node's :math:`n` samples into :math:`n_L` and :math:`n_R` is
     scored by :math:`n_L\\,i_L + n_R\\,i_R`; the best split minimises it, that is
     maximises the impurity decrease :math:`n\\,i - n_L\\,i_L - n_R\\,i_R`.
-    Thresholds are midpoints between consecutive sorted feature values.
+    Thresholds are midpoints between consecutive sorted feature values. With
+    ``sample_weight``, every count (:math:`n`, :math:`n_L`, the class counts behind
+    :math:`p_c`) is a sum of weights instead, as in scikit-learn.
     Chapter 10 explains this code.
 
     References
@@ -629,10 +633,12 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
 
     Attributes
     ----------
-    feature_, threshold_, left_, right_, n_node_samples_ : ndarray of shape (n_nodes,)
+    feature_, threshold_, left_, right_ : ndarray of shape (n_nodes,)
+        As for :class:`DecisionTreeClassifier`.
+    n_node_samples_, weighted_n_node_samples_ : ndarray of shape (n_nodes,)
         As for :class:`DecisionTreeClassifier`.
     value_ : ndarray of shape (n_nodes,)
-        Mean target of each node's training samples: the prediction of a leaf.
+        Mean target of each node's training samples (weighted): a leaf's prediction.
     impurity_ : ndarray of shape (n_nodes,)
         Variance of the targets in each node (the mean squared error of its mean).
     feature_importances_ : ndarray of shape (n_features,)
@@ -643,13 +649,13 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
     A node's impurity is the variance :math:`\\frac{1}{n}\\sum_i (y_i - \\bar y)^2`.
     Since :math:`n \\operatorname{Var} = \\sum y_i^2 - (\\sum y_i)^2 / n`, the best
     split maximises :math:`S_L^2 / n_L + S_R^2 / n_R` where :math:`S` are the children's
-    sums of targets, which cumulative sums give for every threshold at once.
+    sums of targets, which cumulative sums give for every threshold at once (with
+    ``sample_weight``: sums of :math:`w_i`, :math:`w_i y_i` and :math:`w_i y_i^2`).
     Chapter 10 explains this code.
 
     References
     ----------
-    Breiman, L., Friedman, J., Olshen, R. and Stone, C. (1984). Classification and
-    Regression Trees. Wadsworth.
+    Breiman et al. (1984), as for :class:`DecisionTreeClassifier`.
     """
 
     _parameter_constraints: ClassVar[dict] = {

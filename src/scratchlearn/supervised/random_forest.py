@@ -87,7 +87,7 @@ class _BaseForest(BaseEstimator):
     def _fit_trees(self, X, targets):
         """Grow ``n_estimators`` trees, each on its bootstrap sample and own seed.
 
-        Returns the trees and the rows each was grown on (with repeats).
+        Returns the trees and the rows each drew (with repeats).
         """
         if self.oob_score and not self.bootstrap:  # two hyperparameters together
             raise ValueError(
@@ -238,10 +238,12 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
     Attributes
     ----------
     estimators_ : list of DecisionTreeClassifier
-        The trees. Each is fitted on class *indices* (``0 .. n_classes - 1``), so
-        ``tree.classes_`` holds the indices of the classes its bootstrap sample held.
+        The trees. Each is fitted on class *indices* (``0 .. n_classes - 1``) of all
+        the rows, those it did not draw with weight 0, so ``tree.classes_`` holds
+        every index and a class its bootstrap sample missed has proportion 0.
     estimators_samples_ : list of ndarray of shape (n_samples,)
-        The training rows each tree was grown on, with repeats.
+        The training rows each tree drew, with repeats; it was grown on the distinct
+        ones, each weighted by how often it was drawn.
     classes_ : ndarray of shape (n_classes,)
         The class labels seen in ``fit``, sorted.
     feature_importances_ : ndarray of shape (n_features,)
@@ -368,7 +370,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
     ----------
     estimators_ : list of DecisionTreeRegressor
     estimators_samples_ : list of ndarray of shape (n_samples,)
-        The training rows each tree was grown on, with repeats.
+        As for :class:`RandomForestClassifier`.
     feature_importances_ : ndarray of shape (n_features,)
     oob_score_ : float
         R² of the out-of-bag predictions (only with ``oob_score=True``).
