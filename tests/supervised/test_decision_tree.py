@@ -151,6 +151,59 @@ def test_same_regression_tree_as_sklearn(seed):
     np.testing.assert_allclose(ours.predict(X), reference.predict(X))
 
 
+@pytest.mark.parametrize("criterion", ["gini", "entropy", "squared_error"])
+@pytest.mark.parametrize("weights", ["bootstrap counts", "fractional"])
+def test_same_weighted_tree_as_sklearn(criterion, weights):
+    # A bootstrap sample's counts (rows not drawn weigh 0 and take no part) or any
+    # positive weights: the same tree as scikit-learn's fit(X, y, sample_weight),
+    # with min_samples_leaf counting rows and the impurities and values weights.
+    # Integer counts make exactly tied splits likelier (scikit-learn breaks them by
+    # a random feature order): this seed draws counts that give none.
+    X, y_class, y_real = seeded_data(4)
+    rng = np.random.default_rng(7)
+    if weights == "fractional":
+        # Quarters: sums of them are exact, as they need to be for scikit-learn's
+        # pure nodes to have an impurity of exactly 0 as ours do.
+        sample_weight = rng.integers(1, 12, size=len(X)) / 4
+    else:
+        drawn = rng.integers(0, len(X), size=len(X))
+        sample_weight = np.bincount(drawn, minlength=len(X)).astype(float)
+    settings = dict(max_depth=5, min_samples_leaf=5)
+    regression = criterion == "squared_error"
+    if regression:
+        ours = DecisionTreeRegressor(**settings)
+        reference = sklearn_tree.DecisionTreeRegressor(random_state=0, **settings)
+        y = y_real
+    else:
+        ours = DecisionTreeClassifier(criterion, **settings)
+        reference = sklearn_tree.DecisionTreeClassifier(
+            criterion=criterion, random_state=0, **settings
+        )
+        y = y_class
+    ours.fit(X, y, sample_weight=sample_weight)
+    reference.fit(X, y, sample_weight=sample_weight)
+    assert_same_tree(ours, reference, regression=regression)
+    np.testing.assert_allclose(
+        ours.weighted_n_node_samples_, reference.tree_.weighted_n_node_samples
+    )
+
+
+def test_sample_weight_is_checked():
+    X, y, _ = seeded_data(0, n_samples=20)
+    with pytest.raises(ValueError, match="sample_weight"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=np.ones(19))
+    with pytest.raises(ValueError, match="sample_weight"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=-np.ones(20))
+    with pytest.raises(ValueError, match="zero"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=np.zeros(20))
+
+
+def test_a_continuous_target_is_refused_by_the_classifier():
+    X, _, y_real = seeded_data(0, n_samples=20)
+    with pytest.raises(ValueError, match="continuous"):
+        DecisionTreeClassifier().fit(X, y_real)
+
+
 def test_same_full_depth_regression_tree_as_sklearn():
     # Grown until the leaves hold fewer than 2 * 3 samples.
     X, _, y = seeded_data(1)
