@@ -129,8 +129,8 @@ def _weighted_impurity(sums, weight, criterion):
 # ---------------------------------------------------------------------------
 
 
-class Child(NamedTuple):
-    """A child of a split, summarised: what its own node needs to know."""
+class NodeSummary(NamedTuple):
+    """A node, summarised: all its value, impurity and splits need of its rows."""
 
     sums: np.ndarray  # (n_statistics,) sums of its rows' statistics
     weight: float  # total weight of its rows
@@ -143,8 +143,8 @@ class Split(NamedTuple):
     feature: int  # column of X asked about
     threshold: float  # rows with X[:, feature] <= threshold go left
     score: float  # w_left * impurity_left + w_right * impurity_right (lower: better)
-    left: Child
-    right: Child
+    left: NodeSummary  # the children, summarised
+    right: NodeSummary
 
 
 def best_split(X, statistics, criterion, min_samples_leaf=1):
@@ -218,8 +218,10 @@ def best_split(X, statistics, criterion, min_samples_leaf=1):
         int(feature),
         float(threshold),
         float(score[best]),
-        Child(left[best], weight_left[best], impurity_left[best] / weight_left[best]),
-        Child(
+        NodeSummary(
+            left[best], weight_left[best], impurity_left[best] / weight_left[best]
+        ),
+        NodeSummary(
             right[best], weight_right[best], impurity_right[best] / weight_right[best]
         ),
     )
@@ -317,7 +319,7 @@ class _BaseDecisionTree(BaseEstimator):
         rows = np.flatnonzero(_node_weight(statistics, criterion) > 0)
         root_sums = statistics[rows].sum(axis=0)  # (n_statistics,)
         root_weight = _node_weight(root_sums, criterion)
-        root = Child(
+        root = NodeSummary(
             root_sums,
             root_weight,
             _weighted_impurity(root_sums, root_weight, criterion) / root_weight,
