@@ -136,7 +136,7 @@ class _BaseForest(BaseEstimator):
             out_of_bag = self._out_of_bag_mask(samples, X.shape[0])
             every_tree = np.stack([tree.value_[tree.apply(X)] for tree in trees])
             oob_prediction = self._average_out_of_bag(every_tree, out_of_bag)
-            # (n_estimators, n_samples, ...) -> (n_samples, ...)
+            # A sample no tree left out is NaN in every column: test the first.
             covered = ~np.isnan(oob_prediction.reshape(X.shape[0], -1)[:, 0])
             oob_score = self._score_out_of_bag(
                 targets[covered], oob_prediction[covered]
