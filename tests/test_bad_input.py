@@ -399,24 +399,9 @@ CLASSIFIERS = [
     for cls in ESTIMATORS
     if getattr(make_estimator(cls), "_estimator_type", None) == "classifier"
 ]
-# Fixed on another branch (decision_tree.py, random_forest.py); not strict, so the
-# merge order does not matter. Remove once both refuse a continuous target.
-_TARGET_REFUSED_ELSEWHERE = {"DecisionTreeClassifier", "RandomForestClassifier"}
 
 
-@pytest.mark.parametrize(
-    "cls",
-    [
-        pytest.param(
-            cls,
-            id=cls.__name__,
-            marks=pytest.mark.xfail(reason="fixed on another branch")
-            if cls.__name__ in _TARGET_REFUSED_ELSEWHERE
-            else (),
-        )
-        for cls in CLASSIFIERS
-    ],
-)
+@pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda cls: cls.__name__)
 def test_a_classifier_refuses_a_continuous_target(cls):
     # A regression target given to a classifier would otherwise become one class
     # per sample; the message says what went wrong (scikit-learn's wording).

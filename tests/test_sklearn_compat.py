@@ -162,11 +162,6 @@ REASONS = {
         "ravel it, where scikit-learn warns and ravels; a shape mistake is shown, not "
         "silently fixed"
     ),
-    "check_classifiers_regression_target": (
-        "defect to fix (decision_tree.py, random_forest.py): fit does not yet refuse "
-        "a continuous target; it should call check_X_y(X, y, classifier=True) as "
-        "every other classifier does"
-    ),
     "check_transformer_preserve_dtypes": (
         "by design: the transform is a boolean indicator (which itemsets each "
         "transaction holds), whatever the input's float type"
@@ -192,17 +187,14 @@ REASONS["check_estimator_sparse_matrix"] = REASONS["check_estimator_sparse_array
 
 # The checks each estimator is expected to fail (see REASONS); every other check of
 # scikit-learn's must pass.
-_CLASSIFIER_TARGET = ["check_classifiers_regression_target"]
 EXPECTED_FAILED_CHECKS = {
     "Apriori": ["check_transformer_preserve_dtypes"],
     "BernoulliRBM": [
         "check_methods_sample_order_invariance",
         "check_methods_subset_invariance",
     ],
-    "DecisionTreeClassifier": _CLASSIFIER_TARGET,
     "FPGrowth": ["check_transformer_preserve_dtypes"],
     "LinearRegression": ["check_non_transformer_estimators_n_iter"],
-    "RandomForestClassifier": _CLASSIFIER_TARGET,
     "StandardScaler": [
         "check_estimator_sparse_array",
         "check_estimator_sparse_matrix",

@@ -19,6 +19,7 @@ from scratchlearn.supervised import (
     entropy,
     gini,
 )
+from scratchlearn.supervised.decision_tree import row_statistics
 
 # Four samples, one feature, two classes:
 #   x = 1, 2, 3, 4  with labels 0, 0, 1, 1.
@@ -76,15 +77,26 @@ def test_impurities_by_hand():
 
 def test_best_split_by_hand():
     one_hot = np.eye(2)[Y_TOY]
-    feature, threshold, score = best_split(X_TOY, one_hot, "gini")
-    assert (feature, threshold, score) == (0, 2.5, 0.0)
+    split = best_split(X_TOY, one_hot, "gini")
+    assert (split.feature, split.threshold, split.score) == (0, 2.5, 0.0)
+    # The children: two pure nodes of two samples each.
+    np.testing.assert_array_equal(split.left.sums, [2, 0])
+    np.testing.assert_array_equal(split.right.sums, [0, 2])
+    assert (split.left.weight, split.left.impurity) == (2, 0)
     # Regression: y = 0, 0, 10, 12 -> split at 2.5; right child 10, 12 has
-    # n * variance = 2 * 1 = 2.
-    feature, threshold, score = best_split(X_TOY, np.array([0, 0, 10, 12.0]), "x")
-    assert (feature, threshold) == (0, 2.5)
-    assert score == pytest.approx(2.0)
+    # n * variance = 2 * 1 = 2. Each row's statistics are (w, w y, w y^2).
+    statistics = row_statistics(np.array([0, 0, 10, 12.0]), np.ones(4), "squared_error")
+    split = best_split(X_TOY, statistics, "squared_error")
+    assert (split.feature, split.threshold) == (0, 2.5)
+    assert split.score == pytest.approx(2.0)
+    np.testing.assert_allclose(split.right.sums, [2, 22, 244])
+    assert split.right.impurity == pytest.approx(1.0)
     # min_samples_leaf=3 leaves no valid split of four samples
     assert best_split(X_TOY, one_hot, "gini", min_samples_leaf=3) is None
+    # A weight of 2 counts as two copies of the row (but min_samples_leaf counts rows).
+    weighted = row_statistics(one_hot, np.array([1.0, 1, 2, 1]), "gini")
+    split = best_split(X_TOY, weighted, "gini")
+    np.testing.assert_array_equal(split.right.sums, [0, 3])
 
 
 def test_toy_tree_by_hand():
@@ -137,6 +149,59 @@ def test_same_regression_tree_as_sklearn(seed):
     reference = sklearn_tree.DecisionTreeRegressor(random_state=0, **settings).fit(X, y)
     assert_same_tree(ours, reference, regression=True)
     np.testing.assert_allclose(ours.predict(X), reference.predict(X))
+
+
+@pytest.mark.parametrize("criterion", ["gini", "entropy", "squared_error"])
+@pytest.mark.parametrize("weights", ["bootstrap counts", "fractional"])
+def test_same_weighted_tree_as_sklearn(criterion, weights):
+    # A bootstrap sample's counts (rows not drawn weigh 0 and take no part) or any
+    # positive weights: the same tree as scikit-learn's fit(X, y, sample_weight),
+    # with min_samples_leaf counting rows and the impurities and values weights.
+    # Integer counts make exactly tied splits likelier (scikit-learn breaks them by
+    # a random feature order): this seed draws counts that give none.
+    X, y_class, y_real = seeded_data(4)
+    rng = np.random.default_rng(7)
+    if weights == "fractional":
+        # Quarters: sums of them are exact, as they need to be for scikit-learn's
+        # pure nodes to have an impurity of exactly 0 as ours do.
+        sample_weight = rng.integers(1, 12, size=len(X)) / 4
+    else:
+        drawn = rng.integers(0, len(X), size=len(X))
+        sample_weight = np.bincount(drawn, minlength=len(X)).astype(float)
+    settings = dict(max_depth=5, min_samples_leaf=5)
+    regression = criterion == "squared_error"
+    if regression:
+        ours = DecisionTreeRegressor(**settings)
+        reference = sklearn_tree.DecisionTreeRegressor(random_state=0, **settings)
+        y = y_real
+    else:
+        ours = DecisionTreeClassifier(criterion, **settings)
+        reference = sklearn_tree.DecisionTreeClassifier(
+            criterion=criterion, random_state=0, **settings
+        )
+        y = y_class
+    ours.fit(X, y, sample_weight=sample_weight)
+    reference.fit(X, y, sample_weight=sample_weight)
+    assert_same_tree(ours, reference, regression=regression)
+    np.testing.assert_allclose(
+        ours.weighted_n_node_samples_, reference.tree_.weighted_n_node_samples
+    )
+
+
+def test_sample_weight_is_checked():
+    X, y, _ = seeded_data(0, n_samples=20)
+    with pytest.raises(ValueError, match="sample_weight"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=np.ones(19))
+    with pytest.raises(ValueError, match="sample_weight"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=-np.ones(20))
+    with pytest.raises(ValueError, match="zero"):
+        DecisionTreeClassifier().fit(X, y, sample_weight=np.zeros(20))
+
+
+def test_a_continuous_target_is_refused_by_the_classifier():
+    X, _, y_real = seeded_data(0, n_samples=20)
+    with pytest.raises(ValueError, match="continuous"):
+        DecisionTreeClassifier().fit(X, y_real)
 
 
 def test_same_full_depth_regression_tree_as_sklearn():

@@ -174,12 +174,21 @@ def test_each_tree_gets_its_own_seed():
     forest = RandomForestClassifier(20, random_state=0).fit(X, y)
     seeds = [tree.random_state for tree in forest.estimators_]
     assert len(set(seeds)) == len(seeds)
-    # A tree is rebuilt from its seed and its bootstrap rows alone.
+    # A tree is rebuilt from its seed and its bootstrap rows alone: the rows weighted
+    # by how often they were drawn, or (with min_samples_leaf=1) the drawn rows
+    # copied, which give the same splits and leaf values.
     tree, rows = forest.estimators_[4], forest.estimators_samples_[4]
+    counts = np.bincount(rows, minlength=len(X))
     rebuilt = DecisionTreeClassifier(max_features="sqrt", random_state=seeds[4])
-    rebuilt.fit(X[rows], y[rows])
-    np.testing.assert_array_equal(rebuilt.feature_, tree.feature_)
-    np.testing.assert_array_equal(rebuilt.threshold_, tree.threshold_)
+    copied = DecisionTreeClassifier(max_features="sqrt", random_state=seeds[4])
+    rebuilt.fit(X, y, sample_weight=counts)
+    copied.fit(X[rows], y[rows])
+    for other in (rebuilt, copied):
+        np.testing.assert_array_equal(other.feature_, tree.feature_)
+        np.testing.assert_array_equal(other.threshold_, tree.threshold_)
+        np.testing.assert_allclose(other.value_, tree.value_)
+        np.testing.assert_allclose(other.impurity_, tree.impurity_)
+    np.testing.assert_array_equal(copied.n_node_samples_, tree.weighted_n_node_samples_)
 
 
 # ---------------------------------------------------------------------------
@@ -194,7 +203,10 @@ def test_bootstrap_samples_have_n_samples_rows_drawn_with_replacement():
     for tree, rows in zip(forest.estimators_, forest.estimators_samples_, strict=True):
         assert rows.shape == (1000,)
         assert rows.min() >= 0 and rows.max() < 1000
-        assert tree.n_node_samples_[0] == 1000  # repeats are kept as rows
+        # Repeats are weights, as in scikit-learn: the tree holds the distinct rows,
+        # each weighing as many copies as were drawn.
+        assert tree.n_node_samples_[0] == len(np.unique(rows))
+        assert tree.weighted_n_node_samples_[0] == 1000
         unique_fractions.append(len(np.unique(rows)) / 1000)
     # A sample is drawn at least once with probability 1 - (1 - 1/n)^n ~ 1 - 1/e.
     assert np.mean(unique_fractions) == pytest.approx(1 - np.exp(-1), abs=0.01)
@@ -287,8 +299,16 @@ def test_a_class_missing_from_a_bootstrap_sample_gets_probability_zero():
     X, y, _ = seeded_data(7, n_samples=40)
     y[0] = 2
     forest = RandomForestClassifier(20, random_state=0).fit(X, y)
-    missing = [tree for tree in forest.estimators_ if len(tree.classes_) == 2]
+    missing = [
+        tree
+        for tree, rows in zip(
+            forest.estimators_, forest.estimators_samples_, strict=True
+        )
+        if 0 not in rows
+    ]
     assert missing, "some bootstrap sample should miss the single class-2 sample"
+    for tree in missing:  # the class has weight 0 in the tree: probability 0
+        assert np.all(tree.value_[:, 2] == 0)
     proba = forest.predict_proba(X)
     assert proba.shape == (40, 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)

@@ -19,10 +19,13 @@ samples a tree did not draw (about 37%, its *out-of-bag* samples) are a free
 validation set: predicting each training sample with only the trees that never saw
 it gives the out-of-bag score, an estimate of the score on new data.
 
-Bootstrap rows are repeated in the tree's training set, where scikit-learn instead
-gives each drawn row a weight equal to how often it was drawn. The impurities, leaf
-values and so the splits are the same; only ``min_samples_split`` and
-``min_samples_leaf`` count a repeated row once per copy here.
+A bootstrap sample is not copied: as in scikit-learn, each tree is grown on the
+training set with a *sample weight* per row, the number of times the bootstrap drew it
+(0 for the rows it missed, which take no part). A row drawn twice weighs as two copies
+in the impurities and leaf values, so the splits are those of the copied rows, while
+each tree sorts only the distinct rows it drew (about 63% of them).
+``min_samples_split`` and ``min_samples_leaf`` count distinct rows, as scikit-learn's
+do.
 """
 
 import warnings
@@ -38,6 +41,7 @@ from scratchlearn.supervised.decision_tree import (
 )
 from scratchlearn.utils.validation import (
     Interval,
+    check_classification_targets,
     check_predict_input,
     check_random_state,
     check_X_y,
@@ -83,7 +87,7 @@ class _BaseForest(BaseEstimator):
     def _fit_trees(self, X, targets):
         """Grow ``n_estimators`` trees, each on its bootstrap sample and own seed.
 
-        Returns the trees and the rows each was grown on (with repeats).
+        Returns the trees and the rows each drew (with repeats).
         """
         if self.oob_score and not self.bootstrap:  # two hyperparameters together
             raise ValueError(
@@ -99,10 +103,12 @@ class _BaseForest(BaseEstimator):
             seed = int(rng.integers(MAX_SEED))
             if self.bootstrap:
                 rows = rng.integers(0, n_samples, size=n_samples)  # with replacement
+                # Each row weighs as many copies as were drawn (0: not drawn).
+                weight = np.bincount(rows, minlength=n_samples)  # (n_samples,)
             else:
-                rows = np.arange(n_samples)
+                rows, weight = np.arange(n_samples), None
             tree = self._make_tree(seed)
-            tree.fit(X[rows], targets[rows])
+            tree.fit(X, targets, sample_weight=weight)
             trees.append(tree)
             samples.append(rows)
         return trees, samples
@@ -116,6 +122,43 @@ class _BaseForest(BaseEstimator):
             max_features=self.max_features,
             random_state=seed,
         )
+
+    def _fit(self, X, targets):
+        """Grow the forest; set what the classifier and the regressor both learn.
+
+        ``targets`` are class indices (classification) or real targets. Returns the
+        out-of-bag predictions, shape (n_samples, ...), or ``None`` without
+        ``oob_score``.
+        """
+        trees, samples = self._fit_trees(X, targets)
+        oob_prediction = None
+        if self.oob_score:
+            out_of_bag = self._out_of_bag_mask(samples, X.shape[0])
+            every_tree = np.stack([tree.value_[tree.apply(X)] for tree in trees])
+            oob_prediction = self._average_out_of_bag(every_tree, out_of_bag)
+            # A sample no tree left out is NaN in every column: test the first.
+            covered = ~np.isnan(oob_prediction.reshape(X.shape[0], -1)[:, 0])
+            oob_score = self._score_out_of_bag(
+                targets[covered], oob_prediction[covered]
+            )
+        importances = self._mean_importances(trees, X.shape[1])
+        # Learned attributes are set only now, so a failed fit changes nothing.
+        self.estimators_ = trees
+        self.estimators_samples_ = samples
+        self.feature_importances_ = importances
+        self.n_features_in_ = X.shape[1]
+        self._forget_out_of_bag()
+        if self.oob_score:
+            self.oob_score_ = oob_score
+        return oob_prediction
+
+    def _mean_of_trees(self, X):
+        """Mean of the trees' leaf values for the rows of ``X``: the prediction."""
+        X = check_predict_input(self, X)
+        total = 0.0
+        for tree in self.estimators_:
+            total = total + tree.value_[tree.apply(X)]  # (n_samples, ...)
+        return total / len(self.estimators_)
 
     @staticmethod
     def _out_of_bag_mask(samples, n_samples):
@@ -195,10 +238,12 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
     Attributes
     ----------
     estimators_ : list of DecisionTreeClassifier
-        The trees. Each is fitted on class *indices* (``0 .. n_classes - 1``), so
-        ``tree.classes_`` holds the indices of the classes its bootstrap sample held.
+        The trees. Each is fitted on class *indices* (``0 .. n_classes - 1``) of all
+        the rows, those it did not draw with weight 0, so ``tree.classes_`` holds
+        every index and a class its bootstrap sample missed has proportion 0.
     estimators_samples_ : list of ndarray of shape (n_samples,)
-        The training rows each tree was grown on, with repeats.
+        The training rows each tree drew, with repeats; it was grown on the distinct
+        ones, each weighted by how often it was drawn.
     classes_ : ndarray of shape (n_classes,)
         The class labels seen in ``fit``, sorted.
     feature_importances_ : ndarray of shape (n_features,)
@@ -270,48 +315,27 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
         """Grow the forest on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
         X, y = check_X_y(X, y, y_numeric=False)
+        check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
-        trees, samples = self._fit_trees(X, y_index)
-        if self.oob_score:
-            out_of_bag = self._out_of_bag_mask(samples, X.shape[0])
-            every_tree = np.stack(
-                [self._tree_proba(tree, X, len(classes)) for tree in trees]
-            )  # (n_estimators, n_samples, n_classes)
-            oob_proba = self._average_out_of_bag(every_tree, out_of_bag)
-            covered = ~np.isnan(oob_proba[:, 0])
-            oob_score = float(
-                np.mean(np.argmax(oob_proba[covered], axis=1) == y_index[covered])
-            )
-        importances = self._mean_importances(trees, X.shape[1])
-        # Learned attributes are set only now, so a failed fit changes nothing.
-        self.estimators_ = trees
-        self.estimators_samples_ = samples
+        oob_proba = self._fit(X, y_index)
         self.classes_ = classes
-        self.feature_importances_ = importances
-        self.n_features_in_ = X.shape[1]
-        self._forget_out_of_bag()
         if self.oob_score:
             self.oob_decision_function_ = oob_proba
-            self.oob_score_ = oob_score
         return self
 
     @staticmethod
-    def _tree_proba(tree, X, n_classes):
-        """A tree's class probabilities, in the forest's columns: (n_samples, n_cls).
-
-        A bootstrap sample may miss a class; that tree gives it probability 0.
-        """
-        proba = np.zeros((X.shape[0], n_classes))
-        proba[:, tree.classes_] = tree.value_[tree.apply(X)]
-        return proba
+    def _score_out_of_bag(y_index, proba):
+        """Accuracy of the out-of-bag class probabilities (n_samples, n_classes)."""
+        return float(np.mean(np.argmax(proba, axis=1) == y_index))
 
     def predict_proba(self, X):
-        """Mean of the trees' class probabilities, shape (n_samples, n_classes)."""
-        X = check_predict_input(self, X)
-        total = np.zeros((X.shape[0], len(self.classes_)))
-        for tree in self.estimators_:
-            total += self._tree_proba(tree, X, len(self.classes_))
-        return total / len(self.estimators_)
+        """Mean of the trees' class probabilities, shape (n_samples, n_classes).
+
+        Every tree was fitted on all the class indices (rows it did not draw have
+        weight 0), so its leaves hold a proportion for every class, 0 for a class
+        its bootstrap sample missed.
+        """
+        return self._mean_of_trees(X)
 
     def predict(self, X):
         """Class of highest mean probability; ties go to the smallest label."""
@@ -346,7 +370,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
     ----------
     estimators_ : list of DecisionTreeRegressor
     estimators_samples_ : list of ndarray of shape (n_samples,)
-        The training rows each tree was grown on, with repeats.
+        As for :class:`RandomForestClassifier`.
     feature_importances_ : ndarray of shape (n_features,)
     oob_score_ : float
         R² of the out-of-bag predictions (only with ``oob_score=True``).
@@ -404,29 +428,16 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
         """Grow the forest on ``X`` (n_samples, n_features) and real targets ``y``."""
         self._validate_params()
         X, y = check_X_y(X, y, y_numeric=True)
-        trees, samples = self._fit_trees(X, y)
-        if self.oob_score:
-            out_of_bag = self._out_of_bag_mask(samples, X.shape[0])
-            every_tree = np.stack([tree.value_[tree.apply(X)] for tree in trees])
-            oob_prediction = self._average_out_of_bag(every_tree, out_of_bag)
-            covered = ~np.isnan(oob_prediction)
-            oob_score = float(r2_score(y[covered], oob_prediction[covered]))
-        importances = self._mean_importances(trees, X.shape[1])
-        # Learned attributes are set only now, so a failed fit changes nothing.
-        self.estimators_ = trees
-        self.estimators_samples_ = samples
-        self.feature_importances_ = importances
-        self.n_features_in_ = X.shape[1]
-        self._forget_out_of_bag()
+        oob_prediction = self._fit(X, y)
         if self.oob_score:
             self.oob_prediction_ = oob_prediction
-            self.oob_score_ = oob_score
         return self
+
+    @staticmethod
+    def _score_out_of_bag(y, prediction):
+        """R² of the out-of-bag predictions."""
+        return float(r2_score(y, prediction))
 
     def predict(self, X):
         """Mean of the trees' predictions, shape (n_samples,)."""
-        X = check_predict_input(self, X)
-        total = np.zeros(X.shape[0])
-        for tree in self.estimators_:
-            total += tree.value_[tree.apply(X)]
-        return total / len(self.estimators_)
+        return self._mean_of_trees(X)
