@@ -33,6 +33,7 @@ import numpy as np
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.layers import Dense, Dropout, _cache_of
 from scratchlearn.numerics import softmax
+from scratchlearn.utils.validation import POSITIVE_INT, RATE, check_value
 
 __all__ = [
     "LayerNormalization",
@@ -156,22 +157,6 @@ def scaled_dot_product_attention_backward(grad_output, Q, K, V, weights):
 
 
 # --- shared checks -------------------------------------------------------------------
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
-def _check_rate(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not (0 <= value < 1)
-    ):
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}.")
-    return float(value)
 
 
 def _check_sequences(layer, X, name="X", depth=None):
@@ -299,11 +284,11 @@ class MultiHeadAttention(Layer):
     def build(self, input_shape, rng, value_shape=None, key_shape=None):
         """Create the projections for queries of ``input_shape`` (steps, d_query);
         values and keys have the query's shape unless given (self-attention)."""
-        heads = _check_positive_int(self.num_heads, "num_heads")
-        key_dim = _check_positive_int(self.key_dim, "key_dim")
+        heads = check_value(self.num_heads, "num_heads", [POSITIVE_INT])
+        key_dim = check_value(self.key_dim, "key_dim", [POSITIVE_INT])
         value_dim = key_dim if self.value_dim is None else self.value_dim
-        value_dim = _check_positive_int(value_dim, "value_dim")
-        self._rate = _check_rate(self.dropout, "dropout")
+        value_dim = check_value(value_dim, "value_dim", [POSITIVE_INT])
+        self._rate = float(check_value(self.dropout, "dropout", [RATE]))
         input_shape = tuple(input_shape)
         if len(input_shape) != 2 or not all(
             isinstance(n, numbers.Integral) and n >= 1 for n in input_shape
@@ -316,7 +301,7 @@ class MultiHeadAttention(Layer):
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         d_query, d_value, d_key = input_shape[-1], value_shape[-1], key_shape[-1]
         d_out = d_query if self.output_shape is None else self.output_shape
-        d_out = _check_positive_int(d_out, "output_shape")
+        d_out = check_value(d_out, "output_shape", [POSITIVE_INT])
         self._rng = np.random.default_rng(rng)
         shapes = {
             "query": ((d_query, heads, key_dim), (heads, key_dim)),
@@ -642,8 +627,8 @@ def positional_encoding(length, depth):
     10000 * 2 pi, so every position gets its own pattern, and ``PE[pos + k]`` is a
     rotation of ``PE[pos]`` that depends on ``k`` only.
     """
-    length = _check_positive_int(length, "length")
-    depth = _check_positive_int(depth, "depth")
+    length = check_value(length, "length", [POSITIVE_INT])
+    depth = check_value(depth, "depth", [POSITIVE_INT])
     positions = np.arange(length)[:, None]  # (length, 1)
     pair = np.arange(depth) // 2  # i for features 2i and 2i + 1
     angles = positions / np.power(10000.0, 2 * pair / depth)  # (length, depth)
@@ -759,8 +744,8 @@ class TransformerEncoder(Layer):
 
     def build(self, input_shape, rng):
         input_shape = tuple(input_shape)
-        _check_positive_int(self.ff_dim, "ff_dim")
-        rate = _check_rate(self.dropout, "dropout")
+        check_value(self.ff_dim, "ff_dim", [POSITIVE_INT])
+        rate = float(check_value(self.dropout, "dropout", [RATE]))
         rng = np.random.default_rng(rng)
         depth = input_shape[-1]
         self.attention = MultiHeadAttention(self.num_heads, self.key_dim)

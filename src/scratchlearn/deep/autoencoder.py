@@ -43,8 +43,9 @@ from scratchlearn.deep.layers import (
     _check_forward_input,
     _check_input_shape,
 )
-from scratchlearn.deep.model import Sequential, _check_positive_int, _check_samples
+from scratchlearn.deep.model import Sequential, _check_samples
 from scratchlearn.deep.optimizers import Adam
+from scratchlearn.utils.validation import POSITIVE_INT, check_value
 
 __all__ = [
     "Autoencoder",
@@ -269,8 +270,8 @@ class Autoencoder:
         Continues from the current weights, as Keras's ``fit``."""
         self._check_compiled()
         X = self._check_X(X)
-        epochs = _check_positive_int(epochs, "epochs")
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        epochs = check_value(epochs, "epochs", [POSITIVE_INT])
+        batch_size = check_value(batch_size, "batch_size", [POSITIVE_INT])
         if validation_data is not None:
             validation_data = self._check_X(validation_data, "validation_data")
         history = {"loss": []} | (
@@ -390,7 +391,7 @@ def dense_autoencoder(
     -------
     Autoencoder
     """
-    latent_dim = _check_positive_int(latent_dim, "latent_dim")
+    latent_dim = check_value(latent_dim, "latent_dim", [POSITIVE_INT])
     sample_shape = tuple(sample_shape)
     encoder_layers = [GaussianNoise(noise)] if noise else []
     if len(sample_shape) > 1:
@@ -458,7 +459,7 @@ def conv_autoencoder(
     checkerboard artefacts (Odena, Dumoulin and Olah, "Deconvolution and
     checkerboard artifacts", Distill, 2016).
     """
-    latent_dim = _check_positive_int(latent_dim, "latent_dim")
+    latent_dim = check_value(latent_dim, "latent_dim", [POSITIVE_INT])
     height, width, channels = sample_shape
     factor = 2 ** len(filters)
     if height % factor or width % factor:

@@ -38,8 +38,8 @@ from scratchlearn.deep.layers import (
     _as_generator,
     _cache_of,
     _check_forward_input,
-    _check_positive_int,
 )
+from scratchlearn.utils.validation import POSITIVE_INT, check_value
 
 __all__ = [
     "AveragePooling2D",
@@ -292,7 +292,7 @@ class Conv2D(_Convolution):
     """
 
     def build(self, input_shape, rng):
-        _check_positive_int(self.filters, "filters")
+        check_value(self.filters, "filters", [POSITIVE_INT])
         input_shape = _check_image_shape(self, input_shape)
         # The window's size, steps and padding, checked once and kept for the passes.
         self._window, self._strides, _, self._pads = self._geometry(input_shape)
@@ -690,7 +690,7 @@ class Conv2DTranspose(_Convolution):
     """
 
     def build(self, input_shape, rng):
-        _check_positive_int(self.filters, "filters")
+        check_value(self.filters, "filters", [POSITIVE_INT])
         input_shape = _check_image_shape(self, input_shape)
         self._window, self._strides, self._canvas, self._offset, _ = self._geometry(
             input_shape

@@ -25,9 +25,10 @@ import numbers
 import numpy as np
 
 from scratchlearn.deep.layers import Dense, Dropout
-from scratchlearn.deep.model import Sequential, _check_positive_int, _check_samples
+from scratchlearn.deep.model import Sequential, _check_samples
 from scratchlearn.deep.optimizers import Adam
 from scratchlearn.numerics import sigmoid, softmax
+from scratchlearn.utils.validation import POSITIVE_INT, check_value
 
 __all__ = [
     "GAN",
@@ -376,8 +377,8 @@ class GAN:
                 f"X has samples of shape {X.shape[1:]}, but the discriminator takes "
                 f"samples of shape {self.discriminator.input_shape_}."
             )
-        epochs = _check_positive_int(epochs, "epochs")
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        epochs = check_value(epochs, "epochs", [POSITIVE_INT])
+        batch_size = check_value(batch_size, "batch_size", [POSITIVE_INT])
         if sample_latent is not None:
             sample_latent = self._check_latent(sample_latent)
         for key in ("d_loss", "g_loss", "d_real", "d_fake"):
@@ -418,7 +419,7 @@ class GAN:
     def sample(self, n_samples, *, random_state=None):
         """``n_samples`` new samples, from noise drawn with ``random_state`` (its own
         generator: it does not disturb training's)."""
-        n_samples = _check_positive_int(n_samples, "n_samples")
+        n_samples = check_value(n_samples, "n_samples", [POSITIVE_INT])
         rng = np.random.default_rng(random_state)
         return self.generate(rng.normal(size=(n_samples, self.latent_dim)))
 

@@ -18,8 +18,9 @@ import numbers
 
 import numpy as np
 
-from scratchlearn.deep import activations, initializers
+from scratchlearn.deep import activations
 from scratchlearn.deep.base import Layer
+from scratchlearn.utils.validation import POSITIVE_INT, RATE, check_value
 
 __all__ = [
     "Activation",
@@ -72,11 +73,6 @@ def _check_input_shape(layer, input_shape, *, min_ndim=1):
     return tuple(int(n) for n in input_shape)
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
-
 # --- Dense -------------------------------------------------------------------------
 
 
@@ -119,16 +115,11 @@ class Dense(Layer):
         self.bias_initializer = bias_initializer
 
     def build(self, input_shape, rng):
-        _check_positive_int(self.units, "units")
+        check_value(self.units, "units", [POSITIVE_INT])
         input_shape = _check_input_shape(self, input_shape)
         self._activation = activations.get(self.activation)
         rng = _as_generator(rng)
-        n_in = input_shape[-1]
-        kernel = initializers.get(self.kernel_initializer)((n_in, self.units), rng)
-        self.params["kernel"] = np.asarray(kernel, dtype=np.float64)
-        if self.use_bias:
-            bias = initializers.get(self.bias_initializer)((self.units,), rng)
-            self.params["bias"] = np.asarray(bias, dtype=np.float64)
+        self.add_kernel_and_bias((input_shape[-1], self.units), (self.units,), rng)
         super().build(input_shape, rng)
 
     def compute_output_shape(self, input_shape):
@@ -218,15 +209,7 @@ class Dropout(Layer):
         self.rate = rate
 
     def build(self, input_shape, rng):
-        if (
-            isinstance(self.rate, bool)
-            or not isinstance(self.rate, numbers.Real)
-            or not 0 <= self.rate < 1
-        ):
-            raise ValueError(
-                f"rate is the fraction of values dropped: it must be in [0, 1), got "
-                f"{self.rate!r}."
-            )
+        check_value(self.rate, "rate", [RATE])  # the fraction of values dropped
         self._rng = _as_generator(rng)
         super().build(_check_input_shape(self, input_shape, min_ndim=0), rng)
 

@@ -21,7 +21,6 @@ weights.
 
 import importlib
 import json
-import numbers
 import os
 import re
 import sys
@@ -34,6 +33,7 @@ from scratchlearn.deep import optimizers as optimizers_module
 from scratchlearn.deep import schedules as schedules_module
 from scratchlearn.deep.base import Layer
 from scratchlearn.deep.callbacks import Callback, History
+from scratchlearn.utils.validation import POSITIVE_INT, check_value
 
 FORMAT = "scratchlearn.deep.Sequential"
 FORMAT_VERSION = 1
@@ -124,12 +124,6 @@ def _warn_mask_dropped(layer):
         UserWarning,
         stacklevel=4,
     )
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def _shape_text(sample_shape):
@@ -459,10 +453,10 @@ class Sequential:
             ):
                 raise ValueError("validation_data must be a tuple (X_val, y_val).")
             X_val, y_val = self._check_X_y(*validation_data, "X_val", "y_val")
-        epochs = _check_positive_int(epochs, "epochs")
+        epochs = check_value(epochs, "epochs", [POSITIVE_INT])
         if verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1 or 2; got {verbose!r}.")
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        batch_size = check_value(batch_size, "batch_size", [POSITIVE_INT])
         for callback in callbacks:
             if not isinstance(callback, Callback):
                 raise TypeError(f"{callback!r} is not a Callback.")
@@ -532,7 +526,7 @@ class Sequential:
         (inference mode: no dropout, batch normalisation's running statistics).
         ``verbose`` is accepted for Keras compatibility; nothing is printed."""
         X = self._check_X(X)
-        batch_size = _check_positive_int(batch_size, "batch_size")
+        batch_size = check_value(batch_size, "batch_size", [POSITIVE_INT])
         outputs = [
             self._forward(X[start : start + batch_size], training=False)
             for start in range(0, X.shape[0], batch_size)

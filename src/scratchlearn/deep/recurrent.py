@@ -14,8 +14,6 @@ The parameters have Keras's names, shapes and gate orders, so weights copy 1:1 a
 the tests hold every output and gradient to TensorFlow's.
 """
 
-import numbers
-
 import numpy as np
 
 from scratchlearn.deep import activations, initializers
@@ -24,8 +22,8 @@ from scratchlearn.deep.layers import (
     _cache_of,
     _check_forward_input,
     _check_input_shape,
-    _check_positive_int,
 )
+from scratchlearn.utils.validation import POSITIVE_INT, RATE, check_value
 
 __all__ = ["GRU", "LSTM", "Bidirectional", "Embedding", "SimpleRNN"]
 
@@ -78,8 +76,8 @@ class Embedding(Layer):
         self.embeddings_initializer = embeddings_initializer
 
     def build(self, input_shape, rng):
-        _check_positive_int(self.input_dim, "input_dim")
-        _check_positive_int(self.output_dim, "output_dim")
+        check_value(self.input_dim, "input_dim", [POSITIVE_INT])
+        check_value(self.output_dim, "output_dim", [POSITIVE_INT])
         if not isinstance(self.mask_zero, bool | np.bool_):
             raise ValueError(
                 f"mask_zero must be True or False, got {self.mask_zero!r}."
@@ -153,16 +151,6 @@ class Embedding(Layer):
         }
 
 
-def _check_rate(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not 0 <= value < 1
-    ):
-        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
-    return float(value)
-
-
 def _dropout_masks(rng, rate, count, shape):
     """``count`` inverted-dropout masks of ``shape`` (0 or 1 / (1 - rate))."""
     return (rng.random((count, *shape)) >= rate) / (1.0 - rate)
@@ -219,9 +207,9 @@ class _Recurrent(Layer):
     # --- building -----------------------------------------------------------------
 
     def build(self, input_shape, rng):
-        _check_positive_int(self.units, "units")
-        _check_rate(self.dropout, "dropout")
-        _check_rate(self.recurrent_dropout, "recurrent_dropout")
+        check_value(self.units, "units", [POSITIVE_INT])
+        check_value(self.dropout, "dropout", [RATE])
+        check_value(self.recurrent_dropout, "recurrent_dropout", [RATE])
         input_shape = _check_input_shape(self, input_shape, min_ndim=2)
         if len(input_shape) != 2:
             raise ValueError(

@@ -507,6 +507,13 @@ RANDOM_STATE = (
     Instance(np.random.Generator),
 )
 
+#: A count of one or more: a layer's ``units`` or ``filters``, ``epochs``,
+#: ``batch_size``.
+POSITIVE_INT = Interval(int, 1, None, closed="left")
+
+#: A share that may be 0 but not 1: a dropout ``rate``.
+RATE = Interval(float, 0, 1, closed="left")
+
 #: For a hyperparameter whose every check needs the data, e.g. ``priors``, which must
 #: hold one probability per class of ``y``: it is declared, and checked in ``fit``.
 CHECKED_IN_FIT = _CheckedInFit()

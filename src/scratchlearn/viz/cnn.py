@@ -7,8 +7,13 @@ advance: both explorers only draw).
 import numpy as np
 
 from scratchlearn.deep.cnn import digits_cnn, feature_maps
-from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
+from scratchlearn.viz.explorer import Control, View
+from scratchlearn.viz.figures import (
+    REFERENCE_COLOUR,
+    TRAIN_COLOUR,
+    curve,
+    loss_accuracy_explorer,
+)
 
 # The explorer's settings, by the names the reader sees ("sgd" has momentum 0.9),
 # and the default setting every run is drawn next to.
@@ -163,17 +168,14 @@ def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
         )
         return View(traces, f"{optimizer}, learning rate {learning_rate:g}: {last}")
 
-    return Explorer(
+    return loss_accuracy_explorer(
         [
             Control("optimizer", list(OPTIMIZERS)),
             Control("learning_rate", LEARNING_RATES, label="learning rate"),
         ],
         draw,
         name="cnn-explorer",
-        panels=(1, 2),
-        subplot_titles=("training loss (log scale)", "validation accuracy"),
-        layout={"yaxis.type": "log", "yaxis2.range": [0.0, 1.02]},
-        axis_titles=[("epoch", None)] * 2,
+        titles=("training loss (log scale)", "validation accuracy"),
         description=(
             "Training loss and validation accuracy per epoch of the chapter's "
             f"convolutional network on {len(X_train)} digits, next to the default "

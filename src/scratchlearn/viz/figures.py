@@ -336,3 +336,25 @@ def level_lines(xs, ys, field, level, *, dash=None, width=1.5):
     line = {"color": "black", "width": width, "dash": dash}
     quiet = {"showlegend": False, "hoverinfo": "skip"}
     return go.Scatter(x=points[:, 0], y=points[:, 1], mode="lines", line=line, **quiet)
+
+
+def loss_accuracy_explorer(controls, draw, *, name, titles, description):
+    """An explorer of learning curves: loss per epoch (left, log scale) and accuracy
+    per epoch (right, 0 to 1), as the deep chapters draw them.
+
+    ``controls`` and ``draw`` are those of :class:`scratchlearn.viz.explorer.Explorer`
+    (``draw`` puts the loss traces in panel 1 and the accuracy traces in panel 2);
+    ``titles`` are the two panels' titles.
+    """
+    from scratchlearn.viz.explorer import Explorer  # the explorer builds on figures
+
+    return Explorer(
+        controls,
+        draw,
+        name=name,
+        panels=(1, 2),
+        subplot_titles=tuple(titles),
+        layout={"yaxis.type": "log", "yaxis2.range": [0.0, 1.02]},
+        axis_titles=[("epoch", None)] * 2,
+        description=description,
+    )

@@ -10,8 +10,13 @@ import dataclasses
 import numpy as np
 
 from scratchlearn.deep.mlp import SCHEDULE_NAMES, MLPConfig, train_mlp
-from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR, curve
+from scratchlearn.viz.explorer import Control, View
+from scratchlearn.viz.figures import (
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    curve,
+    loss_accuracy_explorer,
+)
 
 # What the explorer trains: the chapter's network, on a subset, for a few epochs.
 EXPLORER_CONFIG = MLPConfig(epochs=12, schedule="constant")
@@ -104,7 +109,7 @@ def plot_block_outputs(outputs, titles, *, reference=None):
     return fig
 
 
-def plot_learning_curves(history, axes, *, label, style="-", validation="test"):
+def plot_learning_curves(history, axes, *, label, style="-", validation="validation"):
     """Loss (``axes[0]``, log scale) and accuracy (``axes[1]``) per epoch of one
     run: ``validation`` thick, training thin in the same colour."""
     epochs = np.arange(1, len(history["loss"]) + 1)
@@ -156,14 +161,11 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
         )
         return View(traces, title)
 
-    return Explorer(
+    return loss_accuracy_explorer(
         CONTROLS,
         draw,
         name="mlp-explorer",
-        panels=(1, 2),
-        subplot_titles=("loss (log scale)", "accuracy"),
-        layout={"yaxis.type": "log", "yaxis2.range": [0.0, 1.02]},
-        axis_titles=[("epoch", None)] * 2,
+        titles=("loss (log scale)", "accuracy"),
         description=(
             "Learning curves (loss and accuracy per epoch, training dashed and "
             f"validation solid) of the chapter's network on {len(X_fit)} digits"
