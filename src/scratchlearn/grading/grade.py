@@ -34,9 +34,8 @@ from scratchlearn.grading.assign import cached_build, find_root
 TIMEOUT = 300
 CELL_TIMEOUT = 60
 
-# otter's own cells in the graded notebook: the first starts grading mode, the last
-# runs every test not yet run and saves the results.
-_OTTER_CELL = re.compile(r"init_grading_mode|Checker\.check_if_not_already_checked")
+# Folders of the repository whose files the learner's kernel may not open.
+PROTECTED = ("solutions", "_build", ".git")
 
 
 @dataclasses.dataclass
@@ -156,7 +155,9 @@ def grade_notebook(notebook, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root
         temporary = pathlib.Path(temporary)
         # The set-up cell opens the notebook under its master's name.
         copy = temporary / master.name
-        nbformat.write(_hardened(submitted), copy)
+        root = find_root(master) if root is None else pathlib.Path(root)
+        protected = [root / name for name in PROTECTED] + [built.autograder.parent]
+        nbformat.write(_hardened(submitted, protected), copy)
         report_path = temporary / "result.json"
         log_path = temporary / "worker.log"
         command = [
@@ -240,13 +241,15 @@ def _tampered(notebook, possible, messages):
 
 # What an answer's `except` may not catch: the grader's interruptions and exits.
 _UNCATCHABLE = {"BaseException", "KeyboardInterrupt", "SystemExit", "GeneratorExit"}
-_FIRST_CELL = (
-    "import scratchlearn.grading  # the checks take their trusted copies of NumPy "
-    "before any answer runs"
-)
+_FIRST_CELL = """\
+import scratchlearn.grading  # the checks take their trusted copies of NumPy first
+from scratchlearn.grading.guard import protect
+
+protect({folders!r})  # no file of the solutions, builds or history can be opened
+del protect"""
 
 
-def _hardened(notebook):
+def _hardened(notebook, protected=()):
     """A copy of ``notebook`` made safe to grade.
 
     A first cell imports the checks before any of the learner's cells runs (see
@@ -265,7 +268,9 @@ def _hardened(notebook):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.source = _catch_exceptions_only(cell.source)
-    first = nbformat.v4.new_code_cell(_FIRST_CELL)
+    first = nbformat.v4.new_code_cell(
+        _FIRST_CELL.format(folders=[str(folder) for folder in protected])
+    )
     first.id = "grading-first"
     notebook.cells.insert(0, first)
     return notebook
@@ -456,29 +461,27 @@ def _points(value):
 
 
 def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
-    """Grade ``submission`` with ``otter run`` here, writing a JSON report.
+    """Run ``submission``'s cells, then its checks, in a kernel; write a JSON report.
 
-    Runs in the worker process that :func:`grade_notebook` starts and may kill.
+    Runs in the worker process that :func:`grade_notebook` starts and may kill. The
+    tests are read here from the autograder zip, into memory; the kernel gets them
+    only after the last of the learner's cells has run (see the module docstring).
     """
-    interrupted = _limit_cells(cell_timeout)
-    report = {"questions": {}, "notes": [], "error": None}
-    try:
-        from otter.run import main as otter_run
+    import nbformat
 
-        results = otter_run(
-            str(submission), autograder=str(autograder), output_dir=None, no_logo=True
+    report = {"questions": {}, "notes": [], "error": None}
+    interrupted = []
+    try:
+        tests = _read_tests(autograder)
+        notebook = nbformat.read(submission, as_version=4)
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if cell.get("id") != "setup" and not _is_grader_cell(cell)
+        ]
+        report["questions"] = _run_kernel(
+            notebook, tests, pathlib.Path(submission).parent, cell_timeout, interrupted
         )
-        for name, test_file in results.results.items():
-            report["questions"][name] = {
-                "score": float(test_file.score),
-                "failures": [
-                    _failure(case)
-                    for case in test_file.test_case_results
-                    if not case.passed
-                ],
-            }
-        if results.catastrophic_error is not None:
-            report["error"] = _explain_error(results.catastrophic_error)
     except Exception as error:  # a dead kernel, an unreadable notebook...
         report["error"] = _explain_error(error)
     report["notes"] = [
@@ -491,45 +494,126 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
     pathlib.Path(report_path).write_text(json.dumps(report, indent=1))
 
 
-def _limit_cells(seconds):
-    """Make nbclient interrupt any learner cell that runs longer than ``seconds``.
+def _read_tests(autograder):
+    """``{question: test file source}`` from the autograder zip, in question order."""
+    import zipfile
 
-    otter builds its ``ExecutePreprocessor`` from a configuration of its own, with no
-    timeout, so the worker replaces the class that otter imports by a subclass with
-    a per-cell timeout. Returns the list to which each interrupted cell's source is
-    appended.
+    with zipfile.ZipFile(autograder) as archive:
+        names = [
+            name
+            for name in archive.namelist()
+            if re.fullmatch(r"tests/[^/]+\.py", name)
+        ]
+        tests = {
+            pathlib.PurePosixPath(name).stem: archive.read(name).decode()
+            for name in names
+        }
+    return dict(sorted(tests.items(), key=lambda item: _natural_key(item[0])))
+
+
+def _natural_key(name):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _is_grader_cell(cell):
+    """A learner's ``grader.check("q1")`` cell: its public checks run with the rest."""
+    return cell.cell_type == "code" and re.fullmatch(
+        r"\s*grader\.check\(\"q\w+\"\)\s*", cell.source
+    )
+
+
+# Run in the kernel after the learner's last cell. Its value, the last expression,
+# is the report: an execute_result, which no print of the learner's can forge.
+_CHECK_CELL = """\
+def _scratchlearn_run_checks(tests, environment):
+    import json
+
+    from otter.test_files import ExceptionTestFile
+
+    report = {{}}
+    for name, source in tests.items():
+        try:
+            test_file = ExceptionTestFile.from_string(source, path=name + ".py")
+            test_file.run(environment)
+            failures = [
+                [case.test_case.name + (" (hidden)" if case.test_case.hidden else ""),
+                 case.message or ""]
+                for case in test_file.test_case_results
+                if not case.passed
+            ]
+            report[name] = {{"score": float(test_file.score), "failures": failures}}
+        except BaseException as error:
+            report[name] = {{
+                "score": 0.0,
+                "failures": [["all checks", f"{{type(error).__name__}}: {{error}}"]],
+            }}
+    return json.dumps(report)
+
+
+_scratchlearn_run_checks({tests!r}, globals())
+"""
+
+
+def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
+    """Execute the cells with nbclient, each within ``cell_timeout``, then the checks.
+
+    Returns ``{question: {"score": ..., "failures": [(test, message), ...]}}``.
     """
-    from nbconvert import preprocessors
+    import ast
 
-    interrupted = []
+    import nbformat
+    from nbclient import NotebookClient
 
-    def cell_timeout(cell):
-        return None if _OTTER_CELL.search(cell.source) else seconds
-
-    class CellLimitedExecutePreprocessor(preprocessors.ExecutePreprocessor):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.interrupt_on_timeout = True
-            self.timeout_func = cell_timeout
-
+    class Client(NotebookClient):
         async def _async_handle_timeout(self, timeout, cell=None):
             interrupted.append(cell.source if cell is not None else "")
             return await super()._async_handle_timeout(timeout, cell)
 
-    preprocessors.ExecutePreprocessor = CellLimitedExecutePreprocessor
-    return interrupted
+    client = Client(
+        notebook,
+        kernel_name="python3",
+        timeout=cell_timeout,
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    checks = nbformat.v4.new_code_cell(_CHECK_CELL.format(tests=tests))
+    cells = list(notebook.cells)
+    notebook.cells.append(checks)
+    with client.setup_kernel():
+        for index, cell in enumerate(cells):
+            client.execute_cell(cell, index)
+        # The checks bound each call of the learner's functions themselves.
+        client.timeout = None
+        client.execute_cell(checks, len(cells), store_history=False)
+    results = [
+        output
+        for output in checks.outputs
+        if output.get("output_type") == "execute_result"
+    ]
+    if not results:
+        errors = [o for o in checks.outputs if o.get("output_type") == "error"]
+        why = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no report"
+        raise RuntimeError(f"the checks did not run to their end ({why})")
+    report = json.loads(ast.literal_eval(results[-1]["data"]["text/plain"]))
+    return {
+        name: {
+            "score": float(question["score"]),
+            "failures": [_failure(test, message) for test, message in question["failures"]],
+        }
+        for name, question in report.items()
+    }
 
 
-def _failure(case):
+def _failure(test, message):
     """One failed test as ``(name, why)`` for the learner."""
-    name = case.test_case.name + (" (hidden)" if case.test_case.hidden else "")
-    lines = (case.message or "").splitlines()
+    lines = (message or "").splitlines()
     # otter's message: a header, "Error at line N in test qK:", the test's line,
     # then "SomeError: what went wrong". Only the last part helps the learner.
     if len(lines) >= 4 and lines[1].startswith("Error at line"):
         lines = lines[3:]
     text = "\n".join(lines).strip()
-    return name, re.sub(r"^AssertionError: ", "", text)
+    return test, re.sub(r"^AssertionError: ", "", text)
 
 
 def _explain_error(error):
