@@ -19,6 +19,7 @@ keep a faulty notebook from hanging the grader, from the innermost out:
 
 import concurrent.futures
 import dataclasses
+import inspect
 import json
 import os
 import pathlib
@@ -522,36 +523,14 @@ def _is_grader_cell(cell):
     )
 
 
-# Run in the kernel after the learner's last cell. Its value, the last expression,
-# is the report: an execute_result, which no print of the learner's can forge.
-_CHECK_CELL = """\
-def _scratchlearn_run_checks(tests, environment):
-    import json
+# Run in the kernel after the learner's last cell: the runner's source, then its call.
+# The cell's value, its last expression, is the report: an execute_result, which no
+# print of the learner's can forge.
+_CHECK_CALL = """
 
-    from otter.test_files import ExceptionTestFile
-
-    report = {{}}
-    for name, source in tests.items():
-        try:
-            test_file = ExceptionTestFile.from_string(source, path=name + ".py")
-            test_file.run(environment)
-            failures = [
-                [case.test_case.name + (" (hidden)" if case.test_case.hidden else ""),
-                 case.message or ""]
-                for case in test_file.test_case_results
-                if not case.passed
-            ]
-            report[name] = {{"score": float(test_file.score), "failures": failures}}
-        except BaseException as error:
-            report[name] = {{
-                "score": 0.0,
-                "failures": [["all checks", f"{{type(error).__name__}}: {{error}}"]],
-            }}
-    return json.dumps(report)
-
-
-_scratchlearn_run_checks({tests!r}, globals())
-"""
+_scratchlearn_report = run_checks({tests!r}, globals())
+del run_checks, load, question_points, test_case
+_scratchlearn_report"""
 
 
 def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
@@ -577,7 +556,10 @@ def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
         allow_errors=True,
         resources={"metadata": {"path": str(folder)}},
     )
-    checks = nbformat.v4.new_code_cell(_CHECK_CELL.format(tests=tests))
+    from scratchlearn.grading import runner
+
+    source = inspect.getsource(runner) + _CHECK_CALL.format(tests=tests)
+    checks = nbformat.v4.new_code_cell(source)
     cells = list(notebook.cells)
     notebook.cells.append(checks)
     with client.setup_kernel():
@@ -596,24 +578,24 @@ def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
         why = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no report"
         raise RuntimeError(f"the checks did not run to their end ({why})")
     report = json.loads(ast.literal_eval(results[-1]["data"]["text/plain"]))
-    return {
-        name: {
-            "score": float(question["score"]),
-            "failures": [_failure(test, message) for test, message in question["failures"]],
+    graded = {}
+    for name, source in tests.items():
+        points = runner.question_points(source)
+        outcomes = report.get(name) or [["all checks", False, False, "not run"]]
+        graded[name] = {
+            "score": sum(points.get(test, 0.0) for test, _, passed, _ in outcomes if passed),
+            "failures": [
+                (test + (" (hidden)" if hidden else ""), _message_for(message))
+                for test, hidden, passed, message in outcomes
+                if not passed
+            ],
         }
-        for name, question in report.items()
-    }
+    return graded
 
 
-def _failure(test, message):
-    """One failed test as ``(name, why)`` for the learner."""
-    lines = (message or "").splitlines()
-    # otter's message: a header, "Error at line N in test qK:", the test's line,
-    # then "SomeError: what went wrong". Only the last part helps the learner.
-    if len(lines) >= 4 and lines[1].startswith("Error at line"):
-        lines = lines[3:]
-    text = "\n".join(lines).strip()
-    return test, re.sub(r"^AssertionError: ", "", text)
+def _message_for(message):
+    """A failed test's message for the learner: what went wrong, in its words."""
+    return re.sub(r"^AssertionError: ", "", (message or "").strip())
 
 
 def _explain_error(error):
