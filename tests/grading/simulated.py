@@ -25,7 +25,10 @@ FAULTS = {
         "raise ValueError('simulated mistake')",
         r"raised ValueError: simulated mistake",
     ),
-    "NaN": ("return with_nan(right_{name}(*args, **kwargs))", r"NaN|nan|finite|should hold integers"),
+    "NaN": (
+        "return with_nan(right_{name}(*args, **kwargs))",
+        r"NaN|nan|finite|should hold integers",
+    ),
     "wrong shape": (
         "return with_an_axis_more(right_{name}(*args, **kwargs))",
         r"shape|dimension|length|size",
@@ -67,7 +70,7 @@ def with_an_axis_more(result):
 
 
 def kinds_for(index, questions):
-    """``{question: kind}`` for the ``index``-th exercise: consecutive kinds, rotated."""
+    """``{question: kind}`` of the ``index``-th exercise: consecutive kinds, rotated."""
     return {
         question: KINDS[(index * 3 + number) % len(KINDS)]
         for number, question in enumerate(questions)
@@ -78,12 +81,12 @@ class _Rename(ast.NodeTransformer):
     def __init__(self, names):
         self.names = names
 
-    def visit_Name(self, node):  # noqa: N802
+    def visit_Name(self, node):
         if node.id in self.names:
             node.id = "right_" + node.id
         return node
 
-    def visit_FunctionDef(self, node):  # noqa: N802
+    def visit_FunctionDef(self, node):
         if node.name in self.names:
             node.name = "right_" + node.name
         self.generic_visit(node)
@@ -95,9 +98,7 @@ def _names_in(source):
         tree = ast.parse(source)
     except SyntaxError:
         return set(), set()
-    defined = {
-        node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-    }
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     return defined, used
 

@@ -1,20 +1,50 @@
 """Grade learners' notebooks without Docker: ``make grade``.
 
-Each notebook is graded by ``otter run`` (otter-grader's non-containerised mode) with
-the autograder built from its master, in a separate worker process. Three limits
-keep a faulty notebook from hanging the grader, from the innermost out:
+Each notebook is graded in a worker process of its own, which runs the learner's cells
+in a fresh Jupyter kernel with nbclient and then the exercise's tests (public and
+hidden) from the autograder built from its master (the same test files that otter
+grades with in Docker; :mod:`scratchlearn.grading.runner` runs them without otter).
+
+**Where the answers run, and what they can reach.** Before anything runs, the code
+audit (:mod:`scratchlearn.grading.audit`) reads the notebook in this process and
+refuses tampering and library calls. Then:
+
+* the kernel starts in an empty temporary folder holding only the notebook: no test
+  file is ever written where it could be found. The worker reads the tests from the
+  autograder zip into its own memory and sends them to the kernel, as the code of
+  one last cell, only after the learner's last cell has run, so no answer cell can see
+  or change them in advance (the cell is run without being stored in the kernel's
+  history);
+* the kernel's first cell imports the checks (they keep trusted references to
+  NumPy's functions before any answer runs) and installs an audit hook
+  (:mod:`scratchlearn.grading.guard`) that refuses, for the rest of the kernel's life,
+  to open any file of ``solutions/``, ``_build/`` (where the autograder zip lives) or
+  ``.git/``, and to start other programs;
+* the report comes back as the value of that last cell (an ``execute_result``, which
+  printing cannot forge), and the points are added up here, from the test files.
+
+Running the checks in another process than the answers, with only the answers'
+values crossing over, was weighed and not chosen: the tests call the learner's
+functions many times, with random generators, callbacks and arrays changed in place,
+so each call would have to travel between processes and keep its side effects.
+
+Three limits keep a faulty notebook from hanging the grader, from the innermost out:
 
 1. **Each call of a learner's function** in a test runs under
    :func:`scratchlearn.grading.time_limit` (a ``SIGALRM`` timer in the kernel): an
    endless loop costs that test its points, with a message, and the next tests run.
-2. **Each cell of the learner's notebook** gets ``cell_timeout`` seconds. otter runs
-   the notebook with nbclient and sets no timeout of its own; the worker makes
-   nbclient interrupt a cell that runs too long (``interrupt_on_timeout``) and go on
-   with the next, so an endless loop at top level loses only what depends on it.
-   otter's own last cell, which runs every test, is exempt: limit 1 bounds it.
+2. **Each cell of the learner's notebook** gets ``cell_timeout`` seconds; nbclient
+   interrupts a cell that runs too long (``interrupt_on_timeout``) and goes on with
+   the next, so an endless loop at top level loses only what depends on it. The last
+   cell, which runs the tests, is exempt: limit 1 bounds it.
 3. **The whole worker** gets ``timeout`` seconds. If it is still running then (a loop
    that swallows interrupts, a kernel stuck in C code), it is killed with its kernel,
    and every question not graded scores zero with a message.
+
+What remains reachable: the tests run in the learner's kernel, after its cells, so
+their expected values (some computed with scikit-learn or scratchlearn) are computed
+where the learner's code has run before; the audit's refusal of any assignment to a
+module's or class's attribute is what keeps that code from patching them.
 """
 
 import concurrent.futures
@@ -583,7 +613,9 @@ def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
         points = runner.question_points(source)
         outcomes = report.get(name) or [["all checks", False, False, "not run"]]
         graded[name] = {
-            "score": sum(points.get(test, 0.0) for test, _, passed, _ in outcomes if passed),
+            "score": sum(
+                points.get(test, 0.0) for test, _, passed, _ in outcomes if passed
+            ),
             "failures": [
                 (test + (" (hidden)" if hidden else ""), _message_for(message))
                 for test, hidden, passed, message in outcomes

@@ -13,10 +13,12 @@ import inspect
 import json
 import re
 
-_OTTER_IMPORT = re.compile(r"^from otter\.test_files import test_case\s*$", re.MULTILINE)
+_OTTER_IMPORT = re.compile(
+    r"^from otter\.test_files import test_case\s*$", re.MULTILINE
+)
 
 
-class test_case:  # noqa: N801  (the decorator's name in otter's test files)
+class test_case:
     """Stand-in for ``otter.test_files.test_case``: records a test and its options."""
 
     def __init__(self, name=None, points=None, hidden=False, **messages):
