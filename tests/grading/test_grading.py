@@ -3,10 +3,13 @@
 The promises tested here: a master's solution gets full marks; an untouched exercise
 gets zero but is graded to the end; a faulty answer (raising, exiting, wrong shape,
 NaN, an endless loop, even under a bare `except:`, a library's implementation called)
-costs its question only, with a message that says why, in bounded time; tampering
-costs the notebook (test_audit.py tries many kinds on every exercise);
-exercises/ is exactly what `make exercises` generates; every learner notebook runs
-end to end. The slow tests share their gradings through module-scoped fixtures.
+costs its question only, with a message that says why, in bounded time (in detail on
+kNN; on every exercise, one graded run each with a different fault per task, see
+simulated.py); tampering costs the notebook (refused before it runs, in every
+exercise; test_audit.py tries many kinds without running); the graded kernel cannot
+reach the hidden tests; exercises/ is exactly what `make exercises` generates; every
+learner notebook runs end to end. The slow tests share their gradings through
+module-scoped fixtures, which run them two at a time beside `make grade`.
 """
 
 import concurrent.futures
