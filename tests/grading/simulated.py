@@ -20,6 +20,10 @@ import nbformat
 from scratchlearn.grading.audit import answer_names
 
 # kind: (faulty body, a pattern of the message that the learner must see).
+# A fault in the result (NaN, wrong shape) may leave a check that does not look at
+# values passing (the code has no Python loop, the inputs are left unchanged): such a
+# task loses points, not necessarily all of them. The other kinds score zero.
+IN_THE_RESULT = {"NaN", "wrong shape"}
 FAULTS = {
     "raises": (
         "raise ValueError('simulated mistake')",
