@@ -3,10 +3,13 @@
 The promises tested here: a master's solution gets full marks; an untouched exercise
 gets zero but is graded to the end; a faulty answer (raising, exiting, wrong shape,
 NaN, an endless loop, even under a bare `except:`, a library's implementation called)
-costs its question only, with a message that says why, in bounded time; tampering
-costs the notebook (test_audit.py tries many kinds on every exercise);
-exercises/ is exactly what `make exercises` generates; every learner notebook runs
-end to end. The slow tests share their gradings through module-scoped fixtures.
+costs its question only, with a message that says why, in bounded time (in detail on
+kNN; on every exercise, one graded run each with a different fault per task, see
+simulated.py); tampering costs the notebook (refused before it runs, in every
+exercise; test_audit.py tries many kinds without running); the graded kernel cannot
+reach the hidden tests; exercises/ is exactly what `make exercises` generates; every
+learner notebook runs end to end. The slow tests share their gradings through
+module-scoped fixtures, which run them two at a time beside `make grade`.
 """
 
 import concurrent.futures
@@ -32,6 +35,7 @@ from scratchlearn.grading import (
     time_limit,
 )
 from tests.conftest import ROOT
+from tests.grading.simulated import FAULTS, IN_THE_RESULT, faulty_notebook
 
 MASTERS = sorted(
     path
@@ -193,13 +197,23 @@ def test_the_first_code_cell_sets_up_colab_then_the_grader(exercise):
 @pytest.fixture(scope="module")
 def fresh_builds(tmp_path_factory):
     """Every master built from scratch (not from the cache) into a temporary folder."""
-    from scratchlearn.grading.assign import build
+    from scratchlearn.grading.assign import CACHE_FOLDER, _cache_key, _locked, build
 
     folder = tmp_path_factory.mktemp("builds")
-    return {
+    builds = {
         master: build(master, folder / str(number), ROOT)
         for number, master in enumerate(MASTERS)
     }
+    # The gradings below use the cache: fill it with these builds where it is cold
+    # (a fresh clone, or the package changed), instead of building everything twice.
+    for master, built in builds.items():
+        exercise = master.relative_to(ROOT / "solutions").with_suffix("")
+        cached = ROOT / CACHE_FOLDER / exercise / _cache_key(master, ROOT)[:16]
+        with _locked(ROOT / CACHE_FOLDER / ".lock"):
+            if not (cached / "questions.json").is_file():
+                shutil.rmtree(cached, ignore_errors=True)
+                shutil.copytree(built.learner.parent, cached)
+    return builds
 
 
 @pytest.mark.slow
@@ -386,6 +400,15 @@ FAULTY = {
         ({"q1", "q2", "q3", "q4"}, set(), r"no points"),
     ),
 }
+# Tampering, one kind per exercise in turn (test_audit.py tries every kind on every
+# exercise without running it; here the whole grading refuses the notebook).
+TAMPERING = [
+    "np.testing.assert_allclose = lambda *a, **k: None\n",
+    "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n",
+    "import scratchlearn.grading\n\nscratchlearn.grading.check_array = print\n",
+    "hidden = open('../../solutions/supervised/knn.ipynb').read()\n",
+    "grader.check = lambda *a, **k: None\n",
+]
 # The deaf loop ignores interruptions: only the overall timeout ends it.
 DEAF_TIMEOUT = 30
 
@@ -445,12 +468,42 @@ def gradings(tmp_path_factory):
         )
         return result, time.monotonic() - start
 
+    def simulate(index, master):
+        path = folder / "every" / IDS[index]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kinds = faulty_notebook(
+            master, cached_build(master, ROOT).solution, index, path
+        )
+        start = time.monotonic()
+        result = grade_notebook(
+            path, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root=ROOT
+        )
+        return kinds, result, time.monotonic() - start
+
+    def tamper(index, master):
+        path = folder / "tampered" / IDS[index]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        notebook = json.loads(cached_build(master, ROOT).solution.read_text())
+        cell = nbformat.v4.new_code_cell(TAMPERING[index % len(TAMPERING)])
+        cell["id"] = "tampering"
+        notebook["cells"].insert(-1, cell)
+        path.write_text(json.dumps(notebook))
+        start = time.monotonic()
+        result = grade_notebook(
+            path, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root=ROOT
+        )
+        return result, time.monotonic() - start
+
     try:
         # The deaf loop mostly sleeps until its timeout: start it first.
         cases = sorted(FAULTY, key=lambda case: not case.startswith("deaf"))
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
             futures = {case: pool.submit(run, case) for case in cases}
+            every = [pool.submit(simulate, i, m) for i, m in enumerate(MASTERS)]
+            tampered = [pool.submit(tamper, i, m) for i, m in enumerate(MASTERS)]
             faulty = {case: future.result() for case, future in futures.items()}
+            every = [future.result() for future in every]
+            tampered = [future.result() for future in tampered]
         # A limit that grows with the book: every notebook is graded once, two at a
         # time, each in well under TIMEOUT; only a hung grader would need more.
         stdout, stderr = make_grade.communicate(
@@ -463,7 +516,12 @@ def gradings(tmp_path_factory):
         else:
             os.environ["SCRATCHLEARN_TIME_LIMIT"] = previous
     assert make_grade.returncode == 0, stderr
-    return {"make grade": stdout.splitlines(), "faulty": faulty}
+    return {
+        "make grade": stdout.splitlines(),
+        "faulty": faulty,
+        "every": every,
+        "tampered": tampered,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -574,3 +632,98 @@ def test_the_score_cell_gives_a_solved_notebook_all_public_points(tmp_path):
     total = re.search(r"Public checks: (\S+) / (\S+) points", printed)
     assert total and float(total[1]) == float(total[2]) > 0, printed
     assert "q4: " in printed and "grader.check" not in printed, printed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(MASTERS)), ids=IDS)
+def test_every_exercise_grades_each_kind_of_fault_as_zero_with_its_message(
+    index, gradings
+):
+    """One graded run per exercise, each task answered with a different fault."""
+    kinds, result, seconds = gradings["every"][index]
+    assert result.complete, result.notes
+    assert seconds < TIMEOUT + 15
+    for question in result.questions:
+        kind = kinds[question.name]
+        texts = [text for _, text in question.failures]
+        assert question.possible > 0
+        if kind in IN_THE_RESULT:
+            assert question.score < question.possible, (kind, question)
+        else:
+            assert question.score == 0, (kind, question)
+        assert any(re.search(FAULTS[kind][1], text) for text in texts), (kind, texts)
+
+
+def test_every_kind_of_fault_meets_many_exercises():
+    from scratchlearn.grading.audit import answer_names
+    from tests.grading.simulated import kinds_for
+
+    met = {}
+    for index, master in enumerate(MASTERS):
+        questions = list(answer_names(nbformat.read(master, as_version=4)))
+        kinds = kinds_for(index, questions)
+        assert len(set(kinds.values())) == len(questions), "a kind per task"
+        for kind in kinds.values():
+            met[kind] = met.get(kind, 0) + 1
+    assert set(met) == set(FAULTS)
+    assert min(met.values()) >= len(MASTERS) // 3, met
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(MASTERS)), ids=IDS)
+def test_tampering_in_any_exercise_scores_zero_without_running(index, gradings):
+    result, seconds = gradings["tampered"][index]
+    assert result.score == 0 and result.possible > 0
+    assert any("No points" in note for note in result.notes), result.notes
+    assert seconds < 15, "refused before it runs"
+
+
+ATTACKS = """\
+import os
+import pathlib
+import subprocess
+
+found = []  # what the answers could reach of the hidden tests
+here = pathlib.Path.cwd()
+found += [str(p) for p in here.rglob("*") if p.suffix in (".py", ".zip")]
+for target in TARGETS:
+    try:
+        with open(target, "rb") as handle:
+            found.append(f"read {target}: {len(handle.read())} bytes")
+    except OSError as error:
+        refused.append(type(error).__name__)
+try:
+    subprocess.run(["cat", TARGETS[0]], capture_output=True)
+    found.append("started cat")
+except OSError as error:
+    refused.append(type(error).__name__)
+"""
+
+
+def test_the_answers_cannot_reach_the_hidden_tests(tmp_path):
+    """Run by the grader's kernel without the audit (which refuses such code before
+    it runs): no test file in the kernel's folder, the solutions, the builds (the
+    autograder zip) and git's history cannot be opened, no program can be started;
+    the tests arrive after the last cell and still find the answers.
+    """
+    from scratchlearn.grading.assign import cached_build
+    from scratchlearn.grading.grade import PROTECTED, _hardened, _run_kernel
+
+    built = cached_build(KNN, ROOT)
+    targets = [str(KNN), str(built.autograder), str(ROOT / ".git" / "HEAD")]
+    protected = [ROOT / name for name in PROTECTED] + [built.autograder.parent]
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(f"TARGETS = {targets!r}\nrefused = []"),
+        nbformat.v4.new_code_cell(ATTACKS),
+    ]
+    notebook = _hardened(notebook, protected)
+    test = (
+        "from otter.test_files import test_case\n\nname = 'q1'\npoints = 1\n\n"
+        "@test_case(points=None, hidden=True)\n"
+        "def test_q1_nothing_leaked(found, refused):\n"
+        "    assert found == [], found\n"
+        "    assert refused == ['PermissionError'] * 4, refused\n"
+    )
+    graded = _run_kernel(notebook, {"q1": test}, tmp_path, 60, [])
+    assert graded == {"q1": {"score": 1.0, "failures": []}}, graded

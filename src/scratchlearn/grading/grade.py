@@ -1,24 +1,55 @@
 """Grade learners' notebooks without Docker: ``make grade``.
 
-Each notebook is graded by ``otter run`` (otter-grader's non-containerised mode) with
-the autograder built from its master, in a separate worker process. Three limits
-keep a faulty notebook from hanging the grader, from the innermost out:
+Each notebook is graded in a worker process of its own, which runs the learner's cells
+in a fresh Jupyter kernel with nbclient and then the exercise's tests (public and
+hidden) from the autograder built from its master (the same test files that otter
+grades with in Docker; :mod:`scratchlearn.grading.runner` runs them without otter).
+
+**Where the answers run, and what they can reach.** Before anything runs, the code
+audit (:mod:`scratchlearn.grading.audit`) reads the notebook in this process and
+refuses tampering and library calls. Then:
+
+* the kernel starts in an empty temporary folder holding only the notebook: no test
+  file is ever written where it could be found. The worker reads the tests from the
+  autograder zip into its own memory and sends them to the kernel, as the code of
+  one last cell, only after the learner's last cell has run, so no answer cell can see
+  or change them in advance (the cell is run without being stored in the kernel's
+  history);
+* the kernel's first cell imports the checks (they keep trusted references to
+  NumPy's functions before any answer runs) and installs an audit hook
+  (:mod:`scratchlearn.grading.guard`) that refuses, for the rest of the kernel's life,
+  to open any file of ``solutions/``, ``_build/`` (where the autograder zip lives) or
+  ``.git/``, and to start other programs;
+* the report comes back as the value of that last cell (an ``execute_result``, which
+  printing cannot forge), and the points are added up here, from the test files.
+
+Running the checks in another process than the answers, with only the answers'
+values crossing over, was weighed and not chosen: the tests call the learner's
+functions many times, with random generators, callbacks and arrays changed in place,
+so each call would have to travel between processes and keep its side effects.
+
+Three limits keep a faulty notebook from hanging the grader, from the innermost out:
 
 1. **Each call of a learner's function** in a test runs under
    :func:`scratchlearn.grading.time_limit` (a ``SIGALRM`` timer in the kernel): an
    endless loop costs that test its points, with a message, and the next tests run.
-2. **Each cell of the learner's notebook** gets ``cell_timeout`` seconds. otter runs
-   the notebook with nbclient and sets no timeout of its own; the worker makes
-   nbclient interrupt a cell that runs too long (``interrupt_on_timeout``) and go on
-   with the next, so an endless loop at top level loses only what depends on it.
-   otter's own last cell, which runs every test, is exempt: limit 1 bounds it.
+2. **Each cell of the learner's notebook** gets ``cell_timeout`` seconds; nbclient
+   interrupts a cell that runs too long (``interrupt_on_timeout``) and goes on with
+   the next, so an endless loop at top level loses only what depends on it. The last
+   cell, which runs the tests, is exempt: limit 1 bounds it.
 3. **The whole worker** gets ``timeout`` seconds. If it is still running then (a loop
    that swallows interrupts, a kernel stuck in C code), it is killed with its kernel,
    and every question not graded scores zero with a message.
+
+What remains reachable: the tests run in the learner's kernel, after its cells, so
+their expected values (some computed with scikit-learn or scratchlearn) are computed
+where the learner's code has run before; the audit's refusal of any assignment to a
+module's or class's attribute is what keeps that code from patching them.
 """
 
 import concurrent.futures
 import dataclasses
+import inspect
 import json
 import os
 import pathlib
@@ -34,9 +65,8 @@ from scratchlearn.grading.assign import cached_build, find_root
 TIMEOUT = 300
 CELL_TIMEOUT = 60
 
-# otter's own cells in the graded notebook: the first starts grading mode, the last
-# runs every test not yet run and saves the results.
-_OTTER_CELL = re.compile(r"init_grading_mode|Checker\.check_if_not_already_checked")
+# Folders of the repository whose files the learner's kernel may not open.
+PROTECTED = ("solutions", "_build", ".git")
 
 
 @dataclasses.dataclass
@@ -156,7 +186,9 @@ def grade_notebook(notebook, *, timeout=TIMEOUT, cell_timeout=CELL_TIMEOUT, root
         temporary = pathlib.Path(temporary)
         # The set-up cell opens the notebook under its master's name.
         copy = temporary / master.name
-        nbformat.write(_hardened(submitted), copy)
+        root = find_root(master) if root is None else pathlib.Path(root)
+        protected = [root / name for name in PROTECTED] + [built.autograder.parent]
+        nbformat.write(_hardened(submitted, protected), copy)
         report_path = temporary / "result.json"
         log_path = temporary / "worker.log"
         command = [
@@ -240,13 +272,15 @@ def _tampered(notebook, possible, messages):
 
 # What an answer's `except` may not catch: the grader's interruptions and exits.
 _UNCATCHABLE = {"BaseException", "KeyboardInterrupt", "SystemExit", "GeneratorExit"}
-_FIRST_CELL = (
-    "import scratchlearn.grading  # the checks take their trusted copies of NumPy "
-    "before any answer runs"
-)
+_FIRST_CELL = """\
+import scratchlearn.grading  # the checks take their trusted copies of NumPy first
+from scratchlearn.grading.guard import protect
+
+protect({folders!r})  # no file of the solutions, builds or history can be opened
+del protect"""
 
 
-def _hardened(notebook):
+def _hardened(notebook, protected=()):
     """A copy of ``notebook`` made safe to grade.
 
     A first cell imports the checks before any of the learner's cells runs (see
@@ -265,7 +299,9 @@ def _hardened(notebook):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.source = _catch_exceptions_only(cell.source)
-    first = nbformat.v4.new_code_cell(_FIRST_CELL)
+    first = nbformat.v4.new_code_cell(
+        _FIRST_CELL.format(folders=[str(folder) for folder in protected])
+    )
     first.id = "grading-first"
     notebook.cells.insert(0, first)
     return notebook
@@ -456,29 +492,27 @@ def _points(value):
 
 
 def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
-    """Grade ``submission`` with ``otter run`` here, writing a JSON report.
+    """Run ``submission``'s cells, then its checks, in a kernel; write a JSON report.
 
-    Runs in the worker process that :func:`grade_notebook` starts and may kill.
+    Runs in the worker process that :func:`grade_notebook` starts and may kill. The
+    tests are read here from the autograder zip, into memory; the kernel gets them
+    only after the last of the learner's cells has run (see the module docstring).
     """
-    interrupted = _limit_cells(cell_timeout)
-    report = {"questions": {}, "notes": [], "error": None}
-    try:
-        from otter.run import main as otter_run
+    import nbformat
 
-        results = otter_run(
-            str(submission), autograder=str(autograder), output_dir=None, no_logo=True
+    report = {"questions": {}, "notes": [], "error": None}
+    interrupted = []
+    try:
+        tests = _read_tests(autograder)
+        notebook = nbformat.read(submission, as_version=4)
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if cell.get("id") != "setup" and not _is_grader_cell(cell)
+        ]
+        report["questions"] = _run_kernel(
+            notebook, tests, pathlib.Path(submission).parent, cell_timeout, interrupted
         )
-        for name, test_file in results.results.items():
-            report["questions"][name] = {
-                "score": float(test_file.score),
-                "failures": [
-                    _failure(case)
-                    for case in test_file.test_case_results
-                    if not case.passed
-                ],
-            }
-        if results.catastrophic_error is not None:
-            report["error"] = _explain_error(results.catastrophic_error)
     except Exception as error:  # a dead kernel, an unreadable notebook...
         report["error"] = _explain_error(error)
     report["notes"] = [
@@ -491,45 +525,109 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
     pathlib.Path(report_path).write_text(json.dumps(report, indent=1))
 
 
-def _limit_cells(seconds):
-    """Make nbclient interrupt any learner cell that runs longer than ``seconds``.
+def _read_tests(autograder):
+    """``{question: test file source}`` from the autograder zip, in question order."""
+    import zipfile
 
-    otter builds its ``ExecutePreprocessor`` from a configuration of its own, with no
-    timeout, so the worker replaces the class that otter imports by a subclass with
-    a per-cell timeout. Returns the list to which each interrupted cell's source is
-    appended.
+    with zipfile.ZipFile(autograder) as archive:
+        names = [
+            name
+            for name in archive.namelist()
+            if re.fullmatch(r"tests/[^/]+\.py", name)
+        ]
+        tests = {
+            pathlib.PurePosixPath(name).stem: archive.read(name).decode()
+            for name in names
+        }
+    return dict(sorted(tests.items(), key=lambda item: _natural_key(item[0])))
+
+
+def _natural_key(name):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _is_grader_cell(cell):
+    """A learner's ``grader.check("q1")`` cell: its public checks run with the rest."""
+    return cell.cell_type == "code" and re.fullmatch(
+        r"\s*grader\.check\(\"q\w+\"\)\s*", cell.source
+    )
+
+
+# Run in the kernel after the learner's last cell: the runner's source, then its call.
+# The cell's value, its last expression, is the report: an execute_result, which no
+# print of the learner's can forge.
+_CHECK_CALL = """
+
+_scratchlearn_report = run_checks({tests!r}, globals())
+del run_checks, load, question_points, test_case
+_scratchlearn_report"""
+
+
+def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
+    """Execute the cells with nbclient, each within ``cell_timeout``, then the checks.
+
+    Returns ``{question: {"score": ..., "failures": [(test, message), ...]}}``.
     """
-    from nbconvert import preprocessors
+    import ast
 
-    interrupted = []
+    import nbformat
+    from nbclient import NotebookClient
 
-    def cell_timeout(cell):
-        return None if _OTTER_CELL.search(cell.source) else seconds
-
-    class CellLimitedExecutePreprocessor(preprocessors.ExecutePreprocessor):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.interrupt_on_timeout = True
-            self.timeout_func = cell_timeout
-
+    class Client(NotebookClient):
         async def _async_handle_timeout(self, timeout, cell=None):
             interrupted.append(cell.source if cell is not None else "")
             return await super()._async_handle_timeout(timeout, cell)
 
-    preprocessors.ExecutePreprocessor = CellLimitedExecutePreprocessor
-    return interrupted
+    client = Client(
+        notebook,
+        kernel_name="python3",
+        timeout=cell_timeout,
+        interrupt_on_timeout=True,
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    from scratchlearn.grading import runner
+
+    source = inspect.getsource(runner) + _CHECK_CALL.format(tests=tests)
+    checks = nbformat.v4.new_code_cell(source)
+    cells = list(notebook.cells)
+    notebook.cells.append(checks)
+    with client.setup_kernel():
+        for index, cell in enumerate(cells):
+            client.execute_cell(cell, index)
+        # The checks bound each call of the learner's functions themselves.
+        client.timeout = None
+        client.execute_cell(checks, len(cells), store_history=False)
+    results = [
+        output
+        for output in checks.outputs
+        if output.get("output_type") == "execute_result"
+    ]
+    if not results:
+        errors = [o for o in checks.outputs if o.get("output_type") == "error"]
+        why = f"{errors[0].ename}: {errors[0].evalue}" if errors else "no report"
+        raise RuntimeError(f"the checks did not run to their end ({why})")
+    report = json.loads(ast.literal_eval(results[-1]["data"]["text/plain"]))
+    graded = {}
+    for name, source in tests.items():
+        points = runner.question_points(source)
+        outcomes = report.get(name) or [["all checks", False, False, "not run"]]
+        graded[name] = {
+            "score": sum(
+                points.get(test, 0.0) for test, _, passed, _ in outcomes if passed
+            ),
+            "failures": [
+                (test + (" (hidden)" if hidden else ""), _message_for(message))
+                for test, hidden, passed, message in outcomes
+                if not passed
+            ],
+        }
+    return graded
 
 
-def _failure(case):
-    """One failed test as ``(name, why)`` for the learner."""
-    name = case.test_case.name + (" (hidden)" if case.test_case.hidden else "")
-    lines = (case.message or "").splitlines()
-    # otter's message: a header, "Error at line N in test qK:", the test's line,
-    # then "SomeError: what went wrong". Only the last part helps the learner.
-    if len(lines) >= 4 and lines[1].startswith("Error at line"):
-        lines = lines[3:]
-    text = "\n".join(lines).strip()
-    return name, re.sub(r"^AssertionError: ", "", text)
+def _message_for(message):
+    """A failed test's message for the learner: what went wrong, in its words."""
+    return re.sub(r"^AssertionError: ", "", (message or "").strip())
 
 
 def _explain_error(error):
