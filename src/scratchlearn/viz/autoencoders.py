@@ -102,7 +102,7 @@ def plot_decoded_grid(model, codes, y, *, n=12):
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.3))
-    plot_latent_map(codes, y, ax=left, title="test digits' codes")
+    plot_latent_map(codes, y, ax=left, title="held-out digits' codes")
     mosaic, extent = decoded_grid(model, codes, n=n)
     right.imshow(mosaic, cmap="gray_r", extent=extent, aspect="auto", vmin=0, vmax=1)
     right.set(xlabel="code 1", ylabel="code 2", title="decoder's digit at each code")
@@ -177,15 +177,16 @@ def train_setting(X_train, latent_dim, noise, *, epochs=EPOCHS, random_state=0):
     return model
 
 
-def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS):
-    """Reconstructions of noisy test digits and the latent map of the test digits,
-    for a dense autoencoder trained with each latent size and noise level (the
-    noise corrupts both its training inputs and the test digits shown). Every run
-    is trained once, when first drawn (about half a second), and kept."""
+def explorer(X_train, X_val, y_val, *, n_shown=8, n_points=300, epochs=EPOCHS):
+    """Reconstructions of noisy held-out digits and the latent map of the same
+    digits, for a dense autoencoder trained with each latent size and noise level
+    (the noise corrupts both its training inputs and the digits shown). The chapter
+    passes its validation digits. Every run is trained once, when first drawn
+    (about half a second), and kept."""
     import plotly.graph_objects as go
 
-    X_train, X_test = np.reshape(X_train, (-1, 64)), np.reshape(X_test, (-1, 64))
-    noisy = {s: corrupt(X_test, s, np.random.default_rng(1)) for s in NOISES}
+    X_train, X_val = np.reshape(X_train, (-1, 64)), np.reshape(X_val, (-1, 64))
+    noisy = {s: corrupt(X_val, s, np.random.default_rng(1)) for s in NOISES}
 
     # The legend: one empty trace per digit, the same in every setting (stored once).
     legend = [
@@ -197,16 +198,16 @@ def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS)
     @functools.cache
     def run(latent_dim, noise):
         model = train_setting(X_train, latent_dim, noise, epochs=epochs)
-        codes = rounded(to_2d(model.encode(X_test[:n_points])), 3)
+        codes = rounded(to_2d(model.encode(X_val[:n_points])), 3)
         reconstructions = model.reconstruct(noisy[noise][:n_shown])
-        errors = (model.evaluate(X_test), model.evaluate(noisy[noise], X_test))
+        errors = (model.evaluate(X_val), model.evaluate(noisy[noise], X_val))
         return codes, reconstructions, errors
 
     def draw(latent_dim, noise):
         codes, reconstructions, (clean, denoised) = run(latent_dim, noise)
         blank = np.zeros((1, 9 * n_shown - 1))
         shown = np.vstack(
-            [mosaic(X_test[:n_shown]), blank, mosaic(noisy[noise][:n_shown]), blank]
+            [mosaic(X_val[:n_shown]), blank, mosaic(noisy[noise][:n_shown]), blank]
         )
         traces = [
             (_percent_heatmap(shown, y0=0), 1),
@@ -215,14 +216,14 @@ def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS)
             # One trace for every digit, coloured by digit: stored once per setting.
             (go.Scatter(
                 x=codes[:, 0], y=codes[:, 1], mode="markers", showlegend=False,
-                marker={"color": y_test[:n_points].astype(np.uint8), "size": 6,
+                marker={"color": y_val[:n_points].astype(np.uint8), "size": 6,
                         "colorscale": DIGIT_COLOURSCALE, "cmin": -0.5, "cmax": 9.5},
             ), 2),
         ]  # fmt: skip
         axis = "code" if latent_dim == 2 else "principal axis of the codes"
-        baseline = np.mean((noisy[noise] - X_test) ** 2)
+        baseline = np.mean((noisy[noise] - X_val) ** 2)
         title = (
-            f"latent size {latent_dim}, noise {noise:g}: test MSE {clean:.4f} on "
+            f"latent size {latent_dim}, noise {noise:g}: validation MSE {clean:.4f} on "
             f"clean digits, {denoised:.4f} rebuilding them from noisy ones<br>"
             f"(the noisy digits themselves are {baseline:.4f} from the clean ones)"
         )
@@ -237,7 +238,7 @@ def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS)
         draw,
         name="autoencoder-explorer",
         panels=(1, 2),
-        subplot_titles=("test digits: clean, noisy, rebuilt", "latent map"),
+        subplot_titles=("validation digits: clean, noisy, rebuilt", "latent map"),
         layout={
             "yaxis": {
                 "autorange": "reversed",
@@ -249,8 +250,8 @@ def explorer(X_train, X_test, y_test, *, n_shown=8, n_points=300, epochs=EPOCHS)
             "legend": {"title": {"text": "digit"}},
         },
         description=(
-            "Left: test digits, the same digits with Gaussian noise, and the "
-            "autoencoder's reconstructions of the noisy ones. Right: the test "
-            "digits' codes, coloured by digit"
+            "Left: validation digits, the same digits with Gaussian noise, and the "
+            "autoencoder's reconstructions of the noisy ones. Right: the "
+            "validation digits' codes, coloured by digit"
         ),
     )
