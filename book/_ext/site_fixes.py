@@ -8,7 +8,8 @@ build has finished we drop repeated identical inline ``<script>`` lines from eac
 page's head.
 
 The theme's sidebar toggles (a chevron icon in a ``<summary>``) get the name of the
-section they open, for screen readers.
+section they open, for screen readers, and the bibliography's entries are list
+items of its list.
 
 Matplotlib figures get alt text: ``scratchlearn.viz.common.compact_figures`` stores
 words for each figure beside its picture (the output's ``alt`` metadata, from the
@@ -50,9 +51,17 @@ def _drop_duplicate_inline_scripts(app, exception):
                 seen.add(line.strip())
             kept.append(line)
         body = _NAMELESS_TOGGLE.sub(_name_the_toggle, body)
+        body = _BIBLIOGRAPHY_ENTRY.sub(r'\1 role="listitem">', body)
         fixed = "".join(kept) + separator + body
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+# docutils writes the bibliography as a role="list" of role="doc-biblioentry" items,
+# a role that ARIA 1.2 deprecated: a list must hold list items (axe: critical).
+_BIBLIOGRAPHY_ENTRY = re.compile(
+    r'(<div class="citation" id="[^"]*") role="doc-biblioentry">'
+)
 
 
 def _name_the_toggle(match):
