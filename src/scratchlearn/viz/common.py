@@ -119,7 +119,7 @@ def plotly_html(spec, element_id, description="", source=None):
     loader = f'<script src="{source}"></script>\n' if source else ""
     return (
         f"{loader}"
-        f'<div id="{element_id}" class="plotly-graph-div" role="img" '
+        f'<div id="{element_id}" class="plotly-graph-div" role="figure" '
         f'aria-label="{label}" style="height:{height}px; width:100%;"></div>\n'
         f'<script type="text/javascript">\n'
         f"if (window.Plotly) {{ {script} }} else {{ "
@@ -317,6 +317,36 @@ def compact_figures():
         shell.display_formatter.formatters["image/png"].for_type(Figure, _palette_png)
 
 
+def figure_alt_text(figure):
+    """Words for a matplotlib ``figure``, for readers who cannot see it: its titles,
+    each panel's axes and legend. Stored beside the picture (the output's ``alt``
+    metadata), the website gives them to screen readers as the image's alt text."""
+    panels = []
+    for ax in figure.axes:
+        words = [ax.get_title()] if ax.get_title() else []
+        axes = [
+            f"{name}: {label}"
+            for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()))
+            if label
+        ]
+        legend = ax.get_legend()
+        if legend is not None:
+            labels = [text.get_text() for text in legend.get_texts()]
+            axes.append("legend: " + ", ".join(label for label in labels if label))
+        if axes:
+            words.append(f"({'; '.join(axes)})")
+        if words:
+            panels.append(" ".join(words))
+    title = figure.get_suptitle()
+    text = f"{title}. " if title else ""
+    if len(panels) > 1:
+        text += f"{len(panels)} panels: " + "; ".join(panels)
+    elif panels:
+        text += panels[0]
+    text = text.replace("$", "").replace("\\", "")  # TeX markup, read aloud badly
+    return text.strip().rstrip(".") or "A chart drawn by the code above"
+
+
 def _palette_png(figure):
     from PIL import Image
 
@@ -328,4 +358,4 @@ def _palette_png(figure):
     )
     compact = io.BytesIO()
     palette.save(compact, format="PNG", optimize=True)
-    return compact.getvalue()
+    return compact.getvalue(), {"alt": figure_alt_text(figure)}

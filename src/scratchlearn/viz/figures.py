@@ -10,10 +10,14 @@ import io
 
 import numpy as np
 
-# Colour-blind-safe (ColorBrewer's Dark2), one per class, in class order.
-COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
-# Curves: training, validation (or test), and a reference library.
-TRAIN_COLOUR, VALIDATION_COLOUR, REFERENCE_COLOUR = "#1f77b4", "#d62728", "#7f7f7f"
+# One per class, in class order: six of the eight colours of Okabe and Ito's palette
+# for colour-blind readers ("Color Universal Design", 2008; not its black, kept for
+# text, nor its yellow, too pale on white). tests/viz/test_palette.py checks that each
+# pair stays apart under simulated protan, deutan and tritan vision.
+COLOURS = ["#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9"]
+# Curves: training (Okabe-Ito blue), validation or test (Okabe-Ito vermillion), and a
+# reference library (neutral grey).
+TRAIN_COLOUR, VALIDATION_COLOUR, REFERENCE_COLOUR = "#0072b2", "#d55e00", "#7f7f7f"
 REGION_OPACITY = 0.3
 POINT_SIZE = 6
 FEATURE_NAMES = ("feature 1", "feature 2")  # the axes' titles of two features
