@@ -71,6 +71,8 @@ def test_every_estimator_and_layer_uses_these():
     assert activations.sigmoid is numerics.sigmoid
     assert activations.softmax is numerics.softmax
     assert losses.log_softmax is numerics.log_softmax
-    assert naive_bayes.log_sum_exp is lda.log_sum_exp is numerics.log_sum_exp
+    # LDA's posterior comes from naive Bayes's PosteriorMixin (one log-sum-exp).
+    assert naive_bayes.log_sum_exp is numerics.log_sum_exp
+    assert lda.PosteriorMixin is naive_bayes.PosteriorMixin
     assert xgboost.sigmoid is numerics.sigmoid and xgboost.softmax is numerics.softmax
     assert adaboost.softmax is numerics.softmax
