@@ -46,7 +46,6 @@ from scratchlearn.utils.validation import (
     Options,
     RealNotInt,
     check_array,
-    check_classification_targets,
     check_predict_input,
     check_random_state,
     check_X_y,
@@ -605,8 +604,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         impurities and leaf values; rows of weight 0 are left out.
         """
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
-        check_classification_targets(y)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         one_hot = np.eye(len(classes), dtype=np.int64)[y_index]  # (n_samples, n_cls)
         self._fit(X, one_hot, sample_weight)

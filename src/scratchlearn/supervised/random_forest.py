@@ -41,7 +41,6 @@ from scratchlearn.supervised.decision_tree import (
 )
 from scratchlearn.utils.validation import (
     Interval,
-    check_classification_targets,
     check_predict_input,
     check_random_state,
     check_X_y,
@@ -314,8 +313,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
     def fit(self, X, y):
         """Grow the forest on ``X`` (n_samples, n_features) and class labels ``y``."""
         self._validate_params()
-        X, y = check_X_y(X, y, y_numeric=False)
-        check_classification_targets(y)
+        X, y = check_X_y(X, y, classifier=True)
         classes, y_index = np.unique(y, return_inverse=True)
         oob_proba = self._fit(X, y_index)
         self.classes_ = classes
