@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
 from scratchlearn.viz import autoencoders as ae_plots
 from scratchlearn.viz.explorer import shown_traces
@@ -29,7 +30,7 @@ def data():
 def trained(data):
     """The explorer with its static figure drawn, and the settings it trained."""
     calls = []
-    original = ae_plots.train_setting
+    original = experiments.train_setting
 
     def counted(X_train, latent_dim, noise, **kwargs):
         calls.append((latent_dim, noise))
@@ -60,14 +61,14 @@ def test_to_2d_keeps_two_codes_and_projects_longer_ones_like_pca():
 
     rng = np.random.default_rng(0)
     two = rng.normal(size=(30, 2))
-    np.testing.assert_array_equal(ae_plots.to_2d(two), two)
+    np.testing.assert_array_equal(experiments.to_2d(two), two)
     codes = rng.normal(size=(50, 6)) * [5, 3, 1, 1, 0.5, 0.1]
-    plane = ae_plots.to_2d(codes)
+    plane = experiments.to_2d(codes)
     reference = PCA(2).fit_transform(codes)
     for k in range(2):  # the same axes up to sign
         sign = np.sign(plane[:, k] @ reference[:, k])
         np.testing.assert_allclose(plane[:, k], sign * reference[:, k], atol=1e-10)
-    np.testing.assert_array_equal(ae_plots.to_2d(-codes), -ae_plots.to_2d(codes))
+    np.testing.assert_array_equal(experiments.to_2d(-codes), -experiments.to_2d(codes))
 
 
 def test_decoded_grid_decodes_a_grid_over_the_codes():
@@ -135,14 +136,14 @@ def test_a_setting_shows_its_own_reconstructions_and_codes(trained, data, entry,
     assert len(heatmaps) == 2
     assert [t.name for t in legend] == [str(d) for d in range(10)]
     # The same model, trained again, rebuilds the same noisy digits (in percents).
-    model = ae_plots.train_setting(X_train, latent_dim, noise, epochs=EPOCHS)
+    model = experiments.train_setting(X_train, latent_dim, noise, epochs=EPOCHS)
     noisy = corrupt(X_test, noise, np.random.default_rng(1))
     rebuilt = ae_plots.mosaic(model.reconstruct(noisy[:4]))
     np.testing.assert_allclose(np.asarray(heatmaps[1].z) / 100, rebuilt, atol=0.005)
     np.testing.assert_allclose(
         np.asarray(heatmaps[0].z)[9:17] / 100, ae_plots.mosaic(noisy[:4]), atol=0.005
     )
-    codes = ae_plots.to_2d(model.encode(X_test[:60]))
+    codes = experiments.to_2d(model.encode(X_test[:60]))
     np.testing.assert_allclose(dots.x, codes[:, 0], atol=6e-4)
     np.testing.assert_allclose(dots.y, codes[:, 1], atol=6e-4)
     np.testing.assert_array_equal(dots.marker.color, y_test[:60])

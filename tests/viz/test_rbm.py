@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.deep import BernoulliRBM
+from scratchlearn.deep import BernoulliRBM, experiments
 from scratchlearn.viz import rbm as rbm_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -140,7 +140,7 @@ def test_figures_draw_what_they_are_given(data):
 def test_train_by_epoch_is_partial_fit_over_shuffled_batches():
     X, _ = datasets.bars_and_stripes(3, n_samples=30)
     rbm = BernoulliRBM(4, batch_size=10, random_state=0)
-    values = rbm_plots.train_by_epoch(rbm, X, 3, lambda m: m.components_.sum())
+    values = experiments.train_by_epoch(rbm, X, 3, lambda m: m.components_.sum())
     by_hand = BernoulliRBM(4, batch_size=10, random_state=0)
     rng = np.random.default_rng(0)
     expected = []

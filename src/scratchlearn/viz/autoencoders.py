@@ -8,7 +8,8 @@ import functools
 
 import numpy as np
 
-from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
+from scratchlearn.deep.autoencoder import corrupt
+from scratchlearn.deep.experiments import to_2d, train_setting
 from scratchlearn.viz.common import rounded
 from scratchlearn.viz.explorer import Control, Explorer, View
 
@@ -126,21 +127,6 @@ def plot_losses(histories):
     return fig
 
 
-def to_2d(codes):
-    """Codes of any length on a plane: as they are for two numbers, otherwise
-    projected on their first two principal axes (signs fixed so that the largest
-    entry of each axis is positive, for the same picture on every machine)."""
-    codes = np.asarray(codes, dtype=float)
-    if codes.shape[1] <= 2:
-        return codes
-    centred = codes - codes.mean(axis=0)  # (n_samples, latent_dim)
-    _, _, Vt = np.linalg.svd(centred, full_matrices=False)
-    axes = (
-        Vt[:2] * np.sign(Vt[:2][np.arange(2), np.abs(Vt[:2]).argmax(axis=1)])[:, None]
-    )
-    return centred @ axes.T  # (n_samples, 2)
-
-
 def mosaic(images, gap=1):
     """Flat 8x8 digits ``(n, 64)`` side by side in one array ``(8, 9 n - 1)``,
     with ``gap`` blank columns between them."""
@@ -161,20 +147,6 @@ def _percent_heatmap(image, y0):
         z=percent, y0=y0, zmin=0, zmax=100, showscale=False,
         colorscale=[[0, "white"], [1, "black"]], hoverinfo="skip",
     )  # fmt: skip
-
-
-def train_setting(X_train, latent_dim, noise, *, epochs=EPOCHS, random_state=0):
-    """The explorer's model: a dense autoencoder 64 -> 64 -> latent_dim -> 64 -> 64
-    trained on flat digits ``X_train`` with training noise ``noise``."""
-    model = dense_autoencoder(
-        (64,),
-        hidden_units=(64,),
-        latent_dim=latent_dim,
-        noise=noise,
-        random_state=random_state,
-    )
-    model.fit(X_train, epochs=epochs, batch_size=32)
-    return model
 
 
 def explorer(X_train, X_val, y_val, *, n_shown=8, n_points=300, epochs=EPOCHS):

@@ -105,20 +105,6 @@ def plot_curves(curves, *, ylabel="reconstruction error (MSE)", reference=None):
     return fig
 
 
-def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
-    """Train ``rbm`` with :meth:`~BernoulliRBM.partial_fit` on mini-batches of
-    ``rbm.batch_size`` samples of ``X`` in a new random order every epoch, and
-    return ``measure(rbm)`` after each epoch, shape (n_epochs,)."""
-    rng = np.random.default_rng(random_state)
-    n_batches = -(-len(X) // rbm.batch_size)  # ceil
-    values = []
-    for _ in range(n_epochs):
-        for batch in np.array_split(rng.permutation(len(X)), n_batches):
-            rbm.partial_fit(X[batch])
-        values.append(measure(rbm))
-    return np.array(values)
-
-
 def explorer(X_train, X_val, *, n_iter=N_ITER):
     """Filters and reconstruction error per epoch of a CD-k machine trained on
     ``X_train`` for each number of hidden units, k and learning rate, next to the
