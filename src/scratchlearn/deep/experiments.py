@@ -1,7 +1,22 @@
-"""TODO docstring."""
+"""The book's experiments of Part III: the runs and measurements its chapters show.
+
+Each chapter's pictures (``scratchlearn.viz.<chapter>``) draw results; the training
+runs, probes and projections behind them are here, one section per chapter, so
+that the chapter, its explorer and its tests ask one place for the same run:
+
+- building blocks: the one-hidden-layer network that learns the two moons;
+- convolutional networks: a short training run of the chapter's digits CNN;
+- recurrent networks: the gradient that reaches each time step (vanishing and
+  exploding gradients) and what clipping does to it;
+- attention: attention tops trained on a trained LSTM's outputs, every setting of
+  the explorer once;
+- autoencoders: the explorer's dense autoencoder and its codes on a plane;
+- restricted Boltzmann machines: training epoch by epoch with a measure after each.
+"""
 
 import numpy as np
 
+from scratchlearn import deep
 from scratchlearn.deep.attention import MultiHeadAttention
 from scratchlearn.deep.autoencoder import dense_autoencoder
 from scratchlearn.deep.cnn import digits_cnn
@@ -11,6 +26,7 @@ from scratchlearn.deep.model import Sequential
 from scratchlearn.deep.optimizers import Adam
 from scratchlearn.deep.pooling import GlobalAveragePooling1D
 from scratchlearn.deep.recurrent import GRU, LSTM, SimpleRNN
+from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, SURFACES, descend
 
 # --- attention ----------------------------------------------------------------
 
@@ -106,7 +122,6 @@ def sequences_after(model, X, n_layers):
 
 
 # --- recurrent ----------------------------------------------------------------
-
 
 CELLS = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}
 UNITS = 16
@@ -227,3 +242,80 @@ def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
             rbm.partial_fit(X[batch])
         values.append(measure(rbm))
     return np.array(values)
+
+
+# --- building_blocks ----------------------------------------------------------
+
+
+def moons_network(hidden_units, activation, random_state=0):
+    """Two inputs, one hidden layer, two logits (one per moon)."""
+    layers = [deep.Dense(hidden_units, activation=activation), deep.Dense(2)]
+    return deep.Sequential(layers, random_state=random_state)
+
+
+def train_network(
+    X_train, y_train, X_val, y_val, *, hidden_units, activation, learning_rate, **fit
+):
+    """A :func:`moons_network` trained by mini-batch SGD on softmax cross-entropy
+    (``fit``: the ``epochs`` and ``batch_size`` of :meth:`Sequential.fit`). Returns
+    the model and its ``History``, or ``None`` for it if training diverged."""
+    model = moons_network(hidden_units, activation)
+    loss = deep.SparseCategoricalCrossentropy(from_logits=True)
+    fit = {"verbose": 0, **fit}
+    model.compile(deep.SGD(learning_rate=learning_rate), loss, metrics=["accuracy"])
+    try:
+        history = model.fit(X_train, y_train, validation_data=(X_val, y_val), **fit)
+    except ValueError:  # NaN or infinite outputs: the steps were too large
+        return model, None
+    return model, history
+
+
+# --- optimizers ---------------------------------------------------------------
+
+# Each optimizer's learning rate that does best on each surface in RACE_STEPS steps
+# (on a grid from 1e-4 to 1: larger diverge, smaller crawl).
+OPTIMIZERS = {
+    "SGD": {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.001},
+    "momentum": {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001},
+    "Nesterov": {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001},
+    "Adagrad": {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0},
+    "Adadelta": {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0},
+    "RMSprop": {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.01},
+    "Adam": {QUADRATIC.name: 0.3, ROSENBROCK.name: 0.3},
+}
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+RACE_STEPS = {QUADRATIC.name: 100, ROSENBROCK.name: 500}
+RACE_LEARNING_RATES = {
+    surface: {name: rates[surface] for name, rates in OPTIMIZERS.items()}
+    for surface in SURFACES
+}
+# Learning-rate schedules over n_steps: constant; halved every quarter of the run;
+# down to a hundredth smoothly; down to zero along half a cosine.
+SCHEDULES = {
+    "constant": lambda rate, n_steps: rate,
+    "step": lambda rate, n_steps: deep.StepDecay(rate, max(n_steps // 4, 1), 0.5),
+    "exponential": lambda rate, n_steps: deep.ExponentialDecay(rate, n_steps, 0.01),
+    "cosine": lambda rate, n_steps: deep.CosineDecay(rate, n_steps),
+}
+SCHEDULE_NAMES = tuple(SCHEDULES)
+
+
+def make_optimizer(name, learning_rate, momentum=0.9):
+    """A fresh optimizer by its name in :data:`OPTIMIZERS` (``momentum`` is used by
+    "momentum" and "Nesterov" only)."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {name!r}; use one of {OPTIMIZER_NAMES}.")
+    if name in ("SGD", "momentum", "Nesterov"):
+        momentum = 0.0 if name == "SGD" else momentum
+        return deep.SGD(learning_rate, momentum=momentum, nesterov=name == "Nesterov")
+    return getattr(deep, name)(learning_rate)
+
+
+def race(surface):
+    """Every optimizer's path on ``surface`` at its :data:`RACE_LEARNING_RATES`, for
+    :data:`RACE_STEPS`: ``{name: path}``, paths of shape (n_taken + 1, 2)."""
+    rates, n_steps = RACE_LEARNING_RATES[surface.name], RACE_STEPS[surface.name]
+    return {
+        name: descend(make_optimizer(name, lr), surface, n_steps)
+        for name, lr in rates.items()
+    }

@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, linkage
+from scratchlearn.unsupervised.experiments import cluster_tops, n_clusters_below
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
@@ -71,23 +72,6 @@ def dendrogram_lines(Z):
     xs = np.column_stack([x[left], x[left], x[right], x[right], gap]).ravel()
     ys = np.column_stack([height[left], top, top, height[right], gap]).ravel()
     return xs, ys
-
-
-def n_clusters_below(Z, cut):
-    """How many clusters a cut at height ``cut`` leaves: one more than the merges
-    at or above it (as scikit-learn's ``distance_threshold``)."""
-    return int(np.count_nonzero(Z[:, 2] >= cut)) + 1
-
-
-def cluster_tops(Z, n_clusters):
-    """The clusters that a cut into ``n_clusters`` leaves: the children of the
-    undone merges that are not undone merges themselves (the root if 1)."""
-    n_samples = len(Z) + 1
-    kept = n_samples - n_clusters
-    if n_clusters == 1:
-        return np.array([2 * n_samples - 2])
-    children = Z[kept:, :2].astype(np.intp).ravel()
-    return np.sort(children[children < n_samples + kept])
 
 
 def plot_dendrogram(Z, ax, *, cut=None, leaf_labels=False, title=None):

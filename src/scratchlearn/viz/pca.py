@@ -9,6 +9,7 @@ shows ten digits rebuilt from their first ``k`` coordinates beside the originals
 import numpy as np
 
 from scratchlearn.unsupervised import PCA
+from scratchlearn.unsupervised.experiments import one_of_each
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import curve
 
@@ -20,12 +21,6 @@ DESCRIPTION = (
     "Ten handwritten digits and the same digits rebuilt from their first k "
     "principal components, with the share of the variance that k components keep"
 )
-
-
-def one_of_each(y):
-    """The index of the first sample of each class, in class order."""
-    classes = np.unique(y)
-    return np.array([np.flatnonzero(y == label)[0] for label in classes])
 
 
 def mosaic(images, n_columns=5, side=IMAGE_SIDE):
