@@ -10,6 +10,7 @@ from scratchlearn import datasets
 from scratchlearn.deep import BernoulliRBM, experiments
 from scratchlearn.viz import rbm as rbm_plots
 from scratchlearn.viz.explorer import shown_traces
+from scratchlearn.viz.shared_b import epoch_curves
 
 N_ITER = 2
 
@@ -129,8 +130,8 @@ def test_figures_draw_what_they_are_given(data):
     assert len(figure.axes) == 12
     error = np.mean((X_train[:6] - rows["after epoch 2"]) ** 2)
     assert f"MSE {error:.4f}" in figure.axes[6].get_ylabel()
-    figure = rbm_plots.plot_curves(
-        {"CD-1": rbm.reconstruction_errors_}, reference=(0.01, "floor")
+    figure = epoch_curves(
+        {"CD-1": rbm.reconstruction_errors_}, ylabel="MSE", reference=(0.01, "floor")
     )
     floor, line = figure.axes[0].get_lines()
     np.testing.assert_array_equal(line.get_ydata(), rbm.reconstruction_errors_)

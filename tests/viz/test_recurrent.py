@@ -13,6 +13,7 @@ from scratchlearn.deep import SGD, experiments
 from scratchlearn.deep.recurrent import LSTM, SimpleRNN
 from scratchlearn.viz import recurrent as plots
 from scratchlearn.viz.explorer import shown_traces
+from scratchlearn.viz.shared_b import epoch_curves
 from tests.deep.test_layers import numerical_gradient
 
 TIMESTEPS = (5, 12)
@@ -196,8 +197,9 @@ def test_still_figures_draw():
     states = layer.forward(image[None])[0]
     fig = plots.plot_reading(image, states, title="a digit")
     assert len(fig.axes) == 3  # image, states, colour bar
-    fig = plots.plot_curves({"ours": {"loss": [1.0, 0.5]}, "Keras": {"loss": [1, 0.4]}})
-    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
+    fig = epoch_curves({"ours": [1.0, 0.5], "Keras": [1, 0.4]}, ylabel="loss", log=True)
+    assert [line.get_label() for line in fig.axes[0].lines] == ["ours", "Keras"]
+    assert fig.axes[0].get_yscale() == "log"
     fig = plots.plot_gradient_steps({"a": np.array([1e-3, 1.0])})
     assert fig.axes[0].get_yscale() == "log"
     years = np.arange(1700, 1720)

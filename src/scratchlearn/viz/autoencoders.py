@@ -112,21 +112,6 @@ def plot_decoded_grid(model, codes, y, *, n=12):
     return fig
 
 
-def plot_losses(histories):
-    """Training loss per epoch of several runs (``histories`` maps a label to a
-    list of losses), on a log scale."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    for label, losses in histories.items():
-        ax.plot(np.arange(1, len(losses) + 1), losses, marker=".", label=label)
-    ax.set(yscale="log", xlabel="epoch", ylabel="reconstruction MSE (log scale)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
 def mosaic(images, gap=1):
     """Flat 8x8 digits ``(n, 64)`` side by side in one array ``(8, 9 n - 1)``,
     with ``gap`` blank columns between them."""

@@ -103,26 +103,6 @@ def plot_feature_maps(model, image, layers=(3, 7)):
     return fig
 
 
-def plot_histories(histories):
-    """Training loss and validation accuracy per epoch of several runs:
-    ``histories`` maps a label to a ``History.history``-like dict (``loss``,
-    ``val_accuracy``)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.6))
-    for label, history in histories.items():
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        ax_loss.plot(epochs, history["loss"], marker=".", label=label)
-        ax_accuracy.plot(epochs, history["val_accuracy"], marker=".", label=label)
-    ax_loss.set(yscale="log", xlabel="epoch", ylabel="training loss (log scale)")
-    ax_accuracy.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0.8, 1.0))
-    ax_accuracy.legend(fontsize=8)
-    for ax in (ax_loss, ax_accuracy):
-        ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
 def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
     """Training loss and validation accuracy per epoch of the chapter's network
     trained on ``(X_train, y_train)`` (a few hundred images) with each optimizer and

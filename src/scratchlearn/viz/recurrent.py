@@ -37,25 +37,6 @@ def plot_reading(image, states, *, title=""):
     return fig
 
 
-def plot_curves(histories, key="loss", *, log=True, ylabel=None):
-    """One line per run: ``histories`` maps a label to a ``History.history``-like
-    dict; ``key`` is the logged quantity drawn against the epoch."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    for index, (label, history) in enumerate(histories.items()):
-        values = np.asarray(history[key], dtype=float)
-        epochs = np.arange(1, len(values) + 1)
-        dash = "--" if "Keras" in label else "-"
-        colour = COLOURS[index % len(COLOURS)]
-        ax.plot(epochs, values, dash, marker=".", label=label, color=colour)
-    ax.set(xlabel="epoch", ylabel=ylabel or key, yscale="log" if log else "linear")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
 def plot_parts(years, values, parts):
     """A yearly series with its chronological parts shaded: ``parts`` maps each
     part's name to its first year, in time order (training, validation, test)."""
