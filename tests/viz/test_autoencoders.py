@@ -15,7 +15,7 @@ from scratchlearn.deep import experiments
 from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
 from scratchlearn.viz import autoencoders as ae_plots
 from scratchlearn.viz.explorer import shown_traces
-from scratchlearn.viz.shared_b import epoch_curves
+from scratchlearn.viz.shared_b import digit_rows, epoch_curves
 
 EPOCHS = 1
 
@@ -95,9 +95,7 @@ def test_still_figures_draw(data):
     model.fit(X_train, epochs=1)
     codes = model.encode(X_test)
     for fig in (
-        ae_plots.show_rows(
-            {"clean": X_test[:5], "rebuilt": model.reconstruct(X_test[:5])}
-        ),
+        digit_rows({"clean": X_test[:5], "rebuilt": model.reconstruct(X_test[:5])}),
         ae_plots.plot_decoded_grid(model, codes, y_test, n=4),
         epoch_curves({"ours": [0.1, 0.05], "Keras": [0.1, 0.06]}, ylabel="MSE"),
     ):

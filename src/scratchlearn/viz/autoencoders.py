@@ -29,32 +29,6 @@ NOISES = (0.0, 0.2, 0.4, 0.6)
 EPOCHS = 15
 
 
-def show_rows(rows, *, size=0.9):
-    """Digits in rows, one row per entry of ``rows`` (a dict from a label to images
-    of shape ``(n, 8, 8)`` or ``(n, 64)``), the label at the left; returns the
-    figure."""
-    import matplotlib.pyplot as plt
-
-    n_columns = max(len(images) for images in rows.values())
-    fig, axes = plt.subplots(
-        len(rows),
-        n_columns,
-        figsize=(size * n_columns + 1.2, size * len(rows)),
-        squeeze=False,
-    )
-    for axes_row, (label, images) in zip(axes, rows.items(), strict=True):
-        images = np.asarray(images).reshape(len(images), 8, 8)
-        for column, ax in enumerate(axes_row):
-            ax.set(xticks=[], yticks=[])
-            for spine in ax.spines.values():
-                spine.set_visible(False)
-            if column < len(images):
-                ax.imshow(np.clip(images[column], 0, 1), cmap="gray_r", vmin=0, vmax=1)
-        axes_row[0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
 def plot_latent_map(codes, y, *, ax=None, title="latent space"):
     """Each sample's 2-D code as a dot coloured by its digit, with the digit written
     at its class's median code; returns the axes."""

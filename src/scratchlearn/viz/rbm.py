@@ -10,7 +10,7 @@ import numpy as np
 from scratchlearn.deep.rbm import BernoulliRBM
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
-from scratchlearn.viz.shared_b import mosaic
+from scratchlearn.viz.shared_b import digit_rows, mosaic
 
 # The explorer's settings, and the one every run is drawn next to.
 HIDDEN_UNITS = (16, 36, 100)
@@ -58,25 +58,8 @@ def plot_reconstructions(X, rows, *, size=0.9):
     """``X`` (n, 64) on the first row, then one row per entry of ``rows``, a dict
     from a label ("after epoch 1") to the reconstructions of ``X`` (n, 64), each
     with its mean squared error; returns the matplotlib figure."""
-    import matplotlib.pyplot as plt
-
-    images = {"digits": X, **rows}
-    n_columns = len(X)
-    fig, axes = plt.subplots(
-        len(images),
-        n_columns,
-        figsize=(size * n_columns + 1.6, size * len(images)),
-        squeeze=False,
-    )
-    for axes_row, (label, values) in zip(axes, images.items(), strict=True):
-        for ax, image in zip(axes_row, values, strict=True):
-            ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-            ax.set(xticks=[], yticks=[])
-        error = "" if values is X else f"\nMSE {np.mean((X - values) ** 2):.4f}"
-        axes_row[0].set_ylabel(label + error, rotation=0, ha="right", va="center")
-        axes_row[0].yaxis.label.set_fontsize(8)
-    fig.tight_layout()
-    return fig
+    errors = {f"{k}\nMSE {np.mean((X - v) ** 2):.4f}": v for k, v in rows.items()}
+    return digit_rows({"digits": X, **errors}, size=size)
 
 
 def explorer(X_train, X_val, *, n_iter=N_ITER):
