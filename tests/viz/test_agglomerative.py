@@ -52,7 +52,7 @@ def test_the_dendrogram_is_where_scipy_draws_it(X, method):
 def test_a_cut_crosses_one_branch_per_cluster(X, method):
     Z = linkage(X, method)
     leaves, _, _ = plots.dendrogram_layout(Z)
-    first = plots.first_leaves(Z, leaves)
+    first = experiments.first_leaves(Z, leaves)
     for n_clusters in (1, 2, 3, 7, len(X)):
         tops = experiments.cluster_tops(Z, n_clusters)
         labels = cut_tree(Z, n_clusters)
@@ -112,7 +112,7 @@ def test_a_live_cut_draws_scikit_learns_clusters(explorer, X, method):
     np.testing.assert_array_equal(crossings.marker.color, colours)
     leaves, x, _ = plots.dendrogram_layout(Z)
     np.testing.assert_allclose(crossings.x, x[tops])
-    first = plots.first_leaves(Z, leaves)
+    first = experiments.first_leaves(Z, leaves)
     palette = np.array(COLOURS)
     np.testing.assert_array_equal(palette[points.marker.color[first[tops]]], colours)
     np.testing.assert_allclose(tree.x, plots.dendrogram_lines(Z)[0])

@@ -75,7 +75,7 @@ def test_to_2d_keeps_two_codes_and_projects_longer_ones_like_pca():
 def test_decoded_grid_decodes_a_grid_over_the_codes():
     model = dense_autoencoder((64,), hidden_units=(8,), latent_dim=2, random_state=0)
     codes = np.random.default_rng(0).normal(size=(200, 2))
-    image, (left, right, bottom, top) = ae_plots.decoded_grid(model, codes, n=5)
+    image, (left, right, bottom, top) = experiments.decoded_grid(model, codes, n=5)
     assert image.shape == (45, 45)
     low, high = np.percentile(codes, [2, 98], axis=0)
     assert (left, right, bottom, top) == (low[0], high[0], low[1], high[1])

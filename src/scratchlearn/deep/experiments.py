@@ -10,8 +10,11 @@ that the chapter, its explorer and its tests ask one place for the same run:
   exploding gradients) and what clipping does to it;
 - attention: attention tops trained on a trained LSTM's outputs, every setting of
   the explorer once;
-- autoencoders: the explorer's dense autoencoder and its codes on a plane;
-- restricted Boltzmann machines: training epoch by epoch with a measure after each.
+- autoencoders: the explorer's dense autoencoder, its codes on a plane and the
+  decoder's digits over a grid of codes;
+- restricted Boltzmann machines: training epoch by epoch with a measure after each;
+- optimizers: each optimizer's best learning rate on the race's surfaces, the
+  learning-rate schedules, and the race.
 """
 
 import numpy as np
@@ -225,6 +228,21 @@ def train_setting(X_train, latent_dim, noise, *, epochs, random_state=0):
     )
     model.fit(X_train, epochs=epochs, batch_size=32)
     return model
+
+
+def decoded_grid(model, codes, *, n=12):
+    """The digits the decoder of ``model`` (latent size 2) makes from an ``n`` x
+    ``n`` grid of codes spanning the 2nd to 98th percentile of ``codes``, as one
+    image of shape ``(9 n, 9 n)`` (each digit followed by a blank row and column),
+    and the grid's extent ``(left, right, bottom, top)``."""
+    low, high = np.percentile(codes, [2, 98], axis=0)  # (2,) each
+    first = np.linspace(low[0], high[0], n)
+    second = np.linspace(high[1], low[1], n)  # top row: the largest code 2
+    grid = np.stack(np.meshgrid(first, second), axis=-1).reshape(-1, 2)  # (n*n, 2)
+    images = model.decode(grid).reshape(n, n, 8, 8)  # (row, column, 8, 8)
+    images = np.pad(images, ((0, 0), (0, 0), (0, 1), (0, 1)))  # (n, n, 9, 9)
+    mosaic = images.transpose(0, 2, 1, 3).reshape(9 * n, 9 * n)  # rows of digits
+    return mosaic, (low[0], high[0], low[1], high[1])
 
 
 # --- rbm ----------------------------------------------------------------------

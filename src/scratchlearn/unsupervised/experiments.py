@@ -20,15 +20,9 @@ import numpy as np
 
 from scratchlearn.unsupervised import GaussianMixture
 from scratchlearn.unsupervised.association_rules import apriori_candidates, one_hot
-from scratchlearn.unsupervised.gaussian_mixture import (
-    COVARIANCE_TYPES,
-)
+from scratchlearn.unsupervised.gaussian_mixture import COVARIANCE_TYPES
 from scratchlearn.unsupervised.kmeans import kmeans_plusplus, lloyd_step, random_centres
-from scratchlearn.unsupervised.kmedoids import (
-    pam_build,
-    pam_swap,
-    total_cost,
-)
+from scratchlearn.unsupervised.kmedoids import pam_build, pam_swap, total_cost
 
 # --- kmeans -------------------------------------------------------------------
 
@@ -165,6 +159,18 @@ def cluster_tops(Z, n_clusters):
         return np.array([2 * n_samples - 2])
     children = Z[kept:, :2].astype(np.intp).ravel()
     return np.sort(children[children < n_samples + kept])
+
+
+def first_leaves(Z, leaves):
+    """The leftmost point under each cluster, shape (2 n_samples - 1,)."""
+    n_samples = len(Z) + 1
+    position = np.empty(n_samples, dtype=np.intp)
+    position[leaves] = np.arange(n_samples)
+    first = np.arange(2 * n_samples - 1)
+    for k, (left, right) in enumerate(Z[:, :2].astype(np.intp)):
+        a, b = first[left], first[right]
+        first[n_samples + k] = a if position[a] < position[b] else b
+    return first
 
 
 # --- association_rules --------------------------------------------------------

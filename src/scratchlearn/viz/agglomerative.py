@@ -14,7 +14,11 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, linkage
-from scratchlearn.unsupervised.experiments import cluster_tops, n_clusters_below
+from scratchlearn.unsupervised.experiments import (
+    cluster_tops,
+    first_leaves,
+    n_clusters_below,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
@@ -103,18 +107,6 @@ def crossings(Z, cut):
     leaves, _, _ = dendrogram_layout(Z)
     first_leaf = first_leaves(Z, leaves)
     return tops, np.array(COLOURS)[labels[first_leaf[tops]] % len(COLOURS)]
-
-
-def first_leaves(Z, leaves):
-    """The leftmost point under each cluster, shape (2 n_samples - 1,)."""
-    n_samples = len(Z) + 1
-    position = np.empty(n_samples, dtype=np.intp)
-    position[leaves] = np.arange(n_samples)
-    first = np.arange(2 * n_samples - 1)
-    for k, (left, right) in enumerate(Z[:, :2].astype(np.intp)):
-        a, b = first[left], first[right]
-        first[n_samples + k] = a if position[a] < position[b] else b
-    return first
 
 
 def explorer(X, *, feature_names=("x1", "x2")):

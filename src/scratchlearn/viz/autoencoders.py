@@ -9,7 +9,7 @@ import functools
 import numpy as np
 
 from scratchlearn.deep.autoencoder import corrupt
-from scratchlearn.deep.experiments import to_2d, train_setting
+from scratchlearn.deep.experiments import decoded_grid, to_2d, train_setting
 from scratchlearn.viz.common import rounded
 from scratchlearn.viz.explorer import Control, Explorer, View
 
@@ -54,21 +54,6 @@ def plot_latent_map(codes, y, *, ax=None, title="latent space"):
     ax.set(xlabel="code 1", ylabel="code 2", title=title)
     ax.legend(fontsize=7, markerscale=1.5, ncols=2, loc="best", title="digit")
     return ax
-
-
-def decoded_grid(model, codes, *, n=12):
-    """The digits the decoder of ``model`` (latent size 2) makes from an ``n`` x
-    ``n`` grid of codes spanning the 2nd to 98th percentile of ``codes``, as one
-    image of shape ``(9 n, 9 n)`` (each digit followed by a blank row and column),
-    and the grid's extent ``(left, right, bottom, top)``."""
-    low, high = np.percentile(codes, [2, 98], axis=0)  # (2,) each
-    first = np.linspace(low[0], high[0], n)
-    second = np.linspace(high[1], low[1], n)  # top row: the largest code 2
-    grid = np.stack(np.meshgrid(first, second), axis=-1).reshape(-1, 2)  # (n*n, 2)
-    images = model.decode(grid).reshape(n, n, 8, 8)  # (row, column, 8, 8)
-    images = np.pad(images, ((0, 0), (0, 0), (0, 1), (0, 1)))  # (n, n, 9, 9)
-    mosaic = images.transpose(0, 2, 1, 3).reshape(9 * n, 9 * n)  # rows of digits
-    return mosaic, (low[0], high[0], low[1], high[1])
 
 
 def plot_decoded_grid(model, codes, y, *, n=12):
