@@ -57,38 +57,6 @@ def test_mosaic_lays_digits_side_by_side_with_blank_gaps():
     np.testing.assert_array_equal(ae_plots.mosaic(one), one.reshape(8, 8))
 
 
-def test_to_2d_keeps_two_codes_and_projects_longer_ones_like_pca():
-    from sklearn.decomposition import PCA
-
-    rng = np.random.default_rng(0)
-    two = rng.normal(size=(30, 2))
-    np.testing.assert_array_equal(experiments.to_2d(two), two)
-    codes = rng.normal(size=(50, 6)) * [5, 3, 1, 1, 0.5, 0.1]
-    plane = experiments.to_2d(codes)
-    reference = PCA(2).fit_transform(codes)
-    for k in range(2):  # the same axes up to sign
-        sign = np.sign(plane[:, k] @ reference[:, k])
-        np.testing.assert_allclose(plane[:, k], sign * reference[:, k], atol=1e-10)
-    np.testing.assert_array_equal(experiments.to_2d(-codes), -experiments.to_2d(codes))
-
-
-def test_decoded_grid_decodes_a_grid_over_the_codes():
-    model = dense_autoencoder((64,), hidden_units=(8,), latent_dim=2, random_state=0)
-    codes = np.random.default_rng(0).normal(size=(200, 2))
-    image, (left, right, bottom, top) = experiments.decoded_grid(model, codes, n=5)
-    assert image.shape == (45, 45)
-    low, high = np.percentile(codes, [2, 98], axis=0)
-    assert (left, right, bottom, top) == (low[0], high[0], low[1], high[1])
-    # Top-left: the smallest code 1 and the largest code 2; bottom-right the reverse.
-    np.testing.assert_allclose(
-        image[:8, :8], model.decode([[low[0], high[1]]]).reshape(8, 8)
-    )
-    np.testing.assert_allclose(
-        image[-9:-1, -9:-1], model.decode([[high[0], low[1]]]).reshape(8, 8)
-    )
-    np.testing.assert_array_equal(image[8], 0.0)  # a blank row between digits
-
-
 def test_still_figures_draw(data):
     X_train, X_test, y_test = data
     model = dense_autoencoder(latent_dim=2, random_state=0)

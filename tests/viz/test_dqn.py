@@ -44,12 +44,6 @@ def test_the_still_picture_of_a_frame():
     plt.close(fig)
 
 
-def test_moving_average_by_brute_force():
-    values = np.random.default_rng(0).integers(0, 500, 57).astype(float)
-    expected = [values[max(0, i - 19) : i + 1].mean() for i in range(57)]
-    np.testing.assert_allclose(experiments.moving_average(values, 20), expected)
-
-
 @pytest.fixture
 def quick_training(monkeypatch):
     """The training explorer's runs, shortened to 300 steps each."""

@@ -82,17 +82,3 @@ def test_a_live_only_setting_draws():
     expected = fresh_run(30, 0.035)
     np.testing.assert_array_equal(figure.data[0].y, expected.best_fitness_history_)
     assert experiments.outcome(expected) in figure.layout.title.text
-
-
-def test_records_and_outcome_by_hand():
-    class Run:
-        best_fitness_history_ = np.array([2.0, 2.0, 5.0, 5.0, 6.0, 17.0])
-        best_ = np.array([LETTERS.index(c) for c in TARGET])
-        n_generations_ = 5
-        best_fitness_ = 17.0
-
-    np.testing.assert_array_equal(experiments.records(Run), [0, 2, 4, 5])
-    assert experiments.outcome(Run) == "found at generation 5"
-    Run.best_ = Run.best_[::-1]
-    Run.best_fitness_ = 3.0
-    assert experiments.outcome(Run) == "not found in 5 generations: best 3/17"

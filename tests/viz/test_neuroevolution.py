@@ -90,17 +90,6 @@ def test_each_setting_draws_its_own_run(figure, data, entry):
         assert expected.n_evaluations_ == population_size * GENERATIONS
 
 
-def test_the_toy_gradient_is_the_toy_function_s():
-    rng = np.random.default_rng(0)
-    for point in rng.normal(size=(5, 2)):
-        numeric = [
-            (experiments.bowl(point + h) - experiments.bowl(point - h)) / 2e-6
-            for h in np.eye(2) * 1e-6
-        ]
-        np.testing.assert_allclose(experiments.bowl_gradient(point), numeric, rtol=1e-6)
-    assert experiments.bowl(np.array([1.0, 0.5])) == 0.0  # the top
-
-
 def test_the_pictures_draw():
     _, ax = plt.subplots()
     ne_plots.plot_es_step(ax)

@@ -8,8 +8,6 @@ import pytest
 from scratchlearn import datasets
 from scratchlearn.deep import (
     SGD,
-    Adadelta,
-    Adagrad,
     Adam,
     Dense,
     RMSprop,
@@ -35,43 +33,6 @@ def digits():
     X, y = datasets.digits()
     part = datasets.split(X / 16.0, y, test_size=0.5)
     return part.X_train[:200], part.y_train[:200], part.X_test, part.y_test
-
-
-def test_each_name_makes_its_optimizer():
-    made = {
-        name: experiments.make_optimizer(name, 0.1, 0.8)
-        for name in experiments.OPTIMIZERS
-    }
-    assert [type(made[name]) for name in ("SGD", "momentum", "Nesterov")] == [SGD] * 3
-    assert (made["SGD"].momentum, made["SGD"].nesterov) == (0.0, False)
-    assert (made["momentum"].momentum, made["momentum"].nesterov) == (0.8, False)
-    assert (made["Nesterov"].momentum, made["Nesterov"].nesterov) == (0.8, True)
-    adaptive = [Adagrad, Adadelta, RMSprop, Adam]
-    assert [type(made[n]) for n in experiments.OPTIMIZER_NAMES[3:]] == adaptive
-    with pytest.raises(ValueError, match="Unknown optimizer"):
-        experiments.make_optimizer("adam", 0.1)
-
-
-def test_the_schedules_decay_as_described():
-    steps = np.arange(100)
-    assert experiments.SCHEDULES["constant"](0.4, 100) == 0.4
-    step = experiments.SCHEDULES["step"](0.4, 100)(steps)  # halved every 25 steps
-    np.testing.assert_allclose(step[[0, 24, 25, 50, 99]], [0.4, 0.4, 0.2, 0.1, 0.05])
-    exponential = experiments.SCHEDULES["exponential"](0.4, 100)(np.array([0, 50, 100]))
-    np.testing.assert_allclose(exponential, [0.4, 0.04, 0.004])
-    cosine = experiments.SCHEDULES["cosine"](0.4, 100)(np.array([0, 50, 100]))
-    np.testing.assert_allclose(cosine, [0.4, 0.2, 0.0], atol=1e-12)
-
-
-def test_the_race_runs_every_optimizer_at_its_learning_rate():
-    for surface in (QUADRATIC, ROSENBROCK):
-        paths = experiments.race(surface)
-        assert list(paths) == list(experiments.OPTIMIZER_NAMES)
-        rate = experiments.RACE_LEARNING_RATES[surface.name]["Adam"]
-        n_steps = experiments.RACE_STEPS[surface.name]
-        expected = descend(Adam(rate), surface, n_steps)
-        np.testing.assert_array_equal(paths["Adam"], expected)
-        assert all(len(path) == n_steps + 1 for path in paths.values())
 
 
 def test_the_static_race_explorer_draws_every_setting():

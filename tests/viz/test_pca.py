@@ -101,8 +101,3 @@ def test_the_mosaic_puts_each_image_in_its_place():
     np.testing.assert_array_equal(tiled[6:8, 0:2], images[6].reshape(2, 2))
     assert np.isnan(tiled[2]).all() and np.isnan(tiled[:, 5]).all()
     assert np.isnan(tiled[6:8, 3:]).all()  # no eighth or ninth image
-
-
-def test_one_of_each_class():
-    y = np.array([3, 1, 1, 0, 3, 2])
-    np.testing.assert_array_equal(experiments.one_of_each(y), [3, 1, 5, 0])

@@ -9,12 +9,11 @@ import itertools
 import numpy as np
 import pytest
 
-from scratchlearn.deep import SGD, experiments
+from scratchlearn.deep import experiments
 from scratchlearn.deep.recurrent import LSTM, SimpleRNN
 from scratchlearn.viz import recurrent as plots
 from scratchlearn.viz.explorer import shown_traces
 from scratchlearn.viz.shared_b import epoch_curves
-from tests.deep.test_layers import numerical_gradient
 
 TIMESTEPS = (5, 12)
 UNITS = (3, 6)
@@ -36,22 +35,6 @@ def built():
         explorer.figure(cell="GRU", units=6, scale=2.0, clipnorm=1.0, timesteps=12)
         explorer.figure(cell="GRU", units=16, scale=0.5, clipnorm=None, timesteps=200)
     return explorer, figure, calls
-
-
-def test_gradient_per_step_is_the_input_gradient_of_a_last_step_loss():
-    norms, kernel_norm = experiments.gradient_per_step(
-        "SimpleRNN", 4, 1.0, units=3, batch=2
-    )
-    # The same computation by finite differences of the loss.
-    rng = np.random.default_rng(0)
-    layer = SimpleRNN(3)
-    layer.build((4, 4), rng)
-    X = rng.normal(size=(2, 4, 4))
-    R = rng.normal(size=(2, 3))
-    numeric = numerical_gradient(lambda: float(np.sum(layer.forward(X) * R)), X)
-    expected = np.linalg.norm(numeric, axis=-1).mean(axis=0)
-    np.testing.assert_allclose(norms, expected, rtol=1e-6)
-    assert kernel_norm > 0
 
 
 @pytest.mark.parametrize("cell", list(experiments.CELLS))
@@ -88,30 +71,6 @@ def test_each_steps_share_is_its_term_of_the_recurrent_kernels_gradient(cell):
             expected[t] = np.linalg.norm(previous.T @ d_a)
             d_h = d_a @ U.T
         np.testing.assert_allclose(shares, expected, rtol=1e-10, atol=1e-14)
-
-
-def test_clipping_scales_every_share_as_the_optimizer_scales_the_gradient():
-    shares, clipped, norm = experiments.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
-    assert norm > 1
-    np.testing.assert_allclose(clipped, shares / norm)
-    # SGD(clipnorm=1) with a learning rate of 1 steps by the clipped gradient.
-    gradient = experiments.backpropagate("SimpleRNN", 12, 2.0, units=6)[2]
-    weight = np.zeros_like(gradient)
-    SGD(1.0, clipnorm=1.0).apply([weight], [gradient])
-    np.testing.assert_allclose(-weight, gradient * clipped[-1] / shares[-1])
-    unclipped, same, _ = experiments.clipped_shares("SimpleRNN", 12, 2.0, 6, None)
-    np.testing.assert_array_equal(unclipped, same)
-    np.testing.assert_array_equal(unclipped, shares)
-
-
-def test_vanishing_and_exploding_gradients_show():
-    vanishing, _ = experiments.gradient_per_step("SimpleRNN", 50, 0.5)
-    exploding, kernel_norm = experiments.gradient_per_step("SimpleRNN", 50, 2.0)
-    lstm, _ = experiments.gradient_per_step("LSTM", 50, 1.0)
-    simple, _ = experiments.gradient_per_step("SimpleRNN", 50, 1.0)
-    assert vanishing[0] < 1e-10 * vanishing[-1]
-    assert exploding[0] > 10 * exploding[-1] and kernel_norm > 100
-    assert lstm[0] / lstm[-1] > 100 * simple[0] / simple[-1]  # the cell keeps more
 
 
 def test_every_static_setting_is_computed_once_in_advance_and_live_ones_on_demand(
