@@ -1,9 +1,9 @@
 """Every package that src/ imports is declared where it is used.
 
 - The algorithms (everything but ``viz``, ``datasets``, ``grading`` and the
-  ``experiments``) need NumPy
-  only: pyproject's ``dependencies``. An optional extra (tqdm's progress bar) is
-  imported inside ``try``/``except ImportError``, with a fallback.
+  ``experiments``) need NumPy only: pyproject's ``dependencies``. An optional extra
+  (tqdm's progress bar) is imported inside ``try``/``except ImportError``, with a
+  fallback.
 - ``scratchlearn.viz``, ``scratchlearn.datasets`` and each family's ``experiments``
   (the book's runs) may import the ``book`` extra;
   ``scratchlearn.grading`` the ``grade`` and ``book`` extras.
