@@ -120,8 +120,8 @@ def plot_lattice(transactions, min_support, ax):
 
 
 def plot_fp_tree(transactions, min_support, ax):
-    """Draw :func:`fp_tree`: the root on top, each node ``item: count``, children
-    left to right in the tree's order."""
+    """Draw :func:`~scratchlearn.unsupervised.experiments.fp_tree`: the root on
+    top, each node ``item: count``, children left to right in the tree's order."""
     nodes, order = fp_tree(transactions, min_support)
     leaves = [
         p

@@ -37,7 +37,8 @@ DESCRIPTION = (
 
 
 def plot_es_step(ax, theta=(-1.0, -1.0), sigma=0.4, n_pairs=12, seed=0):
-    """One step of the evolution strategy on :func:`bowl`: the contours, the
+    """One step of the evolution strategy on
+    :func:`~scratchlearn.evolutionary.experiments.bowl`: the contours, the
     perturbed points coloured by their centred rank, the estimated gradient and
     the true one (both scaled to the same length)."""
     theta = np.asarray(theta, dtype=float)

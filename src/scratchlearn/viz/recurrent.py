@@ -74,7 +74,8 @@ def plot_forecasts(years, observed, forecasts):
 
 def plot_gradient_steps(runs):
     """``||dLoss/dx_t||`` against the step ``t`` on a log scale, one line per run:
-    ``runs`` maps a label to the norms of :func:`gradient_per_step`."""
+    ``runs`` maps a label to the norms of
+    :func:`~scratchlearn.deep.experiments.gradient_per_step`."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 3.4))
