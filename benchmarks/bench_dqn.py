@@ -3,12 +3,12 @@ against the same agent with DQN's targets.
 
 No reinforcement-learning library is a dependency of the book, so the reference is
 the method the chapter improves: the same code with ``double=False``, the same
-settings (``scratchlearn.viz.dqn.SETTINGS``) and seed. ``fit`` trains one seed until a
-check of 10 greedy episodes all last 500 steps, every 2,000 steps, at most 50,000
-steps (the checks' time included); ``predict`` chooses the greedy actions of 1,000
-states (the same code on both sides, timed once: its ratio is only noise); the
-score is the mean return of 100 greedy episodes (resets seeded 0-99) divided by 500
-(0.95 is the chapter's "solved").
+settings (``scratchlearn.reinforcement.experiments.SETTINGS``) and seed. ``fit``
+trains one seed until a check of 10 greedy episodes all last 500 steps, every 2,000
+steps, at most 50,000 steps (the checks' time included); ``predict`` chooses the
+greedy actions of 1,000 states (the same code on both sides, timed once: its ratio
+is only noise); the score is the mean return of 100 greedy episodes (resets seeded
+0-99) divided by 500 (0.95 is the chapter's "solved").
 
 Run as a script, it prints the chapter's headline for seeds 0, 1 and 2 (environment
 steps, gradient steps, training time and the mean return of 100 greedy episodes):
@@ -21,8 +21,7 @@ import time
 import numpy as np
 from harness import Case
 
-from scratchlearn.reinforcement import DQN, evaluate
-from scratchlearn.viz import dqn as dqn_plots
+from scratchlearn.reinforcement import DQN, evaluate, experiments
 
 SEEDS = (0, 1, 2)
 N_EPISODES = 100
@@ -36,14 +35,14 @@ class Agent:
 
     def fit(self, X=None, y=None):
         self.agent_ = DQN(
-            **dqn_plots.SETTINGS, double=self.double, random_state=self.seed
+            **experiments.SETTINGS, double=self.double, random_state=self.seed
         ).learn(
-            dqn_plots.make_environment(),
-            dqn_plots.MAX_STEPS,
-            eval_env=dqn_plots.make_environment(),
-            eval_interval=dqn_plots.CHECK_INTERVAL,
-            n_eval_episodes=dqn_plots.N_CHECK_EPISODES,
-            stop_return=dqn_plots.MAX_RETURN,
+            experiments.make_environment(),
+            experiments.MAX_STEPS,
+            eval_env=experiments.make_environment(),
+            eval_interval=experiments.CHECK_INTERVAL,
+            n_eval_episodes=experiments.N_CHECK_EPISODES,
+            stop_return=experiments.MAX_RETURN,
         )
         return self
 
@@ -51,15 +50,15 @@ class Agent:
         return self.agent_.predict(X)
 
     def returns(self):
-        return evaluate(self.agent_, dqn_plots.make_environment(), N_EPISODES, seed=0)
+        return evaluate(self.agent_, experiments.make_environment(), N_EPISODES, seed=0)
 
     def score(self, X=None, y=None):
-        return float(self.returns().mean()) / dqn_plots.MAX_RETURN
+        return float(self.returns().mean()) / experiments.MAX_RETURN
 
 
 def states(n_states=1_000, seed=0):
     """CartPole states met by random play, shape (n_states, 4)."""
-    env, rng = dqn_plots.make_environment(), np.random.default_rng(seed)
+    env, rng = experiments.make_environment(), np.random.default_rng(seed)
     state, _ = env.reset(seed=seed)
     found = []
     while len(found) < n_states:
@@ -97,7 +96,7 @@ def main():
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             returns = run.returns()
             print(
-                f"{name:>10}, seed {seed}: {dqn_plots.outcome(run.agent_)} "
+                f"{name:>10}, seed {seed}: {experiments.outcome(run.agent_)} "
                 f"({run.agent_.n_updates_:,} gradient steps) in {seconds:.1f} s "
                 f"({cpu:.1f} s of CPU); "
                 f"{N_EPISODES} greedy episodes: mean return {returns.mean():.1f}, "

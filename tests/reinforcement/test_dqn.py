@@ -231,14 +231,14 @@ def test_learning_keeps_the_best_checked_weights_and_stops_when_asked():
 
 
 def test_the_chapters_agent_solves_cartpole_with_seed_2():
-    """The chapter's agent (viz.dqn.SETTINGS, Double DQN) with seed 2, the quickest
-    of seeds 0-2 to learn: training stops at a check whose 10 greedy episodes all
-    last 500 steps, within 10,000 steps, and 20 other greedy episodes average at
-    least 475. (Seeds 0, 1 and 2 over 100 episodes each, the chapter's target, take
-    longer: benchmarks/bench_dqn.py measures them.)"""
-    from scratchlearn.viz import dqn as dqn_plots
+    """The chapter's agent (reinforcement.experiments.SETTINGS, Double DQN) with
+    seed 2, the quickest of seeds 0-2 to learn: training stops at a check whose 10
+    greedy episodes all last 500 steps, within 10,000 steps, and 20 other greedy
+    episodes average at least 475. (Seeds 0, 1 and 2 over 100 episodes each, the
+    chapter's target, take longer: benchmarks/bench_dqn.py measures them.)"""
+    from scratchlearn.reinforcement import experiments
 
-    agent = dqn_plots.train(2, max_steps=10_000)
+    agent = experiments.train(2, max_steps=10_000)
     assert agent.solved_at_ is not None and agent.solved_at_ <= 10_000
     assert agent.double
     returns = evaluate(agent, gym.make("CartPole-v1"), 20, seed=1_000)

@@ -10,6 +10,7 @@ from scipy.cluster import hierarchy
 from sklearn import cluster
 
 from scratchlearn import datasets
+from scratchlearn.unsupervised import experiments
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, linkage
 from scratchlearn.viz import agglomerative as plots
 from scratchlearn.viz.explorer import shown_traces
@@ -51,9 +52,9 @@ def test_the_dendrogram_is_where_scipy_draws_it(X, method):
 def test_a_cut_crosses_one_branch_per_cluster(X, method):
     Z = linkage(X, method)
     leaves, _, _ = plots.dendrogram_layout(Z)
-    first = plots.first_leaves(Z, leaves)
+    first = experiments.first_leaves(Z, leaves)
     for n_clusters in (1, 2, 3, 7, len(X)):
-        tops = plots.cluster_tops(Z, n_clusters)
+        tops = experiments.cluster_tops(Z, n_clusters)
         labels = cut_tree(Z, n_clusters)
         assert len(tops) == n_clusters
         # Each top's leftmost point is in a different cluster, and the tops hold
@@ -63,7 +64,7 @@ def test_a_cut_crosses_one_branch_per_cluster(X, method):
         assert sizes[tops].sum() == len(X)
     # The number of clusters below a cut, as scikit-learn counts them.
     height = (Z[-4, 2] + Z[-3, 2]) / 2
-    assert plots.n_clusters_below(Z, height) == 4
+    assert experiments.n_clusters_below(Z, height) == 4
     model = cluster.AgglomerativeClustering(
         None, distance_threshold=height, linkage=method
     )
@@ -111,7 +112,7 @@ def test_a_live_cut_draws_scikit_learns_clusters(explorer, X, method):
     np.testing.assert_array_equal(crossings.marker.color, colours)
     leaves, x, _ = plots.dendrogram_layout(Z)
     np.testing.assert_allclose(crossings.x, x[tops])
-    first = plots.first_leaves(Z, leaves)
+    first = experiments.first_leaves(Z, leaves)
     palette = np.array(COLOURS)
     np.testing.assert_array_equal(palette[points.marker.color[first[tops]]], colours)
     np.testing.assert_allclose(tree.x, plots.dendrogram_lines(Z)[0])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import Apriori, FPGrowth
+from scratchlearn.unsupervised import FPGrowth, experiments
 from scratchlearn.unsupervised.association_rules import merge_identical, one_hot
 from scratchlearn.viz import association_rules as plots
 
@@ -92,42 +92,10 @@ def test_a_live_only_setting_draws(explorer, baskets):
     assert_draws_the_rules(figure.data, figure.layout.title.text, baskets, 0.01, 0.15)
 
 
-def test_the_lattice_of_the_classic_baskets_by_hand():
-    # At min_support 0.25 (2 baskets of 7): {1, 3} is counted and fails, so
-    # {1, 2, 3} and {1, 3, 4} are never joined; {1, 2, 4} and {2, 3, 4} are
-    # counted and frequent; the four items together are never joined.
-    status = plots.lattice_status(datasets.classic_transactions(), 0.25)
-    assert len(status) == 15
-    kinds = {s: kind for s, (_, kind) in status.items()}
-    assert kinds[1, 3] == "infrequent"
-    assert kinds[1, 2, 3] == kinds[1, 3, 4] == kinds[1, 2, 3, 4] == "skipped"
-    assert kinds[1, 2, 4] == kinds[2, 3, 4] == "frequent"
-    frequent = {s for s, kind in kinds.items() if kind == "frequent"}
-    model = Apriori(0.25).fit(datasets.classic_transactions())
-    assert frequent == set(model.frequent_itemsets_)
-    assert status[1, 2, 3, 4] == (1, "skipped") and status[2, 4] == (4, "frequent")
-
-
-def test_the_fp_tree_of_the_classic_baskets_by_hand():
-    nodes, order = plots.fp_tree(datasets.classic_transactions(), 0.25)
-    assert order == [2, 4, 3, 1]  # by count: 6, 5, 4, 3
-    assert nodes == {
-        (2,): 6,
-        (2, 4): 4,
-        (2, 4, 3): 2,
-        (2, 4, 3, 1): 1,
-        (2, 4, 1): 1,
-        (2, 1): 1,
-        (2, 3): 1,
-        (4,): 1,
-        (4, 3): 1,
-    }
-
-
 def test_the_fp_tree_holds_the_conditional_pattern_bases_fp_growth_mines(baskets):
     """For each item, the tree's nodes of that item (path above it, count) are the
     merged paths that FP-Growth's first step builds for it."""
-    nodes, order = plots.fp_tree(baskets[:300], 0.1)
+    nodes, order = experiments.fp_tree(baskets[:300], 0.1)
     present, items = one_hot(baskets[:300])
     columns = [items.index(item) for item in order]
     paths = present[:, columns]  # (n_transactions, n_frequent) in the tree's order

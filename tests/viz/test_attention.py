@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.viz import attention as attention_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -34,7 +35,7 @@ def data():
 @pytest.fixture(scope="module")
 def trained(data):
     calls, models = [], {}
-    original = attention_plots.train_attention_top
+    original = experiments.train_attention_top
 
     def counted(*args, **kwargs):
         key = (kwargs["num_heads"], kwargs["key_dim"], kwargs["masking"])
@@ -43,7 +44,7 @@ def trained(data):
         return models[key]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(attention_plots, "train_attention_top", counted)
+        patch.setattr(experiments, "train_attention_top", counted)
         explorer = attention_plots.explorer(*data, epochs=1)
         explorer.static()
         explorer.figure(num_heads=2, key_dim=16, masking="off", sample=1)
@@ -54,9 +55,9 @@ def test_every_setting_is_trained_once_in_advance(trained):
     _, calls, _ = trained
     expected = {
         (h, k, m)
-        for h in attention_plots.HEADS
-        for k in attention_plots.KEY_DIMS
-        for m in attention_plots.MASKING
+        for h in experiments.HEADS
+        for k in experiments.KEY_DIMS
+        for m in experiments.MASKING
     }
     assert len(calls) == len(set(calls)) == len(expected)
     assert set(calls) == expected
@@ -126,6 +127,6 @@ def test_sequences_after_carries_the_mask(data):
     model = Sequential([Embedding(9, 3, mask_zero=True)], random_state=0)
     X = np.array([[3, 4, 0, 0], [5, 6, 7, 0]])
     model.build((4,))
-    H, mask = attention_plots.sequences_after(model, X, 1)
+    H, mask = experiments.sequences_after(model, X, 1)
     assert H.shape == (2, 4, 3)
     np.testing.assert_array_equal(mask, X != 0)

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
 from scratchlearn.viz import autoencoders as ae_plots
 from scratchlearn.viz.explorer import shown_traces
+from scratchlearn.viz.shared_b import digit_rows, epoch_curves
 
 EPOCHS = 1
 
@@ -29,7 +31,7 @@ def data():
 def trained(data):
     """The explorer with its static figure drawn, and the settings it trained."""
     calls = []
-    original = ae_plots.train_setting
+    original = experiments.train_setting
 
     def counted(X_train, latent_dim, noise, **kwargs):
         calls.append((latent_dim, noise))
@@ -55,49 +57,15 @@ def test_mosaic_lays_digits_side_by_side_with_blank_gaps():
     np.testing.assert_array_equal(ae_plots.mosaic(one), one.reshape(8, 8))
 
 
-def test_to_2d_keeps_two_codes_and_projects_longer_ones_like_pca():
-    from sklearn.decomposition import PCA
-
-    rng = np.random.default_rng(0)
-    two = rng.normal(size=(30, 2))
-    np.testing.assert_array_equal(ae_plots.to_2d(two), two)
-    codes = rng.normal(size=(50, 6)) * [5, 3, 1, 1, 0.5, 0.1]
-    plane = ae_plots.to_2d(codes)
-    reference = PCA(2).fit_transform(codes)
-    for k in range(2):  # the same axes up to sign
-        sign = np.sign(plane[:, k] @ reference[:, k])
-        np.testing.assert_allclose(plane[:, k], sign * reference[:, k], atol=1e-10)
-    np.testing.assert_array_equal(ae_plots.to_2d(-codes), -ae_plots.to_2d(codes))
-
-
-def test_decoded_grid_decodes_a_grid_over_the_codes():
-    model = dense_autoencoder((64,), hidden_units=(8,), latent_dim=2, random_state=0)
-    codes = np.random.default_rng(0).normal(size=(200, 2))
-    image, (left, right, bottom, top) = ae_plots.decoded_grid(model, codes, n=5)
-    assert image.shape == (45, 45)
-    low, high = np.percentile(codes, [2, 98], axis=0)
-    assert (left, right, bottom, top) == (low[0], high[0], low[1], high[1])
-    # Top-left: the smallest code 1 and the largest code 2; bottom-right the reverse.
-    np.testing.assert_allclose(
-        image[:8, :8], model.decode([[low[0], high[1]]]).reshape(8, 8)
-    )
-    np.testing.assert_allclose(
-        image[-9:-1, -9:-1], model.decode([[high[0], low[1]]]).reshape(8, 8)
-    )
-    np.testing.assert_array_equal(image[8], 0.0)  # a blank row between digits
-
-
 def test_still_figures_draw(data):
     X_train, X_test, y_test = data
     model = dense_autoencoder(latent_dim=2, random_state=0)
     model.fit(X_train, epochs=1)
     codes = model.encode(X_test)
     for fig in (
-        ae_plots.show_rows(
-            {"clean": X_test[:5], "rebuilt": model.reconstruct(X_test[:5])}
-        ),
+        digit_rows({"clean": X_test[:5], "rebuilt": model.reconstruct(X_test[:5])}),
         ae_plots.plot_decoded_grid(model, codes, y_test, n=4),
-        ae_plots.plot_losses({"ours": [0.1, 0.05], "Keras": [0.1, 0.06]}),
+        epoch_curves({"ours": [0.1, 0.05], "Keras": [0.1, 0.06]}, ylabel="MSE"),
     ):
         assert fig.axes
         plt.close(fig)
@@ -135,14 +103,14 @@ def test_a_setting_shows_its_own_reconstructions_and_codes(trained, data, entry,
     assert len(heatmaps) == 2
     assert [t.name for t in legend] == [str(d) for d in range(10)]
     # The same model, trained again, rebuilds the same noisy digits (in percents).
-    model = ae_plots.train_setting(X_train, latent_dim, noise, epochs=EPOCHS)
+    model = experiments.train_setting(X_train, latent_dim, noise, epochs=EPOCHS)
     noisy = corrupt(X_test, noise, np.random.default_rng(1))
     rebuilt = ae_plots.mosaic(model.reconstruct(noisy[:4]))
     np.testing.assert_allclose(np.asarray(heatmaps[1].z) / 100, rebuilt, atol=0.005)
     np.testing.assert_allclose(
         np.asarray(heatmaps[0].z)[9:17] / 100, ae_plots.mosaic(noisy[:4]), atol=0.005
     )
-    codes = ae_plots.to_2d(model.encode(X_test[:60]))
+    codes = experiments.to_2d(model.encode(X_test[:60]))
     np.testing.assert_allclose(dots.x, codes[:, 0], atol=6e-4)
     np.testing.assert_allclose(dots.y, codes[:, 1], atol=6e-4)
     np.testing.assert_array_equal(dots.marker.color, y_test[:60])

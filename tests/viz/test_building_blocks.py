@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.deep import activations
+from scratchlearn.deep import activations, experiments
 from scratchlearn.viz import building_blocks as blocks
 from scratchlearn.viz.figures import grid_over
 
@@ -22,7 +22,9 @@ SETTING = {"hidden_units": 16, "activation": "tanh", "batch_size": 32}
 
 
 def test_the_explorer_network_learns_the_moons(moons):
-    _, history = blocks.train_network(*moons, **SETTING, learning_rate=0.3, epochs=60)
+    _, history = experiments.train_network(
+        *moons, **SETTING, learning_rate=0.3, epochs=60
+    )
     # A straight line (logistic regression) scores 0.86 here; the hidden layer must
     # bend the boundary to do better.
     assert history.history["val_accuracy"][-1] > 0.88
@@ -33,7 +35,7 @@ def test_a_diverging_run_returns_no_history(moons):
     # ReLU units are unbounded: at this rate the logits overflow to inf and NaN.
     setting = {**SETTING, "activation": "relu"}
     with np.errstate(over="ignore", invalid="ignore"):
-        _, history = blocks.train_network(
+        _, history = experiments.train_network(
             *moons, **setting, learning_rate=1e6, epochs=5
         )
     assert history is None
@@ -41,7 +43,7 @@ def test_a_diverging_run_returns_no_history(moons):
 
 def test_probability_grid_is_a_probability_over_the_grid(moons):
     X_train = moons[0]
-    model = blocks.moons_network(4, "relu").build((None, 2))
+    model = experiments.moons_network(4, "relu").build((None, 2))
     xs, ys, probability = blocks.probability_grid(model, X_train, resolution=30)
     assert probability.shape == (len(ys), len(xs)) == (30, 30)
     assert np.all((probability >= 0) & (probability <= 1))
@@ -79,7 +81,7 @@ def test_the_static_explorer_draws_every_setting(moons, quick, vary):
 
 def test_the_figure_shows_the_networks_probabilities_and_losses(moons):
     setting = {**SETTING, "learning_rate": 0.1, "epochs": 20}
-    model, history = blocks.train_network(*moons, **setting)
+    model, history = experiments.train_network(*moons, **setting)
     explorer = blocks.explorer(*moons)
     # 3 hidden units and 20 epochs: values only the live explorer offers.
     figure = explorer.figure(**{**setting, "hidden_units": 3})

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.viz import cnn as cnn_plots
 from scratchlearn.viz.explorer import show
 
@@ -21,7 +22,7 @@ def data():
 def trained(data):
     """The explorer, and the settings it trained."""
     calls = []
-    original = cnn_plots.train_small
+    original = experiments.train_small
 
     def counted(*args, **kwargs):
         calls.append((kwargs["optimizer"], kwargs["learning_rate"]))
@@ -86,10 +87,10 @@ def test_the_static_explorer_draws_every_setting(trained):
 def test_a_setting_draws_its_run_next_to_the_default(trained, data):
     explorer, _ = trained
     figure = explorer.figure(optimizer="SGD + momentum", learning_rate=0.01)
-    ours = cnn_plots.train_small(
+    ours = experiments.train_small(
         *data, epochs=EPOCHS, optimizer="sgd", learning_rate=0.01
     )
-    default = cnn_plots.train_small(
+    default = experiments.train_small(
         *data, epochs=EPOCHS, optimizer="adam", learning_rate=0.003
     )
     drawn = curves(figure)

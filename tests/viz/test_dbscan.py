@@ -7,7 +7,7 @@ import pytest
 from sklearn import cluster
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import DBSCAN
+from scratchlearn.unsupervised import DBSCAN, experiments
 from scratchlearn.viz import dbscan as dbscan_plots
 from scratchlearn.viz.figures import COLOURS
 
@@ -95,7 +95,7 @@ def test_point_kinds_and_the_still_picture(X):
 
     model = DBSCAN(0.16, min_samples=6).fit(X)
     kinds, _ = kinds_by_scikit_learn(X, 0.16, 6)
-    np.testing.assert_array_equal(dbscan_plots.point_kinds(model), kinds)
+    np.testing.assert_array_equal(experiments.point_kinds(model), kinds)
     fig, ax = plt.subplots()
     dbscan_plots.plot_clusters(model, X, ax)
     # Core, border (and the key's empty ring) and noise.

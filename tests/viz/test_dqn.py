@@ -7,7 +7,7 @@ recorded frame, each drawing the cart of that state; a live-only frame too)."""
 import numpy as np
 import pytest
 
-from scratchlearn.reinforcement import DQN
+from scratchlearn.reinforcement import DQN, experiments
 from scratchlearn.viz import dqn as dqn_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -44,12 +44,6 @@ def test_the_still_picture_of_a_frame():
     plt.close(fig)
 
 
-def test_moving_average_by_brute_force():
-    values = np.random.default_rng(0).integers(0, 500, 57).astype(float)
-    expected = [values[max(0, i - 19) : i + 1].mean() for i in range(57)]
-    np.testing.assert_allclose(dqn_plots.moving_average(values, 20), expected)
-
-
 @pytest.fixture
 def quick_training(monkeypatch):
     """The training explorer's runs, shortened to 300 steps each."""
@@ -58,12 +52,12 @@ def quick_training(monkeypatch):
     def train(seed=0, double=True, max_steps=None, **changes):
         key = (changes["epsilon_decay_steps"], changes["target_update_interval"])
         if key not in runs:
-            params = {**dqn_plots.SETTINGS, **SHORT, **changes}
-            env = dqn_plots.make_environment()
+            params = {**experiments.SETTINGS, **SHORT, **changes}
+            env = experiments.make_environment()
             runs[key] = DQN(**params, random_state=seed).learn(
                 env,
                 300,
-                eval_env=dqn_plots.make_environment(),
+                eval_env=experiments.make_environment(),
                 eval_interval=100,
                 n_eval_episodes=2,
             )
@@ -92,7 +86,7 @@ def test_training_explorer_draws_each_settings_run(quick_training):
             epsilon = by_name["epsilon"]
             np.testing.assert_array_equal(line.x, agent.episode_ends_)
             np.testing.assert_allclose(
-                line.y, dqn_plots.moving_average(agent.episode_returns_)
+                line.y, experiments.moving_average(agent.episode_returns_)
             )
             np.testing.assert_array_equal(checks.x, [100, 200, 300])
             np.testing.assert_allclose(checks.y, agent.eval_returns_)
@@ -104,9 +98,9 @@ def test_training_explorer_draws_each_settings_run(quick_training):
 
 @pytest.fixture(scope="module")
 def agents():
-    trained = DQN(**{**dqn_plots.SETTINGS, **SHORT}, random_state=0)
-    trained.learn(dqn_plots.make_environment(), 400)
-    return {"untrained": dqn_plots.untrained_agent(), "trained": trained}
+    trained = DQN(**{**experiments.SETTINGS, **SHORT}, random_state=0)
+    trained.learn(experiments.make_environment(), 400)
+    return {"untrained": experiments.untrained_agent(), "trained": trained}
 
 
 def test_replay_explorer_draws_the_state_of_each_frame(agents):
@@ -118,7 +112,7 @@ def test_replay_explorer_draws_the_state_of_each_frame(agents):
     frames = explorer.controls[-1].values
     assert frames[0] == 0 and np.all(np.diff(frames) <= dqn_plots.FRAME_STEP)
     for entry, agent in enumerate(agents.values()):
-        episode, q_values = dqn_plots.record(agent, 3)
+        episode, q_values = experiments.record(agent, 3)
         assert frames[-1] >= len(episode.actions)
         button = spec["layout"]["updatemenus"][0]["buttons"][entry]
         steps = button["args"][1]["sliders"][0]["steps"]
@@ -143,7 +137,7 @@ def test_a_live_only_frame_draws_its_state(agents):
     explorer = dqn_plots.replay_explorer(agents, seed=3)
     assert 3 not in explorer.controls[-1].values
     assert 3 in explorer.controls[-1].live_values
-    episode, _ = dqn_plots.record(agents["trained"], 3)
+    episode, _ = experiments.record(agents["trained"], 3)
     figure = explorer.figure(agent="trained", frame=3)
     cart, pole, _ = figure.layout.shapes
     expected_cart, expected_pole = dqn_plots.cart_shapes(episode.states[3])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import GaussianMixture
+from scratchlearn.unsupervised import GaussianMixture, experiments
 from scratchlearn.unsupervised.gaussian_mixture import (
     COVARIANCE_TYPES,
     full_covariances,
@@ -93,7 +93,7 @@ def test_a_live_only_number_of_components_draws(explorer, X):
 
 
 def test_the_lowest_bic_named_in_the_title_is_the_lowest(explorer, X):
-    table = gmm_plots.bic_table(X, gmm_plots.LIVE_N_COMPONENTS, random_state=0)
+    table = experiments.bic_table(X, gmm_plots.LIVE_N_COMPONENTS, random_state=0)
     best_type = min(table, key=lambda name: min(table[name]))
     best_k = gmm_plots.LIVE_N_COMPONENTS[int(np.argmin(table[best_type]))]
     title = explorer.figure(covariance_type="full", n_components=2).layout.title.text

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import KMeans
+from scratchlearn.unsupervised import KMeans, experiments
 from scratchlearn.unsupervised.kmeans import nearest_centres
 from scratchlearn.viz import kmeans as kmeans_plots
 from scratchlearn.viz.figures import voronoi_cells
@@ -77,19 +77,15 @@ def test_after_convergence_the_final_centres_stay(X, explorer):
     model = KMeans(3, n_init=1, random_state=2, tol=0.0).fit(X)
     np.testing.assert_allclose(_centres(figure), model.cluster_centers_, atol=1e-12)
     assert "converged (iteration" in figure.layout.title.text
-    path = kmeans_plots.lloyd_path(
-        X, kmeans_plots.starting_centres(X, 3, "k-means++", 2)
-    )
+    path = experiments.lloyd_path(X, experiments.starting_centres(X, 3, "k-means++", 2))
     assert len(path) + 1 == model.n_iter_  # the last iteration only confirms
 
 
 def test_the_inertia_never_rises_along_the_path(X):
     for init in ("k-means++", "random"):
         for seed in range(5):
-            start = kmeans_plots.starting_centres(X, 5, init, seed)
-            _, inertias = kmeans_plots.inertia_by_step(
-                kmeans_plots.lloyd_path(X, start)
-            )
+            start = experiments.starting_centres(X, 5, init, seed)
+            _, inertias = experiments.inertia_by_step(experiments.lloyd_path(X, start))
             assert np.all(np.diff(inertias) <= 1e-12)
 
 

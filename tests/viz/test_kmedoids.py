@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import KMeans, KMedoids
+from scratchlearn.unsupervised import KMeans, KMedoids, experiments
 from scratchlearn.unsupervised.kmedoids import exact_distances, pam_build, total_cost
 from scratchlearn.viz import kmedoids as kmedoids_plots
 
@@ -72,7 +72,7 @@ def test_the_path_is_the_build_then_swaps_that_lower_the_total(data):
     both = np.vstack([X, outliers])
     distances = exact_distances(both, both)
     for k in (2, 3, 4, 5):
-        path = kmedoids_plots.pam_path(distances, k)
+        path = experiments.pam_path(distances, k)
         built = pam_build(distances, k)
         for j, record in enumerate(path[:k], start=1):
             np.testing.assert_array_equal(record["medoids"], built[:j])
@@ -93,7 +93,7 @@ def test_the_path_is_the_build_then_swaps_that_lower_the_total(data):
 def test_a_swap_step_draws_the_medoid_that_left(data, explorer):
     X, outliers = data
     both = np.vstack([X, outliers])
-    path = kmedoids_plots.pam_path(exact_distances(both, both), 3)
+    path = experiments.pam_path(exact_distances(both, both), 3)
     step = next(i for i, r in enumerate(path, start=1) if r["kind"] == "swap")
     figure = explorer.figure(n_outliers=3, n_clusters=3, step=step)
     (trace,) = [t for t in figure.data if t.name == "medoids"]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.evolutionary import Neuroevolution
+from scratchlearn.evolutionary import Neuroevolution, experiments
 from scratchlearn.evolutionary.neuroevolution import digits_network
 from scratchlearn.viz import neuroevolution as ne_plots
 from scratchlearn.viz.explorer import shown_traces
@@ -31,7 +31,8 @@ def data():
 @pytest.fixture(scope="module")
 def figure(data):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ne_plots, "MAX_GENERATIONS", GENERATIONS)
+        patch.setattr(experiments, "ES_GENERATIONS", GENERATIONS)  # the runs
+        patch.setattr(ne_plots, "ES_GENERATIONS", GENERATIONS)  # the axes
         return ne_plots.explorer(*data).static().figure
 
 
@@ -41,12 +42,12 @@ def fresh_run(data, population_size, sigma):
     return Neuroevolution(
         population_size,
         sigma=sigma,
-        batch_size=ne_plots.BATCH_SIZE,
+        batch_size=experiments.BATCH_SIZE,
         max_generations=GENERATIONS,
-        validation_every=ne_plots.VALIDATION_EVERY,
-        random_state=ne_plots.SEED,
+        validation_every=experiments.VALIDATION_EVERY,
+        random_state=experiments.SEED,
     ).evolve(
-        digits_network(random_state=ne_plots.SEED),
+        digits_network(random_state=experiments.SEED),
         X_train,
         y_train,
         validation_data=(X_val, y_val),
@@ -87,17 +88,6 @@ def test_each_setting_draws_its_own_run(figure, data, entry):
         assert f"validation accuracy {expected.best_val_accuracy_:.3f}" in title
         assert f"{expected.n_evaluations_:,} networks scored" in title
         assert expected.n_evaluations_ == population_size * GENERATIONS
-
-
-def test_the_toy_gradient_is_the_toy_function_s():
-    rng = np.random.default_rng(0)
-    for point in rng.normal(size=(5, 2)):
-        numeric = [
-            (ne_plots.bowl(point + h) - ne_plots.bowl(point - h)) / 2e-6
-            for h in np.eye(2) * 1e-6
-        ]
-        np.testing.assert_allclose(ne_plots.bowl_gradient(point), numeric, rtol=1e-6)
-    assert ne_plots.bowl(np.array([1.0, 0.5])) == 0.0  # the top
 
 
 def test_the_pictures_draw():

@@ -8,13 +8,12 @@ import pytest
 from scratchlearn import datasets
 from scratchlearn.deep import (
     SGD,
-    Adadelta,
-    Adagrad,
     Adam,
     Dense,
     RMSprop,
     Sequential,
     SparseCategoricalCrossentropy,
+    experiments,
 )
 from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, descend
 from scratchlearn.viz import optimizers as plots
@@ -36,44 +35,10 @@ def digits():
     return part.X_train[:200], part.y_train[:200], part.X_test, part.y_test
 
 
-def test_each_name_makes_its_optimizer():
-    made = {name: plots.make_optimizer(name, 0.1, 0.8) for name in plots.OPTIMIZERS}
-    assert [type(made[name]) for name in ("SGD", "momentum", "Nesterov")] == [SGD] * 3
-    assert (made["SGD"].momentum, made["SGD"].nesterov) == (0.0, False)
-    assert (made["momentum"].momentum, made["momentum"].nesterov) == (0.8, False)
-    assert (made["Nesterov"].momentum, made["Nesterov"].nesterov) == (0.8, True)
-    adaptive = [Adagrad, Adadelta, RMSprop, Adam]
-    assert [type(made[n]) for n in plots.OPTIMIZER_NAMES[3:]] == adaptive
-    with pytest.raises(ValueError, match="Unknown optimizer"):
-        plots.make_optimizer("adam", 0.1)
-
-
-def test_the_schedules_decay_as_described():
-    steps = np.arange(100)
-    assert plots.SCHEDULES["constant"](0.4, 100) == 0.4
-    step = plots.SCHEDULES["step"](0.4, 100)(steps)  # halved every 25 steps
-    np.testing.assert_allclose(step[[0, 24, 25, 50, 99]], [0.4, 0.4, 0.2, 0.1, 0.05])
-    exponential = plots.SCHEDULES["exponential"](0.4, 100)(np.array([0, 50, 100]))
-    np.testing.assert_allclose(exponential, [0.4, 0.04, 0.004])
-    cosine = plots.SCHEDULES["cosine"](0.4, 100)(np.array([0, 50, 100]))
-    np.testing.assert_allclose(cosine, [0.4, 0.2, 0.0], atol=1e-12)
-
-
-def test_the_race_runs_every_optimizer_at_its_learning_rate():
-    for surface in (QUADRATIC, ROSENBROCK):
-        paths = plots.race(surface)
-        assert list(paths) == list(plots.OPTIMIZER_NAMES)
-        rate = plots.RACE_LEARNING_RATES[surface.name]["Adam"]
-        n_steps = plots.RACE_STEPS[surface.name]
-        expected = descend(Adam(rate), surface, n_steps)
-        np.testing.assert_array_equal(paths["Adam"], expected)
-        assert all(len(path) == n_steps + 1 for path in paths.values())
-
-
 def test_the_static_race_explorer_draws_every_setting():
     explorer = plots.race_explorer()
     figure = explorer.static().figure
-    optimizers = [name for name in plots.OPTIMIZER_NAMES if name != "RMSprop"]
+    optimizers = [name for name in experiments.OPTIMIZER_NAMES if name != "RMSprop"]
     rates = explorer.controls[-1].values
     (menu,) = figure.layout.updatemenus
     assert [button.label for button in menu.buttons] == [
@@ -87,8 +52,8 @@ def test_the_static_race_explorer_draws_every_setting():
     assert figure.layout.title.text.startswith("momentum, constant learning rate 0.01")
     # Live, every optimizer, schedule and surface.
     live = {control.name: control.live_values for control in explorer.controls}
-    assert live["optimizer"] == plots.OPTIMIZER_NAMES
-    assert live["schedule"] == plots.SCHEDULE_NAMES
+    assert live["optimizer"] == experiments.OPTIMIZER_NAMES
+    assert live["schedule"] == experiments.SCHEDULE_NAMES
     assert set(live["surface"]) == {QUADRATIC.name, ROSENBROCK.name}
 
 
@@ -104,7 +69,7 @@ def test_the_race_explorer_draws_the_optimizers_own_path():
         "learning_rate": 0.02,
     }
     figure = explorer.figure(**setting)
-    schedule = plots.SCHEDULES["cosine"](0.02, 50)
+    schedule = experiments.SCHEDULES["cosine"](0.02, 50)
     path = descend(RMSprop(schedule), ROSENBROCK, 50)
     contours, minimum, walk, loss, rate = figure.data
     assert contours.type == "contour"
@@ -139,7 +104,7 @@ def test_the_training_explorer_draws_the_networks_own_curves(digits):
     model = Sequential([Dense(32, activation="relu"), Dense(10)], random_state=0)
     steps = 3 * int(np.ceil(len(X_train) / 64))
     model.compile(
-        Adam(plots.SCHEDULES["step"](0.003, steps)),
+        Adam(experiments.SCHEDULES["step"](0.003, steps)),
         SparseCategoricalCrossentropy(from_logits=True),
         ["accuracy"],
     )
@@ -160,7 +125,7 @@ def test_the_static_training_explorer_draws_every_setting(digits):
     explorer = plots.training_explorer(*digits, epochs=2)
     figure = explorer.static().figure
     (menu,) = figure.layout.updatemenus
-    assert len(menu.buttons) == len(plots.OPTIMIZER_NAMES)
+    assert len(menu.buttons) == len(experiments.OPTIMIZER_NAMES)
     (slider,) = figure.layout.sliders
     assert len(slider.steps) == len(explorer.controls[-1].values)
     assert figure.layout.title.text.startswith("momentum, constant learning rate 0.01")

@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 import pytest
 
-from scratchlearn.evolutionary import ParticleSwarm
+from scratchlearn.evolutionary import ParticleSwarm, experiments
 from scratchlearn.evolutionary.swarm import rastrigin
 from scratchlearn.viz import particle_swarm as swarm_plots
 from scratchlearn.viz.explorer import shown_traces
@@ -27,14 +27,14 @@ def figure():
 def stopped_at(step, inertia, cognitive, social):
     """The same swarm, run for ``step`` steps only."""
     swarm = ParticleSwarm(
-        swarm_plots.N_PARTICLES,
+        experiments.N_PARTICLES,
         inertia=inertia,
         cognitive=cognitive,
         social=social,
         max_iter=step,
-        random_state=swarm_plots.SEED,
+        random_state=experiments.SEED,
     )
-    return swarm.minimize(rastrigin, swarm_plots.BOUNDS)
+    return swarm.minimize(rastrigin, experiments.BOUNDS)
 
 
 def test_one_slider_step_per_step_and_one_menu_entry_per_combination(figure):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.unsupervised import PCA
+from scratchlearn.unsupervised import PCA, experiments
 from scratchlearn.viz import pca as pca_plots
 
 
@@ -53,7 +53,7 @@ def test_the_static_explorer_has_one_step_per_number_of_components(explorer, dig
     heatmaps = [trace for trace in figure.data if trace.type == "heatmap"]
     # The originals once, and one reconstruction per step.
     assert len(heatmaps) == 1 + len(pca_plots.N_COMPONENTS)
-    shown = X[pca_plots.one_of_each(y)]
+    shown = X[experiments.one_of_each(y)]
     for position, (k, step) in enumerate(
         zip(pca_plots.N_COMPONENTS, slider.steps, strict=True)
     ):
@@ -87,7 +87,7 @@ def test_a_live_only_number_of_components_draws(explorer, digits):
         for t in explorer.figure(n_components=64).data
         if t.type == "heatmap" and t.yaxis == "y3"
     ]
-    shown = X[pca_plots.one_of_each(y)]
+    shown = X[experiments.one_of_each(y)]
     np.testing.assert_allclose(
         np.array(full.z, dtype=float), pca_plots.mosaic(shown), atol=1e-9
     )
@@ -101,8 +101,3 @@ def test_the_mosaic_puts_each_image_in_its_place():
     np.testing.assert_array_equal(tiled[6:8, 0:2], images[6].reshape(2, 2))
     assert np.isnan(tiled[2]).all() and np.isnan(tiled[:, 5]).all()
     assert np.isnan(tiled[6:8, 3:]).all()  # no eighth or ninth image
-
-
-def test_one_of_each_class():
-    y = np.array([3, 1, 1, 0, 3, 2])
-    np.testing.assert_array_equal(pca_plots.one_of_each(y), [3, 1, 5, 0])

@@ -10,6 +10,7 @@ from scratchlearn import datasets
 from scratchlearn.deep import BernoulliRBM
 from scratchlearn.viz import rbm as rbm_plots
 from scratchlearn.viz.explorer import shown_traces
+from scratchlearn.viz.shared_b import epoch_curves
 
 N_ITER = 2
 
@@ -129,24 +130,9 @@ def test_figures_draw_what_they_are_given(data):
     assert len(figure.axes) == 12
     error = np.mean((X_train[:6] - rows["after epoch 2"]) ** 2)
     assert f"MSE {error:.4f}" in figure.axes[6].get_ylabel()
-    figure = rbm_plots.plot_curves(
-        {"CD-1": rbm.reconstruction_errors_}, reference=(0.01, "floor")
+    figure = epoch_curves(
+        {"CD-1": rbm.reconstruction_errors_}, ylabel="MSE", reference=(0.01, "floor")
     )
     floor, line = figure.axes[0].get_lines()
     np.testing.assert_array_equal(line.get_ydata(), rbm.reconstruction_errors_)
     np.testing.assert_array_equal(floor.get_ydata(), [0.01, 0.01])
-
-
-def test_train_by_epoch_is_partial_fit_over_shuffled_batches():
-    X, _ = datasets.bars_and_stripes(3, n_samples=30)
-    rbm = BernoulliRBM(4, batch_size=10, random_state=0)
-    values = rbm_plots.train_by_epoch(rbm, X, 3, lambda m: m.components_.sum())
-    by_hand = BernoulliRBM(4, batch_size=10, random_state=0)
-    rng = np.random.default_rng(0)
-    expected = []
-    for _ in range(3):
-        order = rng.permutation(30)
-        for start in (0, 10, 20):
-            by_hand.partial_fit(X[order[start : start + 10]])
-        expected.append(by_hand.components_.sum())
-    np.testing.assert_allclose(values, expected)

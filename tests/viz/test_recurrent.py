@@ -9,11 +9,11 @@ import itertools
 import numpy as np
 import pytest
 
-from scratchlearn.deep import SGD
+from scratchlearn.deep import experiments
 from scratchlearn.deep.recurrent import LSTM, SimpleRNN
 from scratchlearn.viz import recurrent as plots
 from scratchlearn.viz.explorer import shown_traces
-from tests.deep.test_layers import numerical_gradient
+from scratchlearn.viz.shared_b import epoch_curves
 
 TIMESTEPS = (5, 12)
 UNITS = (3, 6)
@@ -22,7 +22,7 @@ UNITS = (3, 6)
 @pytest.fixture(scope="module")
 def built():
     calls = []
-    original = plots.clipped_shares
+    original = experiments.clipped_shares
 
     def counted(cell, timesteps, scale, units, clipnorm):
         calls.append((cell, timesteps, scale, units, clipnorm))
@@ -37,27 +37,13 @@ def built():
     return explorer, figure, calls
 
 
-def test_gradient_per_step_is_the_input_gradient_of_a_last_step_loss():
-    norms, kernel_norm = plots.gradient_per_step("SimpleRNN", 4, 1.0, units=3, batch=2)
-    # The same computation by finite differences of the loss.
-    rng = np.random.default_rng(0)
-    layer = SimpleRNN(3)
-    layer.build((4, 4), rng)
-    X = rng.normal(size=(2, 4, 4))
-    R = rng.normal(size=(2, 3))
-    numeric = numerical_gradient(lambda: float(np.sum(layer.forward(X) * R)), X)
-    expected = np.linalg.norm(numeric, axis=-1).mean(axis=0)
-    np.testing.assert_allclose(norms, expected, rtol=1e-6)
-    assert kernel_norm > 0
-
-
-@pytest.mark.parametrize("cell", list(plots.CELLS))
+@pytest.mark.parametrize("cell", list(experiments.CELLS))
 def test_each_steps_share_is_its_term_of_the_recurrent_kernels_gradient(cell):
     """The shares are the norms of terms that add up to the layer's gradient; for
     the SimpleRNN each term is h_{t-1}^T dL/da_t, computed here from the states."""
-    grad_X, shares, gradient = plots.backpropagate(cell, 6, 1.0, units=3, batch=2)
+    grad_X, shares, gradient = experiments.backpropagate(cell, 6, 1.0, units=3, batch=2)
     rng = np.random.default_rng(0)  # the same draws as backpropagate's
-    layer = plots.CELLS[cell](3)
+    layer = experiments.CELLS[cell](3)
     layer.build((6, 4), rng)
     X = rng.normal(size=(2, 6, 4))
     R = rng.normal(size=(2, 3))
@@ -87,30 +73,6 @@ def test_each_steps_share_is_its_term_of_the_recurrent_kernels_gradient(cell):
         np.testing.assert_allclose(shares, expected, rtol=1e-10, atol=1e-14)
 
 
-def test_clipping_scales_every_share_as_the_optimizer_scales_the_gradient():
-    shares, clipped, norm = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
-    assert norm > 1
-    np.testing.assert_allclose(clipped, shares / norm)
-    # SGD(clipnorm=1) with a learning rate of 1 steps by the clipped gradient.
-    gradient = plots.backpropagate("SimpleRNN", 12, 2.0, units=6)[2]
-    weight = np.zeros_like(gradient)
-    SGD(1.0, clipnorm=1.0).apply([weight], [gradient])
-    np.testing.assert_allclose(-weight, gradient * clipped[-1] / shares[-1])
-    unclipped, same, _ = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, None)
-    np.testing.assert_array_equal(unclipped, same)
-    np.testing.assert_array_equal(unclipped, shares)
-
-
-def test_vanishing_and_exploding_gradients_show():
-    vanishing, _ = plots.gradient_per_step("SimpleRNN", 50, 0.5)
-    exploding, kernel_norm = plots.gradient_per_step("SimpleRNN", 50, 2.0)
-    lstm, _ = plots.gradient_per_step("LSTM", 50, 1.0)
-    simple, _ = plots.gradient_per_step("SimpleRNN", 50, 1.0)
-    assert vanishing[0] < 1e-10 * vanishing[-1]
-    assert exploding[0] > 10 * exploding[-1] and kernel_norm > 100
-    assert lstm[0] / lstm[-1] > 100 * simple[0] / simple[-1]  # the cell keeps more
-
-
 def test_every_static_setting_is_computed_once_in_advance_and_live_ones_on_demand(
     built,
 ):
@@ -118,7 +80,7 @@ def test_every_static_setting_is_computed_once_in_advance_and_live_ones_on_deman
     static = {
         (cell, n, scale, units, clip)
         for cell, units, scale, clip, n in itertools.product(
-            plots.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS, TIMESTEPS
+            experiments.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS, TIMESTEPS
         )
     }
     live = [("GRU", 200, 0.5, 16, None)]  # outside the static grid
@@ -129,12 +91,14 @@ def test_every_static_setting_is_computed_once_in_advance_and_live_ones_on_deman
 def test_every_static_entry_and_step_shows_its_runs(built):
     _, figure, _ = built
     (menu,) = figure.layout.updatemenus
-    entries = list(itertools.product(plots.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS))
+    entries = list(
+        itertools.product(experiments.CELLS, UNITS, plots.SCALES, plots.CLIPNORMS)
+    )
     assert len(menu.buttons) == len(entries)
     for entry, (cell, units, scale, clip) in enumerate(entries):
         for step, n in enumerate(TIMESTEPS):
             shown = [figure.data[i] for i in shown_traces(figure, entry, step)]
-            shares, clipped, _ = plots.clipped_shares(cell, n, scale, units, clip)
+            shares, clipped, _ = experiments.clipped_shares(cell, n, scale, units, clip)
             by_name = {trace.name: np.asarray(trace.y) for trace in shown}
             np.testing.assert_allclose(by_name[cell], clipped[1:], rtol=1e-6)
             np.testing.assert_array_equal(shown[-1].x, np.arange(2, n + 1))
@@ -152,7 +116,7 @@ def test_the_title_says_what_clipping_does(built):
     figure = explorer.figure(
         cell="SimpleRNN", units=6, scale=2.0, clipnorm=1.0, timesteps=12
     )
-    shares, _, norm = plots.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
+    shares, _, norm = experiments.clipped_shares("SimpleRNN", 12, 2.0, 6, 1.0)
     title = figure.layout.title.text
     assert f"gradient norm {norm:.3g}" in title
     assert f"scales every share by {min(1.0, 1.0 / norm):.3g}" in title
@@ -192,8 +156,9 @@ def test_still_figures_draw():
     states = layer.forward(image[None])[0]
     fig = plots.plot_reading(image, states, title="a digit")
     assert len(fig.axes) == 3  # image, states, colour bar
-    fig = plots.plot_curves({"ours": {"loss": [1.0, 0.5]}, "Keras": {"loss": [1, 0.4]}})
-    assert [line.get_linestyle() for line in fig.axes[0].lines] == ["-", "--"]
+    fig = epoch_curves({"ours": [1.0, 0.5], "Keras": [1, 0.4]}, ylabel="loss", log=True)
+    assert [line.get_label() for line in fig.axes[0].lines] == ["ours", "Keras"]
+    assert fig.axes[0].get_yscale() == "log"
     fig = plots.plot_gradient_steps({"a": np.array([1e-3, 1.0])})
     assert fig.axes[0].get_yscale() == "log"
     years = np.arange(1700, 1720)

@@ -14,6 +14,11 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised.agglomerative import LINKAGES, cut_tree, linkage
+from scratchlearn.unsupervised.experiments import (
+    cluster_tops,
+    first_leaves,
+    n_clusters_below,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
@@ -73,23 +78,6 @@ def dendrogram_lines(Z):
     return xs, ys
 
 
-def n_clusters_below(Z, cut):
-    """How many clusters a cut at height ``cut`` leaves: one more than the merges
-    at or above it (as scikit-learn's ``distance_threshold``)."""
-    return int(np.count_nonzero(Z[:, 2] >= cut)) + 1
-
-
-def cluster_tops(Z, n_clusters):
-    """The clusters that a cut into ``n_clusters`` leaves: the children of the
-    undone merges that are not undone merges themselves (the root if 1)."""
-    n_samples = len(Z) + 1
-    kept = n_samples - n_clusters
-    if n_clusters == 1:
-        return np.array([2 * n_samples - 2])
-    children = Z[kept:, :2].astype(np.intp).ravel()
-    return np.sort(children[children < n_samples + kept])
-
-
 def plot_dendrogram(Z, ax, *, cut=None, leaf_labels=False, title=None):
     """Draw the dendrogram of ``Z`` with matplotlib, and the cut at height ``cut``
     with each branch it crosses marked in its cluster's colour; ``leaf_labels``
@@ -119,18 +107,6 @@ def crossings(Z, cut):
     leaves, _, _ = dendrogram_layout(Z)
     first_leaf = first_leaves(Z, leaves)
     return tops, np.array(COLOURS)[labels[first_leaf[tops]] % len(COLOURS)]
-
-
-def first_leaves(Z, leaves):
-    """The leftmost point under each cluster, shape (2 n_samples - 1,)."""
-    n_samples = len(Z) + 1
-    position = np.empty(n_samples, dtype=np.intp)
-    position[leaves] = np.arange(n_samples)
-    first = np.arange(2 * n_samples - 1)
-    for k, (left, right) in enumerate(Z[:, :2].astype(np.intp)):
-        a, b = first[left], first[right]
-        first[n_samples + k] = a if position[a] < position[b] else b
-    return first
 
 
 def explorer(X, *, feature_names=("x1", "x2")):

@@ -11,7 +11,8 @@ from itertools import combinations
 import numpy as np
 
 from scratchlearn.unsupervised import FPGrowth
-from scratchlearn.unsupervised.association_rules import apriori_candidates, one_hot
+from scratchlearn.unsupervised.association_rules import one_hot
+from scratchlearn.unsupervised.experiments import fp_tree, lattice_status
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import COLOURS
 
@@ -52,35 +53,6 @@ def plot_baskets(transactions, axes):
         ax.set_xticks(range(len(items)), items)
         ax.set_xlabel("item")
     return together
-
-
-def lattice_status(transactions, min_support):
-    """For every itemset of the items: its count and what Apriori did with it.
-
-    Returns ``{itemset: (count, status)}`` with status ``"frequent"``,
-    ``"infrequent"`` (a candidate that Apriori counted and dropped) or
-    ``"skipped"`` (never counted: pruned, or not joined at all).
-    """
-    present, items = one_hot(transactions)  # (n_transactions, n_items)
-    n_transactions, n_items = present.shape
-    counts = {
-        itemset: int(present[:, list(itemset)].all(axis=1).sum())
-        for size in range(1, n_items + 1)
-        for itemset in combinations(range(n_items), size)
-    }
-    frequent = {s for s, c in counts.items() if c / n_transactions >= min_support}
-    counted = {(i,) for i in range(n_items)}  # every single item is counted
-    level = np.array(sorted(s for s in frequent if len(s) == 1))
-    while len(level) > 1:
-        candidates = [tuple(c) for c in apriori_candidates(level).tolist()]
-        counted.update(candidates)
-        level = np.array([c for c in candidates if c in frequent])
-    status = {}
-    for itemset, count in counts.items():
-        kind = "frequent" if itemset in frequent else "infrequent"
-        named = tuple(items[i] for i in itemset)
-        status[named] = (count, kind if itemset in counted else "skipped")
-    return status
 
 
 LATTICE_STYLE = {
@@ -147,25 +119,9 @@ def plot_lattice(transactions, min_support, ax):
     ax.axis("off")
 
 
-def fp_tree(transactions, min_support):
-    """The FP-tree of ``transactions``: ``{path: count}``, one node per distinct
-    prefix of the transactions' frequent items in the tree's order (most frequent
-    first, ties by item), and that order."""
-    present, items = one_hot(transactions)  # (n_transactions, n_items)
-    counts = present.sum(axis=0)
-    frequent = [i for i in range(len(items)) if counts[i] / len(present) >= min_support]
-    order = sorted(frequent, key=lambda i: (-counts[i], i))
-    nodes = {}
-    for row in present:
-        path = tuple(items[i] for i in order if row[i])
-        for depth in range(1, len(path) + 1):
-            nodes[path[:depth]] = nodes.get(path[:depth], 0) + 1
-    return nodes, [items[i] for i in order]
-
-
 def plot_fp_tree(transactions, min_support, ax):
-    """Draw :func:`fp_tree`: the root on top, each node ``item: count``, children
-    left to right in the tree's order."""
+    """Draw :func:`~scratchlearn.unsupervised.experiments.fp_tree`: the root on
+    top, each node ``item: count``, children left to right in the tree's order."""
     nodes, order = fp_tree(transactions, min_support)
     leaves = [
         p

@@ -5,17 +5,9 @@ of heads, key_dim and masking, drawn from attention layers trained in advance.
 
 import numpy as np
 
-from scratchlearn.deep.attention import MultiHeadAttention
-from scratchlearn.deep.layers import Dense
-from scratchlearn.deep.losses import SparseCategoricalCrossentropy
-from scratchlearn.deep.model import Sequential
-from scratchlearn.deep.optimizers import Adam
-from scratchlearn.deep.pooling import GlobalAveragePooling1D
+from scratchlearn.deep.experiments import HEADS, KEY_DIMS, MASKING, train_every_setting
 from scratchlearn.viz.explorer import Control, Explorer, View
 
-HEADS = (1, 2, 4)
-KEY_DIMS = (2, 16)
-MASKING = ("on", "off")
 N_SHOWN = 3  # sequences the explorer's slider goes through
 
 
@@ -79,78 +71,6 @@ def plot_heads(weights, tokens, *, n_columns=4, title=None):
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
-
-
-def train_attention_top(
-    H,
-    mask,
-    y,
-    *,
-    num_heads,
-    key_dim,
-    masking,
-    epochs=4,
-    batch_size=32,
-    learning_rate=0.01,
-    random_state=0,
-):
-    """MultiHeadAttention -> GlobalAveragePooling1D -> Dense(softmax) trained on the
-    sequences ``H`` (n_samples, steps, features), e.g. a trained LSTM's outputs,
-    with their padding ``mask`` if ``masking`` is ``"on"``, else none.
-
-    A short loop over mini-batches (``fit`` takes no mask): forward with the mask,
-    backward, one Adam step.
-    """
-    n_classes = int(np.max(y)) + 1
-    model = Sequential(
-        [
-            MultiHeadAttention(num_heads, key_dim),
-            GlobalAveragePooling1D(),
-            Dense(n_classes, activation="softmax"),
-        ],
-        random_state=random_state,
-    )
-    model.compile(Adam(learning_rate), SparseCategoricalCrossentropy())
-    model.build(H.shape[1:])
-    rng = np.random.default_rng(random_state)
-    for _ in range(epochs):
-        order = rng.permutation(len(H))
-        for start in range(0, len(H), batch_size):
-            batch = order[start : start + batch_size]
-            batch_mask = mask[batch] if masking == "on" else None
-            proba = model.forward(H[batch], training=True, mask=batch_mask)
-            model.backward(model.loss.gradient(y[batch], proba))
-            model.apply_gradients()
-    return model
-
-
-def attention_and_accuracy(model, H, mask, y, masking):
-    """The attention weights (n_samples, heads, steps, steps) and the accuracy."""
-    proba = model.forward(H, mask=mask if masking == "on" else None)
-    return model.layers[0].attention_scores_, float(np.mean(proba.argmax(1) == y))
-
-
-def train_every_setting(train, val, shown, *, epochs=4):
-    """{(heads, key_dim, masking): (attention weights on ``shown``, validation
-    accuracy)} for every setting of the explorer, each trained once."""
-    runs = {}
-    for heads in HEADS:
-        for key_dim in KEY_DIMS:
-            for masking in MASKING:
-                model = train_attention_top(
-                    *train,
-                    num_heads=heads,
-                    key_dim=key_dim,
-                    masking=masking,
-                    epochs=epochs,
-                )
-                accuracy = attention_and_accuracy(model, *val, masking)[1]
-                model.forward(shown[0], mask=shown[1] if masking == "on" else None)
-                runs[heads, key_dim, masking] = (
-                    model.layers[0].attention_scores_,
-                    accuracy,
-                )
-    return runs
 
 
 def _heat_map_axes(n_steps):
@@ -233,17 +153,3 @@ def explorer(train, val, shown, *, epochs=4):
             "layers trained on a trained LSTM's outputs"
         ),
     )
-
-
-def sequences_after(model, X, n_layers):
-    """The outputs of a Sequential's first ``n_layers`` layers on ``X`` (inference)
-    and the padding mask that reaches them (e.g. an Embedding's)."""
-    mask = None
-    for layer in model.layers[:n_layers]:
-        if mask is not None and layer.accepts_mask:
-            output = layer.forward(X, training=False, mask=mask)
-        else:
-            output = layer.forward(X, training=False)
-        mask = layer.compute_mask(X, mask)
-        X = output
-    return X, mask

@@ -8,7 +8,8 @@ import functools
 
 import numpy as np
 
-from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
+from scratchlearn.deep.autoencoder import corrupt
+from scratchlearn.deep.experiments import decoded_grid, to_2d, train_setting
 from scratchlearn.viz.common import rounded
 from scratchlearn.viz.explorer import Control, Explorer, View
 
@@ -26,32 +27,6 @@ DIGIT_COLOURSCALE = [
 LATENT_DIMS = (2, 8, 32)
 NOISES = (0.0, 0.2, 0.4, 0.6)
 EPOCHS = 15
-
-
-def show_rows(rows, *, size=0.9):
-    """Digits in rows, one row per entry of ``rows`` (a dict from a label to images
-    of shape ``(n, 8, 8)`` or ``(n, 64)``), the label at the left; returns the
-    figure."""
-    import matplotlib.pyplot as plt
-
-    n_columns = max(len(images) for images in rows.values())
-    fig, axes = plt.subplots(
-        len(rows),
-        n_columns,
-        figsize=(size * n_columns + 1.2, size * len(rows)),
-        squeeze=False,
-    )
-    for axes_row, (label, images) in zip(axes, rows.items(), strict=True):
-        images = np.asarray(images).reshape(len(images), 8, 8)
-        for column, ax in enumerate(axes_row):
-            ax.set(xticks=[], yticks=[])
-            for spine in ax.spines.values():
-                spine.set_visible(False)
-            if column < len(images):
-                ax.imshow(np.clip(images[column], 0, 1), cmap="gray_r", vmin=0, vmax=1)
-        axes_row[0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.tight_layout()
-    return fig
 
 
 def plot_latent_map(codes, y, *, ax=None, title="latent space"):
@@ -81,21 +56,6 @@ def plot_latent_map(codes, y, *, ax=None, title="latent space"):
     return ax
 
 
-def decoded_grid(model, codes, *, n=12):
-    """The digits the decoder of ``model`` (latent size 2) makes from an ``n`` x
-    ``n`` grid of codes spanning the 2nd to 98th percentile of ``codes``, as one
-    image of shape ``(9 n, 9 n)`` (each digit followed by a blank row and column),
-    and the grid's extent ``(left, right, bottom, top)``."""
-    low, high = np.percentile(codes, [2, 98], axis=0)  # (2,) each
-    first = np.linspace(low[0], high[0], n)
-    second = np.linspace(high[1], low[1], n)  # top row: the largest code 2
-    grid = np.stack(np.meshgrid(first, second), axis=-1).reshape(-1, 2)  # (n*n, 2)
-    images = model.decode(grid).reshape(n, n, 8, 8)  # (row, column, 8, 8)
-    images = np.pad(images, ((0, 0), (0, 0), (0, 1), (0, 1)))  # (n, n, 9, 9)
-    mosaic = images.transpose(0, 2, 1, 3).reshape(9 * n, 9 * n)  # rows of digits
-    return mosaic, (low[0], high[0], low[1], high[1])
-
-
 def plot_decoded_grid(model, codes, y, *, n=12):
     """Two panels: the latent map of ``codes``, and what the decoder draws at each
     point of a grid over it."""
@@ -109,36 +69,6 @@ def plot_decoded_grid(model, codes, y, *, n=12):
     left.set(xlim=extent[:2], ylim=extent[2:])
     fig.tight_layout()
     return fig
-
-
-def plot_losses(histories):
-    """Training loss per epoch of several runs (``histories`` maps a label to a
-    list of losses), on a log scale."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    for label, losses in histories.items():
-        ax.plot(np.arange(1, len(losses) + 1), losses, marker=".", label=label)
-    ax.set(yscale="log", xlabel="epoch", ylabel="reconstruction MSE (log scale)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def to_2d(codes):
-    """Codes of any length on a plane: as they are for two numbers, otherwise
-    projected on their first two principal axes (signs fixed so that the largest
-    entry of each axis is positive, for the same picture on every machine)."""
-    codes = np.asarray(codes, dtype=float)
-    if codes.shape[1] <= 2:
-        return codes
-    centred = codes - codes.mean(axis=0)  # (n_samples, latent_dim)
-    _, _, Vt = np.linalg.svd(centred, full_matrices=False)
-    axes = (
-        Vt[:2] * np.sign(Vt[:2][np.arange(2), np.abs(Vt[:2]).argmax(axis=1)])[:, None]
-    )
-    return centred @ axes.T  # (n_samples, 2)
 
 
 def mosaic(images, gap=1):
@@ -161,20 +91,6 @@ def _percent_heatmap(image, y0):
         z=percent, y0=y0, zmin=0, zmax=100, showscale=False,
         colorscale=[[0, "white"], [1, "black"]], hoverinfo="skip",
     )  # fmt: skip
-
-
-def train_setting(X_train, latent_dim, noise, *, epochs=EPOCHS, random_state=0):
-    """The explorer's model: a dense autoencoder 64 -> 64 -> latent_dim -> 64 -> 64
-    trained on flat digits ``X_train`` with training noise ``noise``."""
-    model = dense_autoencoder(
-        (64,),
-        hidden_units=(64,),
-        latent_dim=latent_dim,
-        noise=noise,
-        random_state=random_state,
-    )
-    model.fit(X_train, epochs=epochs, batch_size=32)
-    return model
 
 
 def explorer(X_train, X_val, y_val, *, n_shown=8, n_points=300, epochs=EPOCHS):

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from scratchlearn import deep
+from scratchlearn.deep.experiments import train_network
 from scratchlearn.viz import figures
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR
@@ -40,29 +41,6 @@ CHOICES = {
 DEFAULT = {name: choice[1] for name, choice in CHOICES.items()}
 # The explorer's two loss curves, by the prefix of their keys in the history.
 CURVES = {"": ("training", TRAIN_COLOUR), "val_": ("validation", VALIDATION_COLOUR)}
-
-
-def moons_network(hidden_units, activation, random_state=0):
-    """Two inputs, one hidden layer, two logits (one per moon)."""
-    layers = [deep.Dense(hidden_units, activation=activation), deep.Dense(2)]
-    return deep.Sequential(layers, random_state=random_state)
-
-
-def train_network(
-    X_train, y_train, X_val, y_val, *, hidden_units, activation, learning_rate, **fit
-):
-    """A :func:`moons_network` trained by mini-batch SGD on softmax cross-entropy
-    (``fit``: the ``epochs`` and ``batch_size`` of :meth:`Sequential.fit`). Returns
-    the model and its ``History``, or ``None`` for it if training diverged."""
-    model = moons_network(hidden_units, activation)
-    loss = deep.SparseCategoricalCrossentropy(from_logits=True)
-    fit = {"verbose": 0, **fit}
-    model.compile(deep.SGD(learning_rate=learning_rate), loss, metrics=["accuracy"])
-    try:
-        history = model.fit(X_train, y_train, validation_data=(X_val, y_val), **fit)
-    except ValueError:  # NaN or infinite outputs: the steps were too large
-        return model, None
-    return model, history
 
 
 def probability_grid(model, X, resolution=100):

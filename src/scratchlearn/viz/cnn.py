@@ -6,7 +6,8 @@ advance: both explorers only draw).
 
 import numpy as np
 
-from scratchlearn.deep.cnn import digits_cnn, feature_maps
+from scratchlearn.deep.cnn import feature_maps
+from scratchlearn.deep.experiments import train_small
 from scratchlearn.viz.explorer import Control, View
 from scratchlearn.viz.figures import (
     REFERENCE_COLOUR,
@@ -100,37 +101,6 @@ def plot_feature_maps(model, image, layers=(3, 7)):
                 )
         row += rows
     return fig
-
-
-def plot_histories(histories):
-    """Training loss and validation accuracy per epoch of several runs:
-    ``histories`` maps a label to a ``History.history``-like dict (``loss``,
-    ``val_accuracy``)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.6))
-    for label, history in histories.items():
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        ax_loss.plot(epochs, history["loss"], marker=".", label=label)
-        ax_accuracy.plot(epochs, history["val_accuracy"], marker=".", label=label)
-    ax_loss.set(yscale="log", xlabel="epoch", ylabel="training loss (log scale)")
-    ax_accuracy.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0.8, 1.0))
-    ax_accuracy.legend(fontsize=8)
-    for ax in (ax_loss, ax_accuracy):
-        ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def train_small(X_train, y_train, X_val, y_val, *, epochs=EPOCHS, batch_size=32, **kw):
-    """Train the chapter's network (:func:`digits_cnn` with the settings ``kw``:
-    ``optimizer``, ``learning_rate``, ``dropout``, ``filters``..., a constant
-    learning rate) for a few epochs; returns its ``History.history``."""
-    # Few steps: batch normalisation's running statistics must catch up quickly.
-    model = digits_cnn(batch_norm_momentum=0.9, **kw)
-    fit = {"epochs": epochs, "batch_size": batch_size, "verbose": 0}
-    history = model.fit(X_train, y_train, validation_data=(X_val, y_val), **fit)
-    return history.history
 
 
 def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):

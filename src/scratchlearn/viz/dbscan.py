@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised import DBSCAN
+from scratchlearn.unsupervised.experiments import point_kinds
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import CLUSTER_COLOURS, COLOURS
 
@@ -25,14 +26,6 @@ DESCRIPTION = (
     "DBSCAN's clusters on two moons with background noise: core points filled, "
     "border points as rings in their cluster's colour, noise as grey crosses"
 )
-
-
-def point_kinds(model):
-    """``"core"``, ``"border"`` or ``"noise"`` for each training point of a fitted
-    DBSCAN, shape (n_samples,)."""
-    kinds = np.where(model.labels_ == -1, "noise", "border").astype(object)
-    kinds[model.core_sample_indices_] = "core"
-    return kinds
 
 
 def summary(model):

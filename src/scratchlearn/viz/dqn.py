@@ -1,5 +1,8 @@
 """Figures and the explorers of Chapter 35 (a deep Q-network on CartPole).
 
+The agent, its training runs and its recorded episodes are
+:mod:`scratchlearn.reinforcement.experiments`; this module draws them.
+
 CartPole is drawn from its state alone, no display needed: the state
 ``(x, x_velocity, angle, angular_velocity)`` places the cart on its track and tilts
 the pole, with Gymnasium's proportions (a pole of length 1, the track's ends at
@@ -14,27 +17,18 @@ the pole, with Gymnasium's proportions (a pole of length 1, the track's ends at
 
 import numpy as np
 
-from scratchlearn.reinforcement import DQN, play_episode
+from scratchlearn.reinforcement.experiments import (
+    MAX_RETURN,
+    N_CHECK_EPISODES,
+    SETTINGS,
+    moving_average,
+    outcome,
+    record,
+    train,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS
 
-ENVIRONMENT = "CartPole-v1"
-#: The chapter's agent: Double DQN, settings found by hand for CartPole-v1.
-SETTINGS = {
-    "hidden_units": (64, 64),
-    "learning_rate": 0.002,
-    "batch_size": 64,
-    "train_freq": 2,
-    "target_update_interval": 100,
-    "epsilon_end": 0.02,
-    "epsilon_decay_steps": 5_000,
-}
-#: Training stops when every one of N_CHECK_EPISODES greedy episodes of a check,
-#: run every CHECK_INTERVAL steps, reaches the maximum return.
-MAX_RETURN = 500
-CHECK_INTERVAL = 2_000
-N_CHECK_EPISODES = 10
-MAX_STEPS = 50_000
 # The training explorer's settings: one training run each, of at most EXPLORER_STEPS
 # steps, with EXPLORER_SEED (the quickest of seeds 0-2 to learn, whose run with the
 # chapter's settings is already made); six runs in all.
@@ -63,63 +57,7 @@ DESCRIPTION_REPLAY = (
 )
 
 
-# --- training runs -----------------------------------------------------------------
-
-
-def make_environment(**kwargs):
-    import gymnasium as gym
-
-    return gym.make(ENVIRONMENT, **kwargs)
-
-
-def train(seed=0, double=True, max_steps=MAX_STEPS, **changes):
-    """The chapter's agent trained on CartPole-v1 with ``random_state=seed``:
-    :data:`SETTINGS` with ``changes``, stopped as soon as a check of
-    :data:`N_CHECK_EPISODES` greedy episodes all return :data:`MAX_RETURN`, or
-    after ``max_steps`` steps.
-
-    Runs are kept: the chapter, its explorer and the tests ask for the same ones
-    again. A run asked for with fewer ``max_steps`` than a kept one that stopped
-    within them is that run (same seed, same steps)."""
-    settings = {**SETTINGS, **changes}
-    key = (seed, double, tuple(sorted(settings.items())))
-    kept = _RUNS.get(key)
-    if kept is not None and (
-        kept.n_steps_ <= max_steps
-        and (kept.solved_at_ is not None or kept.n_steps_ == max_steps)
-    ):
-        return kept
-    agent = DQN(**settings, double=double, random_state=seed)
-    agent.learn(
-        make_environment(),
-        max_steps,
-        eval_env=make_environment(),
-        eval_interval=CHECK_INTERVAL,
-        n_eval_episodes=N_CHECK_EPISODES,
-        stop_return=MAX_RETURN,
-    )
-    _RUNS[key] = agent
-    return agent
-
-
-_RUNS = {}
-
-
-def moving_average(values, window=20):
-    """The mean of each value and the ``window - 1`` before it (fewer at the
-    start), shape of ``values``."""
-    values = np.asarray(values, dtype=np.float64)
-    totals = np.concatenate([[0.0], np.cumsum(values)])  # totals[i]: the first i
-    ends = np.arange(1, len(values) + 1)
-    starts = np.maximum(ends - window, 0)
-    return (totals[ends] - totals[starts]) / (ends - starts)
-
-
-def outcome(agent):
-    """``"solved at step 24,000"`` or ``"not solved in 60,000 steps"``."""
-    if agent.solved_at_ is not None:
-        return f"solved at step {agent.solved_at_:,}"
-    return f"not solved in {agent.n_steps_:,} steps"
+# --- training curves ---------------------------------------------------------------
 
 
 def plot_returns(agent, ax, *, colour=COLOURS[0], label=None, window=20):
@@ -335,20 +273,6 @@ def track_traces():
 
 
 # --- replaying an episode ---------------------------------------------------------
-
-
-def record(agent, seed):
-    """A greedy episode of ``agent`` on CartPole-v1 (reset with ``seed``) and the
-    Q-values it saw at each state, shape (n_steps + 1, 2)."""
-    episode = play_episode(agent, make_environment(), seed=seed)
-    return episode, agent.q_values(episode.states)
-
-
-def untrained_agent(seed=0):
-    """The chapter's agent before any learning: its network's first weights (no
-    update is taken in its single step)."""
-    agent = DQN(**{**SETTINGS, "learning_starts": 10}, random_state=seed)
-    return agent.learn(make_environment(), 1)
 
 
 def replay_explorer(agents, seed=0):

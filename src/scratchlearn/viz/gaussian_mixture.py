@@ -9,11 +9,10 @@ which one BIC picks and why.
 """
 
 import functools
-import warnings
 
 import numpy as np
 
-from scratchlearn.unsupervised import GaussianMixture
+from scratchlearn.unsupervised.experiments import fit_quietly
 from scratchlearn.unsupervised.gaussian_mixture import (
     COVARIANCE_TYPES,
     full_covariances,
@@ -51,26 +50,6 @@ def component_ellipses(model, **ellipse):
         ellipse_points(mean, covariance, **{"n_points": 60, **ellipse})
         for mean, covariance in zip(model.means_, covariances, strict=True)
     ]
-
-
-def fit_quietly(X, n_components, covariance_type, **settings):
-    """A fitted mixture; a model that stops at ``max_iter`` is still drawn."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = GaussianMixture(
-            n_components, covariance_type=covariance_type, **settings
-        )
-        return model.fit(X)
-
-
-def bic_table(X, n_components=N_COMPONENTS, **settings):
-    """``{covariance_type: [BIC for each number of components]}`` on ``X``."""
-    return {
-        covariance_type: [
-            fit_quietly(X, k, covariance_type, **settings).bic(X) for k in n_components
-        ]
-        for covariance_type in COVARIANCE_TYPES
-    }
 
 
 # --- matplotlib ---------------------------------------------------------------------

@@ -7,64 +7,30 @@ characters in colour. The explorer moves the mutation rate (slider) and the
 population size (menu).
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.evolutionary import GeneticAlgorithm
-from scratchlearn.evolutionary.genetic import LETTERS, decode, string_fitness
+from scratchlearn.evolutionary.experiments import (
+    MAX_GENERATIONS,
+    TARGET,
+    evolve_string,
+    outcome,
+    records,
+)
+from scratchlearn.evolutionary.genetic import LETTERS, decode
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS
 
-TARGET = "Genetic Algorithm"
 # The static explorer's settings; the live explorer's are finer.
 POPULATION_SIZES = (20, 50, 100, 200)
 MUTATION_RATES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
 LIVE_POPULATION_SIZES = (10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 LIVE_MUTATION_RATES = tuple(round(r, 3) for r in np.arange(0.0, 0.5001, 0.005))
-MAX_GENERATIONS = 300
-SEED = 0
 RIGHT, WRONG = COLOURS[0], "#e8e8e8"
 DESCRIPTION = (
     "A genetic algorithm evolving the string 'Genetic Algorithm': the best and mean "
     "number of right characters per generation, and the best string each time the "
     "best improved, right characters in green"
 )
-
-
-@functools.cache  # the explorers and the chapter ask for the same runs again
-def evolve_string(population_size, mutation_rate, target=TARGET, seed=SEED):
-    """A seeded run of the chapter's genetic algorithm on ``target`` (tournament
-    selection, single-point crossover, one elite), stopped when the string is
-    found or after :data:`MAX_GENERATIONS` generations."""
-    ga = GeneticAlgorithm(
-        population_size,
-        mutation_rate=mutation_rate,
-        max_generations=MAX_GENERATIONS,
-        random_state=seed,
-    )
-    return ga.evolve(
-        string_fitness(target), len(target), len(LETTERS), target_fitness=len(target)
-    )
-
-
-def records(ga):
-    """The generations in which the best fitness first reached a new high (the
-    first generation included), shape (n_records,)."""
-    best = ga.best_fitness_history_
-    new_high = np.concatenate([[True], best[1:] > np.maximum.accumulate(best)[:-1]])
-    return np.flatnonzero(new_high)
-
-
-def outcome(ga, target=TARGET):
-    """How the run ended: ``"found at generation 68"``, or
-    ``"not found in 300 generations: best 15/17"``."""
-    if decode(ga.best_) == target:
-        return f"found at generation {ga.n_generations_}"
-    return (
-        f"not found in {ga.n_generations_} generations: best "
-        f"{ga.best_fitness_:.0f}/{len(target)}"
-    )
 
 
 def fitness_traces(ga):

@@ -14,7 +14,12 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised import KMeans
-from scratchlearn.unsupervised.kmeans import kmeans_plusplus, lloyd_step, random_centres
+from scratchlearn.unsupervised.experiments import (
+    MAX_ITERATIONS,
+    inertia_by_step,
+    lloyd_path,
+    starting_centres,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     REFERENCE_COLOUR,
@@ -23,55 +28,6 @@ from scratchlearn.viz.figures import (
     chosen_line,
     curve,
 )
-
-MAX_ITERATIONS = 12  # the explorer's slider: iterations 0 (the start) to this
-
-
-# --- Lloyd's algorithm, half a step at a time ---------------------------------------
-
-
-def starting_centres(X, n_clusters, init, seed):
-    """The centres ``KMeans(n_clusters, init=init, n_init=1, random_state=seed)``
-    starts from."""
-    rng = np.random.default_rng(seed)  # as KMeans turns its random_state into one
-    if init == "k-means++":
-        return kmeans_plusplus(X, n_clusters, random_state=rng)[0]
-    return random_centres(X, n_clusters, random_state=rng)
-
-
-def lloyd_path(X, centres, max_iter=MAX_ITERATIONS):
-    """Every iteration of Lloyd's algorithm from ``centres`` until no label changes.
-
-    Returns
-    -------
-    list of dict
-        One per iteration that changed something: ``before`` (the centres the
-        points were assigned to), ``labels``, ``after`` (the means), and the inertia
-        after the assignment (``assigned``) and after the update (``updated``).
-    """
-    path = []
-    for _ in range(max_iter):
-        labels, after = lloyd_step(X, centres)
-        if path and np.array_equal(labels, path[-1]["labels"]):
-            break  # converged: the labels repeat, the centres stay
-        path.append(
-            {
-                "before": centres,
-                "labels": labels,
-                "after": after,
-                "assigned": np.sum((X - centres[labels]) ** 2),
-                "updated": np.sum((X - after[labels]) ** 2),
-            }
-        )
-        centres = after
-    return path
-
-
-def inertia_by_step(path):
-    """The inertia after each assignment and each update, at iterations
-    0.5, 1, 1.5, 2, ...: ``(iterations, inertias)``."""
-    inertias = np.array([[p["assigned"], p["updated"]] for p in path]).ravel()
-    return np.arange(1, len(inertias) + 1) / 2, inertias
 
 
 def iteration_view(path, iteration):

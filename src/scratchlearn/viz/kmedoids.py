@@ -13,11 +13,9 @@ import functools
 import numpy as np
 
 from scratchlearn.unsupervised import KMeans
+from scratchlearn.unsupervised.experiments import MAX_STEPS, pam_path
 from scratchlearn.unsupervised.kmedoids import (
     exact_distances,
-    pam_build,
-    pam_swap,
-    total_cost,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
@@ -27,48 +25,6 @@ from scratchlearn.viz.figures import (
     class_colourscale,
     curve,
 )
-
-MAX_STEPS = 12  # build steps and swaps the live explorer can show
-
-
-def pam_path(distances, n_clusters, max_swaps=MAX_STEPS):
-    """Every step of PAM: ``n_clusters`` build steps, then the swaps.
-
-    Returns
-    -------
-    list of dict
-        One per step: ``medoids`` after it (point indices), ``cost`` (total
-        distance to the nearest medoid), ``kind`` (``"build"`` or ``"swap"``),
-        and for a swap the point that left (``out``) and the one that came in
-        (``in``).
-    """
-    built = pam_build(distances, n_clusters)
-    # The greedy build adds one medoid at a time: its first j are the build of j.
-    path = [
-        {
-            "medoids": built[:j],
-            "kind": "build",
-            "cost": total_cost(distances, built[:j]),
-        }
-        for j in range(1, n_clusters + 1)
-    ]
-    medoids = built
-    for _ in range(max_swaps):
-        swapped_to, swapped = pam_swap(distances, medoids)
-        if not swapped:
-            break
-        position = int(np.flatnonzero(swapped_to != medoids)[0])
-        path.append(
-            {
-                "medoids": swapped_to,
-                "kind": "swap",
-                "cost": total_cost(distances, swapped_to),
-                "out": int(medoids[position]),
-                "in": int(swapped_to[position]),
-            }
-        )
-        medoids = swapped_to
-    return path
 
 
 def step_title(path, step):

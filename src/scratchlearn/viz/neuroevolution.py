@@ -8,15 +8,18 @@ perturbation scale sigma (slider) of short seeded runs of the evolution strategy
 on digits.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.evolutionary import Neuroevolution
+from scratchlearn.evolutionary.experiments import (
+    ES_GENERATIONS,
+    Frozen,
+    bowl,
+    bowl_gradient,
+    explorer_run,
+)
 from scratchlearn.evolutionary.neuroevolution import (
     antithetic_noise,
     centered_ranks,
-    digits_network,
     es_gradient,
 )
 from scratchlearn.viz.common import rounded
@@ -26,10 +29,6 @@ from scratchlearn.viz.figures import COLOURS, curve
 # The explorer's settings (static and live are the same: each run is precomputed).
 POPULATION_SIZES = (10, 30, 100)
 SIGMAS = (0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
-MAX_GENERATIONS = 50
-VALIDATION_EVERY = 5
-BATCH_SIZE = 128
-SEED = 0
 DESCRIPTION = (
     "An evolution strategy training a 64-64-10 network on digits: the validation "
     "accuracy and the training fitness of the mean network every 5 generations, "
@@ -37,21 +36,9 @@ DESCRIPTION = (
 )
 
 
-def bowl(points):
-    """The 2-D toy fitness of the chapter's first picture, larger is better: a
-    tilted, stretched bowl with its top at (1, 0.5). ``points`` (n, 2) -> (n,)."""
-    x, y = points[..., 0] - 1.0, points[..., 1] - 0.5
-    return -(x**2 + 4 * y**2 + 1.5 * x * y)
-
-
-def bowl_gradient(point):
-    """The gradient of :func:`bowl` at ``point`` (2,)."""
-    x, y = point[0] - 1.0, point[1] - 0.5
-    return -np.array([2 * x + 1.5 * y, 8 * y + 1.5 * x])
-
-
 def plot_es_step(ax, theta=(-1.0, -1.0), sigma=0.4, n_pairs=12, seed=0):
-    """One step of the evolution strategy on :func:`bowl`: the contours, the
+    """One step of the evolution strategy on
+    :func:`~scratchlearn.evolutionary.experiments.bowl`: the contours, the
     perturbed points coloured by their centred rank, the estimated gradient and
     the true one (both scaled to the same length)."""
     theta = np.asarray(theta, dtype=float)
@@ -108,35 +95,6 @@ def plot_accuracy_curves(ax, curves, *, xlabel="generation"):
     return ax
 
 
-@functools.cache  # the explorer's settings, computed once per session
-def explorer_run(population_size, sigma, data):
-    """A short seeded run of the evolution strategy: :data:`MAX_GENERATIONS`
-    generations, fitness on batches of :data:`BATCH_SIZE`, a check every
-    :data:`VALIDATION_EVERY`. ``data`` is ``(X_train, y_train, X_val, y_val)``
-    wrapped in :class:`Frozen` so that the run can be cached."""
-    X_train, y_train, X_val, y_val = data.arrays
-    return Neuroevolution(
-        population_size,
-        sigma=sigma,
-        batch_size=BATCH_SIZE,
-        max_generations=MAX_GENERATIONS,
-        validation_every=VALIDATION_EVERY,
-        random_state=SEED,
-    ).evolve(
-        digits_network(random_state=SEED),
-        X_train,
-        y_train,
-        validation_data=(X_val, y_val),
-    )
-
-
-class Frozen:
-    """Arrays compared by identity, to key :func:`explorer_run`'s cache."""
-
-    def __init__(self, *arrays):
-        self.arrays = arrays
-
-
 def explorer(X_train, y_train, X_val, y_val):
     """The evolution strategy for each population size and sigma: the validation
     accuracy and the training fitness of the mean network."""
@@ -185,8 +143,8 @@ def explorer(X_train, y_train, X_val, y_val):
         panels=(1, 2),
         subplot_titles=("validation accuracy", "training fitness (mean log-prob.)"),
         layout={
-            "xaxis": {"title.text": "generation", "range": [0, MAX_GENERATIONS]},
-            "xaxis2": {"title.text": "generation", "range": [0, MAX_GENERATIONS]},
+            "xaxis": {"title.text": "generation", "range": [0, ES_GENERATIONS]},
+            "xaxis2": {"title.text": "generation", "range": [0, ES_GENERATIONS]},
             "yaxis": {"range": [0, 1]},
             "yaxis2": {"range": [-2.5, 0]},
             "showlegend": False,

@@ -6,59 +6,28 @@ rate, momentum and schedule: on a surface, and training a small digits network."
 import numpy as np
 
 from scratchlearn import deep
-from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, SURFACES, descend
+from scratchlearn.deep.experiments import (
+    OPTIMIZER_NAMES,
+    RACE_STEPS,
+    SCHEDULE_NAMES,
+    SCHEDULES,
+    make_optimizer,
+)
+from scratchlearn.deep.surfaces import QUADRATIC, SURFACES, descend
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import LOG_AXIS, TRAIN_COLOUR, VALIDATION_COLOUR, curve
 
-# Each optimizer's colour, and its learning rate that does best on each surface in
-# RACE_STEPS steps (on a grid from 1e-4 to 1: larger diverge, smaller crawl).
-OPTIMIZERS = {
-    "SGD": ("#1f77b4", {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.001}),
-    "momentum": ("#ff7f0e", {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001}),
-    "Nesterov": ("#8c564b", {QUADRATIC.name: 0.01, ROSENBROCK.name: 0.001}),
-    "Adagrad": ("#2ca02c", {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0}),
-    "Adadelta": ("#7f7f7f", {QUADRATIC.name: 1.0, ROSENBROCK.name: 1.0}),
-    "RMSprop": ("#9467bd", {QUADRATIC.name: 0.06, ROSENBROCK.name: 0.01}),
-    "Adam": ("#d62728", {QUADRATIC.name: 0.3, ROSENBROCK.name: 0.3}),
+# Each optimizer's colour in every picture.
+COLOURS = {
+    "SGD": "#1f77b4",
+    "momentum": "#ff7f0e",
+    "Nesterov": "#8c564b",
+    "Adagrad": "#2ca02c",
+    "Adadelta": "#7f7f7f",
+    "RMSprop": "#9467bd",
+    "Adam": "#d62728",
 }
-OPTIMIZER_NAMES = tuple(OPTIMIZERS)
-COLOURS = {name: colour for name, (colour, _) in OPTIMIZERS.items()}
-RACE_STEPS = {QUADRATIC.name: 100, ROSENBROCK.name: 500}
-RACE_LEARNING_RATES = {
-    surface: {name: rates[surface] for name, (_, rates) in OPTIMIZERS.items()}
-    for surface in SURFACES
-}
-# Learning-rate schedules over n_steps: constant; halved every quarter of the run;
-# down to a hundredth smoothly; down to zero along half a cosine.
-SCHEDULES = {
-    "constant": lambda rate, n_steps: rate,
-    "step": lambda rate, n_steps: deep.StepDecay(rate, max(n_steps // 4, 1), 0.5),
-    "exponential": lambda rate, n_steps: deep.ExponentialDecay(rate, n_steps, 0.01),
-    "cosine": lambda rate, n_steps: deep.CosineDecay(rate, n_steps),
-}
-SCHEDULE_NAMES = tuple(SCHEDULES)
 SCHEDULE_COLOUR = "#7f7f7f"
-
-
-def make_optimizer(name, learning_rate, momentum=0.9):
-    """A fresh optimizer by its name in :data:`OPTIMIZERS` (``momentum`` is used by
-    "momentum" and "Nesterov" only)."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {name!r}; use one of {OPTIMIZER_NAMES}.")
-    if name in ("SGD", "momentum", "Nesterov"):
-        momentum = 0.0 if name == "SGD" else momentum
-        return deep.SGD(learning_rate, momentum=momentum, nesterov=name == "Nesterov")
-    return getattr(deep, name)(learning_rate)
-
-
-def race(surface):
-    """Every optimizer's path on ``surface`` at its :data:`RACE_LEARNING_RATES`, for
-    :data:`RACE_STEPS`: ``{name: path}``, paths of shape (n_taken + 1, 2)."""
-    rates, n_steps = RACE_LEARNING_RATES[surface.name], RACE_STEPS[surface.name]
-    return {
-        name: descend(make_optimizer(name, lr), surface, n_steps)
-        for name, lr in rates.items()
-    }
 
 
 def surface_grid(surface, resolution):

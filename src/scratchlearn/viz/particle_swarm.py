@@ -7,20 +7,19 @@ best (a star). The explorer sets the inertia, the
 cognitive and the social weight (a menu) and the step (a slider).
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.evolutionary import ParticleSwarm
+from scratchlearn.evolutionary.experiments import (
+    LIMIT,
+    MAX_ITER,
+    N_PARTICLES,
+    personal_bests,
+    search,
+)
 from scratchlearn.evolutionary.swarm import rastrigin
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS
 
-LIMIT = 5.12  # Rastrigin's usual square, [-5.12, 5.12]^2
-BOUNDS = [[-LIMIT, LIMIT], [-LIMIT, LIMIT]]
-N_PARTICLES = 20
-MAX_ITER = 40
-SEED = 0
 # The static explorer's settings; the live explorer's are finer.
 INERTIAS = (0.4, 0.73, 0.95)
 COGNITIVES = (0.5, 1.5, 2.5)
@@ -35,30 +34,6 @@ DESCRIPTION = (
     "whose minimum is at the origin: the function shaded from low (light) to high, "
     "the particles, their personal bests as rings and the global best as a star"
 )
-
-
-@functools.cache  # the explorers and the chapter ask for the same runs again
-def search(inertia, cognitive, social, seed=SEED):
-    """A seeded run of :data:`MAX_ITER` steps on Rastrigin's function that keeps
-    every step's positions."""
-    swarm = ParticleSwarm(
-        N_PARTICLES,
-        inertia=inertia,
-        cognitive=cognitive,
-        social=social,
-        max_iter=MAX_ITER,
-        random_state=seed,
-    )
-    return swarm.minimize(rastrigin, BOUNDS, keep_positions=True)
-
-
-def personal_bests(swarm, step):
-    """Each particle's best point up to ``step``, recovered from the positions it
-    visited (the first visit of its best value): shape (n_particles, 2)."""
-    visited = swarm.position_history_[: step + 1]  # (step + 1, n_particles, 2)
-    values = rastrigin(visited)  # (step + 1, n_particles)
-    when = np.argmin(values, axis=0)  # (n_particles,), the first of equals
-    return visited[when, np.arange(visited.shape[1])]
 
 
 def map_trace(resolution=61):

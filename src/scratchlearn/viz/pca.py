@@ -9,8 +9,10 @@ shows ten digits rebuilt from their first ``k`` coordinates beside the originals
 import numpy as np
 
 from scratchlearn.unsupervised import PCA
+from scratchlearn.unsupervised.experiments import one_of_each
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import curve
+from scratchlearn.viz.shared_b import mosaic
 
 IMAGE_SIDE = 8  # the digits are 8 x 8 pixels
 INK = [[0.0, "white"], [1.0, "black"]]  # intensity 0 blank, 16 black
@@ -20,24 +22,6 @@ DESCRIPTION = (
     "Ten handwritten digits and the same digits rebuilt from their first k "
     "principal components, with the share of the variance that k components keep"
 )
-
-
-def one_of_each(y):
-    """The index of the first sample of each class, in class order."""
-    classes = np.unique(y)
-    return np.array([np.flatnonzero(y == label)[0] for label in classes])
-
-
-def mosaic(images, n_columns=5, side=IMAGE_SIDE):
-    """Flat images (n_images, side * side) tiled ``n_columns`` to a row, with a
-    blank (NaN) line of pixels between neighbours: one array to draw as one image."""
-    n_rows = -(-len(images) // n_columns)  # ceiling
-    tiled = np.full((n_rows * (side + 1) - 1, n_columns * (side + 1) - 1), np.nan)
-    for index, image in enumerate(images):
-        row, column = divmod(index, n_columns)
-        top, left = row * (side + 1), column * (side + 1)
-        tiled[top : top + side, left : left + side] = image.reshape(side, side)
-    return tiled
 
 
 # --- matplotlib ---------------------------------------------------------------------

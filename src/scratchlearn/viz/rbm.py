@@ -10,6 +10,7 @@ import numpy as np
 from scratchlearn.deep.rbm import BernoulliRBM
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
+from scratchlearn.viz.shared_b import digit_rows, mosaic
 
 # The explorer's settings, and the one every run is drawn next to.
 HIDDEN_UNITS = (16, 36, 100)
@@ -33,17 +34,8 @@ def filter_mosaic(components, n_columns, side=8):
     into one image, ``n_columns`` per row, with a NaN gap of one pixel between
     them. Each filter is divided by its largest magnitude, so that its shape shows
     whatever its scale (the colour scale is then [-1, 1])."""
-    n_filters = len(components)
-    n_rows = -(-n_filters // n_columns)  # ceil
-    mosaic = np.full((n_rows * (side + 1) - 1, n_columns * (side + 1) - 1), np.nan)
-    for index, weights in enumerate(components):
-        row, column = divmod(index, n_columns)
-        scale = np.abs(weights).max() or 1.0
-        top, left = row * (side + 1), column * (side + 1)
-        mosaic[top : top + side, left : left + side] = (
-            weights.reshape(side, side) / scale
-        )
-    return mosaic
+    scales = np.abs(components).max(axis=1, keepdims=True)  # (n_filters, 1)
+    return mosaic(components / np.where(scales > 0, scales, 1.0), n_columns, side)
 
 
 def plot_filters(components, *, n_columns=10, title=None):
@@ -66,57 +58,8 @@ def plot_reconstructions(X, rows, *, size=0.9):
     """``X`` (n, 64) on the first row, then one row per entry of ``rows``, a dict
     from a label ("after epoch 1") to the reconstructions of ``X`` (n, 64), each
     with its mean squared error; returns the matplotlib figure."""
-    import matplotlib.pyplot as plt
-
-    images = {"digits": X, **rows}
-    n_columns = len(X)
-    fig, axes = plt.subplots(
-        len(images),
-        n_columns,
-        figsize=(size * n_columns + 1.6, size * len(images)),
-        squeeze=False,
-    )
-    for axes_row, (label, values) in zip(axes, images.items(), strict=True):
-        for ax, image in zip(axes_row, values, strict=True):
-            ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-            ax.set(xticks=[], yticks=[])
-        error = "" if values is X else f"\nMSE {np.mean((X - values) ** 2):.4f}"
-        axes_row[0].set_ylabel(label + error, rotation=0, ha="right", va="center")
-        axes_row[0].yaxis.label.set_fontsize(8)
-    fig.tight_layout()
-    return fig
-
-
-def plot_curves(curves, *, ylabel="reconstruction error (MSE)", reference=None):
-    """One curve per entry of ``curves``, a dict from a label to one value per
-    epoch, and a dashed horizontal line at ``reference`` (a ``(value, label)``
-    pair) if given; returns the matplotlib figure."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.5, 3.4))
-    if reference is not None:
-        ax.axhline(reference[0], color="grey", linestyle="--", label=reference[1])
-    for label, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
-    ax.set(xlabel="epoch", ylabel=ylabel)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
-    """Train ``rbm`` with :meth:`~BernoulliRBM.partial_fit` on mini-batches of
-    ``rbm.batch_size`` samples of ``X`` in a new random order every epoch, and
-    return ``measure(rbm)`` after each epoch, shape (n_epochs,)."""
-    rng = np.random.default_rng(random_state)
-    n_batches = -(-len(X) // rbm.batch_size)  # ceil
-    values = []
-    for _ in range(n_epochs):
-        for batch in np.array_split(rng.permutation(len(X)), n_batches):
-            rbm.partial_fit(X[batch])
-        values.append(measure(rbm))
-    return np.array(values)
+    errors = {f"{k}\nMSE {np.mean((X - v) ** 2):.4f}": v for k, v in rows.items()}
+    return digit_rows({"digits": X, **errors}, size=size)
 
 
 def explorer(X_train, X_val, *, n_iter=N_ITER):

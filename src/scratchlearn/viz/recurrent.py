@@ -7,69 +7,14 @@ static settings once, in advance, and the live explorer's others when asked.
 
 import numpy as np
 
-from scratchlearn.deep.recurrent import GRU, LSTM, SimpleRNN
+from scratchlearn.deep.experiments import CELLS, clipped_shares
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, REFERENCE_COLOUR, curve
 
-CELLS = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}
 SCALES = (1.0, 2.0)
 UNIT_CHOICES = (8, 32)
 CLIPNORMS = (None, 1.0)
 TIMESTEPS = (10, 30, 100)
-UNITS, BATCH, CLIPNORM = 16, 32, 1.0
-
-
-def backpropagate(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=0):
-    """One backward pass through time of a fresh layer, watched step by step.
-
-    A fresh ``cell`` layer (Keras's initial weights, its recurrent kernel times
-    ``scale``) reads random sequences of four features; the loss is a random
-    projection of the last state. Returns ``(grad_X, shares, grad_recurrent)``:
-    dLoss/dX ``(batch, timesteps, 4)``; the norm of each step's share of the
-    recurrent kernel's gradient ``(timesteps,)`` (the gradient is the sum of the
-    shares; the first is 0, as the state before it is 0); and that gradient.
-    """
-    rng = np.random.default_rng(seed)
-    layer = CELLS[cell](units)
-    layer.build((timesteps, 4), rng)
-    layer.params["recurrent_kernel"] *= scale
-    X = rng.normal(size=(batch, timesteps, 4))
-    layer.forward(X, training=True)
-    shares = []
-    step_backward = layer._step_backward  # each call adds its step's share
-
-    def watched(*args):
-        before = layer.grads["recurrent_kernel"].copy()
-        result = step_backward(*args)
-        shares.append(np.linalg.norm(layer.grads["recurrent_kernel"] - before))
-        return result
-
-    layer._step_backward = watched  # this layer only, thrown away after
-    grad_X = layer.backward(rng.normal(size=(batch, units)))  # (batch, timesteps, 4)
-    return grad_X, np.array(shares[::-1]), layer.grads["recurrent_kernel"]
-
-
-def gradient_per_step(cell, timesteps, scale, *, units=UNITS, batch=BATCH, seed=0):
-    """How much of a loss at the last step reaches each earlier step: the mean over
-    the batch of ``||dLoss/dx_t||`` for every step ``t`` (shape ``(timesteps,)``),
-    and the norm of the recurrent kernel's gradient (what ``clipnorm`` looks at);
-    see :func:`backpropagate`."""
-    grad_X, _, grad_recurrent = backpropagate(
-        cell, timesteps, scale, units=units, batch=batch, seed=seed
-    )
-    norms = np.linalg.norm(grad_X, axis=-1).mean(axis=0)
-    return norms, float(np.linalg.norm(grad_recurrent))
-
-
-def clipped_shares(cell, timesteps, scale, units, clipnorm):
-    """Each step's share of the recurrent kernel's update, before and after
-    clipping: ``(shares, clipped, norm)``. ``clipnorm`` (None: no clipping)
-    rescales the whole gradient, so every share by the same factor
-    ``min(1, clipnorm / norm)``."""
-    _, shares, grad_recurrent = backpropagate(cell, timesteps, scale, units=units)
-    norm = float(np.linalg.norm(grad_recurrent))
-    factor = 1.0 if clipnorm is None else min(1.0, clipnorm / norm)
-    return shares, shares * factor, norm
 
 
 def plot_reading(image, states, *, title=""):
@@ -88,25 +33,6 @@ def plot_reading(image, states, *, title=""):
     fig.colorbar(shown, ax=ax_states, fraction=0.03)
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def plot_curves(histories, key="loss", *, log=True, ylabel=None):
-    """One line per run: ``histories`` maps a label to a ``History.history``-like
-    dict; ``key`` is the logged quantity drawn against the epoch."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    for index, (label, history) in enumerate(histories.items()):
-        values = np.asarray(history[key], dtype=float)
-        epochs = np.arange(1, len(values) + 1)
-        dash = "--" if "Keras" in label else "-"
-        colour = COLOURS[index % len(COLOURS)]
-        ax.plot(epochs, values, dash, marker=".", label=label, color=colour)
-    ax.set(xlabel="epoch", ylabel=ylabel or key, yscale="log" if log else "linear")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -148,7 +74,8 @@ def plot_forecasts(years, observed, forecasts):
 
 def plot_gradient_steps(runs):
     """``||dLoss/dx_t||`` against the step ``t`` on a log scale, one line per run:
-    ``runs`` maps a label to the norms of :func:`gradient_per_step`."""
+    ``runs`` maps a label to the norms of
+    :func:`~scratchlearn.deep.experiments.gradient_per_step`."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 3.4))
