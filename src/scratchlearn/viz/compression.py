@@ -37,7 +37,7 @@ def _bars(weights, edges, name, colour, panel):
     import plotly.graph_objects as go
 
     width = float(edges[1] - edges[0])
-    counts = np.histogram(weights, edges)[0].astype(np.int32)  # half int64's bytes
+    counts = np.histogram(weights, edges)[0].tolist()  # short in JSON: "0,3,12"
     start = float(edges[0]) + width / 2
     return go.Bar(y=counts, x0=start, dx=width, name=name, marker_color=colour), panel
 
