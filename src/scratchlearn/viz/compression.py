@@ -48,6 +48,8 @@ def explorer(networks, tuned=None):
     models already fine-tuned; other settings are pruned alone (fine-tuning is too
     slow to be live)."""
 
+    float_kb = {name: stored_kb(model) for name, (model, *_) in networks.items()}
+
     def draw(network, scope, scales, bits, sparsity):
         model, X_test, y_test = networks[network]
         pruned = (tuned or {}).get((network, scope, sparsity))
@@ -72,7 +74,7 @@ def explorer(networks, tuned=None):
             [_bars(w, edges, *rest) for w, *rest in parts],
             title=f"{network}, {sparsity:.0%} pruned ({scope}, {tuning}), {kind}:<br>"
             f"test accuracy {accuracy:.3f}, {size:.1f} kB "
-            f"(float32 unpruned: {stored_kb(model):.1f} kB)",
+            f"(float32 unpruned: {float_kb[network]:.1f} kB)",
         )
 
     controls = [
