@@ -155,7 +155,7 @@ def magnitude_masks(model, sparsity, scope="global"):
     References
     ----------
     S. Han, J. Pool, J. Tran and W. J. Dally, "Learning both Weights and
-    Connections for Efficient Neural Networks", NeurIPS 2015.
+    Connections for Efficient Neural Network", NeurIPS 2015.
     """
     _check_model(model)
     sparsity = _check_sparsity(sparsity)
