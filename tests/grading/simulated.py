@@ -42,7 +42,7 @@ FAULTS = {
         r"did not finish within|ran out of time",
     ),
     "SystemExit": ("raise SystemExit", r"raised SystemExit"),
-    "untouched": ("...", r"returned None|None|should return"),
+    "untouched": ("...", r"returned None|None|should return|must return"),
     "library call": (
         "import sklearn  # noqa: F401\n    return right_{name}(*args, **kwargs)",
         r"own implementation",
