@@ -1,7 +1,10 @@
 """Build the site into _build/html: `make book`.
 
-1. Ship plotly.js in _static (copied from the pinned plotly package), so that figures
-   draw with no network.
+1. Ship plotly.js (copied from the pinned plotly package) as a static file of the
+   site, so that figures draw with no network. It waits in _build/vendor, not in a
+   top-level _static: Jupyter Book 1 puts every script of that folder in the head of
+   every page, and book/_ext/site_fixes.py loads plotly.js only on the pages that draw
+   a plotly figure.
 2. Refuse stored notebooks with unexecuted cells or error outputs: Jupyter Book would
    print such a traceback into the page and still exit 0.
 3. Run Jupyter Book with Sphinx warnings as errors.
@@ -19,14 +22,23 @@ import sys
 from notebooks import ROOT, problems, stored_notebooks, toc_files
 
 
+VENDOR = ROOT / "_build" / "vendor"  # html_static_path in _config.yml
+
+
 def ship_plotly():
     import plotly
 
     source = pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    target = ROOT / "_static" / "plotly.min.js"
-    target.parent.mkdir(exist_ok=True)
+    target = VENDOR / "plotly.min.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.read_bytes() != source.read_bytes():
         shutil.copyfile(source, target)
+    # Where earlier builds shipped it: Jupyter Book would load it on every page.
+    stale = ROOT / "_static" / "plotly.min.js"
+    if stale.exists():
+        stale.unlink()
+        if not any(stale.parent.iterdir()):
+            stale.parent.rmdir()
 
 
 def main():

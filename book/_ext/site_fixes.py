@@ -11,6 +11,10 @@ The theme's sidebar toggles (a chevron icon in a ``<summary>``) get the name of 
 section they open, for screen readers, and the bibliography's entries are list
 items of its list.
 
+plotly.js (4.8 MB, shipped by .ci/build_book.py) is loaded only by
+the pages that draw a plotly figure: parsed on every page, it cost each of the
+others about a second before the reader saw anything.
+
 Matplotlib figures get alt text: ``scratchlearn.viz.common.compact_figures`` stores
 words for each figure beside its picture (the output's ``alt`` metadata, from the
 figure's titles, axes and legends); myst-nb keeps only the picture, whose file is
@@ -101,7 +105,22 @@ def _give_figures_alt_text(app, doctree):
             image["alt"] = texts[stem]
 
 
+# What scratchlearn.viz.common.plotly_html writes for each figure.
+PLOTLY_FIGURE = 'class="plotly-graph-div"'
+
+
+def _load_plotly_where_needed(app, pagename, templatename, context, doctree):
+    """Add plotly.js to this page's scripts (in its head: before the figures' own
+    inline scripts, which call it) if its body draws a plotly figure.
+
+    The builder's list of scripts is this page's (Sphinx restores it before the
+    next page); ``app.add_js_file`` would also register the file for every page."""
+    if PLOTLY_FIGURE in (context.get("body") or ""):
+        app.builder.add_js_file("plotly.min.js", priority=400)
+
+
 def setup(app):
+    app.connect("html-page-context", _load_plotly_where_needed)
     app.connect("doctree-read", _give_figures_alt_text)
     app.connect("build-finished", _drop_duplicate_inline_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
