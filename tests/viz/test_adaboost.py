@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.supervised import AdaBoostClassifier
+from scratchlearn.supervised import AdaBoostClassifier, experiments
 from scratchlearn.viz import adaboost as boost_plots
 from scratchlearn.viz.figures import predicted_regions
 
@@ -66,7 +66,7 @@ def test_sample_weights_by_round_are_the_boosting_weights():
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     y = np.array([0, 0, 1, 0])
     model = AdaBoostClassifier(2).fit(X, y)
-    weights = boost_plots.sample_weights_by_round(model, X, y)
+    weights = experiments.sample_weights_by_round(model, X, y)
     np.testing.assert_allclose(weights[0], np.full(4, 0.25))
     np.testing.assert_allclose(weights[1], np.array([1, 1, 3, 1]) / 6)
 

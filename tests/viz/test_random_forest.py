@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.supervised import RandomForestClassifier
+from scratchlearn.supervised import RandomForestClassifier, experiments
 from scratchlearn.viz import random_forest as forest_plots
 from scratchlearn.viz.figures import predicted_regions
 
@@ -63,7 +63,7 @@ def test_the_staged_out_of_bag_score_is_the_forests(halves):
     X_train, y_train, X_test, y_test = halves
     forest = RandomForestClassifier(25, oob_score=True, random_state=0)
     forest.fit(X_train, y_train)
-    oob, test = forest_plots.staged_scores(forest, X_train, y_train, X_test, y_test)
+    oob, test = experiments.staged_scores(forest, X_train, y_train, X_test, y_test)
     assert oob[-1] == pytest.approx(forest.oob_score_)
     assert test[-1] == pytest.approx(forest.score(X_test, y_test))
     for n in (1, 4, 10):
