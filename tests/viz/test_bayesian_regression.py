@@ -5,7 +5,6 @@ n points, and the chapter's line is datasets.noisy_line's numbers on [0, 4]."""
 import numpy as np
 import pytest
 
-from scratchlearn import datasets
 from scratchlearn.supervised import BayesianLinearRegression, experiments
 from scratchlearn.viz import bayesian_regression as bayes_plots
 from scratchlearn.viz.explorer import shown_traces
@@ -72,12 +71,6 @@ def test_a_live_setting_draws_that_models_posterior(explorer):
     assert np.max(prior.y) == pytest.approx(np.sqrt(0.398 / (2 * np.pi)))
 
 
-def test_a_normal_curve_is_a_density_over_four_standard_deviations():
-    x, density = experiments.normal_curve(1.5, 0.2)
-    assert x[0] == pytest.approx(0.7) and x[-1] == pytest.approx(2.3)
-    assert np.trapezoid(density, x) == pytest.approx(0.99994, abs=2e-4)
-
-
 def test_the_drawn_lines_are_the_models_posterior_draws():
     setting = experiments.explore(3, prior_precision=1.0, noise_std=1.0)
     x, y = bayes_plots.pieces(setting)["posterior draws"]
@@ -85,11 +78,3 @@ def test_the_drawn_lines_are_the_models_posterior_draws():
     ends = experiments.GRID[[0, -1]]
     np.testing.assert_array_equal(x.reshape(-1, 3)[:, :2], np.tile(ends, (20, 1)))
     np.testing.assert_array_equal(y.reshape(-1, 3)[:, :2], setting.draws)
-
-
-def test_the_line_is_noisy_lines_numbers_moved_to_zero_to_four():
-    x, y = experiments.line_data(0.7, n_points=50, seed=3)
-    line = datasets.noisy_line(50, slope=0.8, intercept=-1.0, noise=0.7, random_state=3)
-    np.testing.assert_allclose(x, 2 * (line.X[:, 0] + 1), atol=1e-12)
-    noise = y - experiments.true_line(x)
-    np.testing.assert_allclose(noise, line.y - (-1.0 + 0.8 * line.X[:, 0]), atol=1e-12)

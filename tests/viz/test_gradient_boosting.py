@@ -58,17 +58,6 @@ def test_curves_are_the_models_predictions_and_errors(wave):
     assert figure.layout.shapes[0].x0 == 13  # the dotted line at the chosen trees
 
 
-def test_staged_errors_of_a_classifier_are_error_rates():
-    from scratchlearn.supervised import GradientBoostingClassifier
-
-    X = np.random.default_rng(0).normal(size=(100, 2))
-    y = (X[:, 0] + X[:, 1] ** 2 > 0.5).astype(int)
-    model = GradientBoostingClassifier(n_estimators=5, max_depth=1).fit(X, y)
-    errors = experiments.staged_errors(model, X, y)
-    assert errors.shape == (5,)
-    assert errors[-1] == pytest.approx(1 - model.score(X, y))
-
-
 def test_moving_the_tree_slider_does_not_refit(wave, monkeypatch):
     fits = []
 

@@ -96,19 +96,6 @@ def test_a_live_setting_moves_the_classes_and_shrinks(explorer, stretched):
     assert "angle 17°" in figure.layout.title.text
 
 
-def test_with_separation_moves_the_means_and_keeps_the_shapes(stretched):
-    X, y = stretched
-    moved = experiments.with_separation(X, y, 2.0)
-    for c in (0, 1):
-        np.testing.assert_allclose(
-            moved[y == c] - moved[y == c].mean(axis=0),
-            X[y == c] - X[y == c].mean(axis=0),
-        )
-    gap = X[y == 1].mean(axis=0) - X[y == 0].mean(axis=0)
-    moved_gap = moved[y == 1].mean(axis=0) - moved[y == 0].mean(axis=0)
-    np.testing.assert_allclose(moved_gap, 2.0 * gap)
-
-
 def test_the_ellipses_are_at_one_and_two_mahalanobis_distances():
     mean, covariance = np.array([1.0, -2.0]), np.array([[2.0, 0.6], [0.6, 0.5]])
     xs, ys = figures.ellipse_points(mean, covariance, n_points=40)

@@ -112,19 +112,6 @@ def test_a_diverging_setting_says_where_it_diverged(explorer, halves):
     assert losses.y[-1] > DIVERGENCE_FACTOR * losses.y[0]  # it left the chart
 
 
-@pytest.mark.parametrize("degree", [1, 3, 8])
-def test_descent_converges_just_below_the_limit_and_not_above(halves, degree):
-    x_train, y_train, _, _ = halves
-    Z = experiments.polynomial_features(x_train, degree)(x_train)
-    limit = experiments.largest_stable_learning_rate(Z)
-    below, losses, failure = experiments.descend(Z, y_train, 0.98 * limit, 400)
-    assert below is not None and failure is None
-    assert np.all(np.diff(losses) <= 1e-12 * losses[0])  # every epoch lowers it
-    above, losses, failure = experiments.descend(Z, y_train, 1.02 * limit, 400)
-    assert above is None and "diverge" in failure
-    assert losses[-1] > losses[1]
-
-
 def test_the_wave_is_the_chapters_curve():
     # The draws of the chapter's first version: x for training, x for validation,
     # then the noise of each, from one generator seeded with 1.
@@ -134,17 +121,3 @@ def test_the_wave_is_the_chapters_curve():
     wave = datasets.noisy_wave(48)
     np.testing.assert_array_equal(wave.X[:, 0], x)
     np.testing.assert_array_equal(wave.y, np.sin(1.5 * x) + 0.3 * x + noise)
-
-
-def test_errors_by_degree_are_the_closed_forms(halves):
-    x_train, y_train, x_val, y_val = halves
-    train, validation = experiments.errors_by_degree(*halves, [1, 4])
-    for index, degree in enumerate([1, 4]):
-        coef = np.polyfit(x_train, y_train, degree)
-        assert train[index] == pytest.approx(
-            np.mean((np.polyval(coef, x_train) - y_train) ** 2)
-        )
-        assert validation[index] == pytest.approx(
-            np.mean((np.polyval(coef, x_val) - y_val) ** 2)
-        )
-    assert train[1] < train[0]

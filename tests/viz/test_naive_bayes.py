@@ -70,12 +70,6 @@ def test_a_live_setting_draws_that_models_regions(explorer, halves):
     }
 
 
-def test_priors_with_gives_one_class_its_prior_and_shares_the_rest():
-    priors = experiments.priors_with([10, 30, 60], 1, 0.7)
-    np.testing.assert_allclose(priors, [0.3 * 10 / 70, 0.7, 0.3 * 60 / 70])
-    assert priors.sum() == pytest.approx(1.0)
-
-
 def test_the_ellipses_are_contours_at_one_and_two_standard_deviations(halves):
     X_train, y_train, _, _ = halves
     model = GaussianNB().fit(X_train, y_train)

@@ -74,22 +74,6 @@ def test_a_live_setting_draws_that_elastic_net(explorer, diabetes):
     assert figure.layout.shapes[0].x0 == figure.layout.shapes[1].x1 == alpha
 
 
-def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):
-    Z_train, y_train, Z_val, y_val, _ = diabetes
-    alphas = [0.1, 10.0]
-    path = experiments.regularization_path(
-        Z_train, y_train, Z_val, y_val, 0.5, alphas=alphas
-    )
-    for coef, train_r2, alpha in zip(path.coefs, path.train_r2, alphas, strict=True):
-        model = ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10).fit(Z_train, y_train)
-        # Both stop once the duality gap is below tol: the path's (tol = 1e-4) a
-        # little earlier.
-        np.testing.assert_allclose(coef, model.coef_, atol=1e-3 * np.abs(coef).max())
-        assert train_r2 == pytest.approx(model.score(Z_train, y_train), abs=1e-4)
-        scores = experiments.r2_scores(model.coef_, Z_train, y_train, Z_val, y_val)
-        assert scores[0] == pytest.approx(model.score(Z_val, y_val), abs=1e-12)
-
-
 def test_a_model_predicting_the_mean_scores_zero_not_minus_zero(explorer):
     title = explorer.figure(l1_ratio=1.0, alpha=1000.0).layout.title.text
     assert "0 of 10 coefficients non-zero; R² train 0.000" in title

@@ -12,7 +12,8 @@ and its tests ask one place for it:
 - the perceptron: its training replayed an update at a time;
 - naive Bayes: class priors with one changed;
 - LDA: directions by angle, classes moved apart, a histogram's bins;
-- random forests, AdaBoost, gradient boosting: scores and errors stage by stage;
+- random forests, AdaBoost, gradient boosting: scores, errors and regions stage
+  by stage, from one fit per setting;
 - model selection: a grid search's table, out-of-fold probabilities, soft votes.
 """
 
@@ -27,11 +28,13 @@ from scratchlearn.base import clone
 from scratchlearn.exceptions import ConvergenceWarning
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import (
+    AdaBoostClassifier,
     BayesianLinearRegression,
     ElasticNet,
     GradientBoostingRegressor,
     LinearRegression,
     LogisticRegression,
+    RandomForestClassifier,
     coefficient_path,
 )
 from scratchlearn.supervised.linear_regression import DivergenceError
@@ -529,6 +532,33 @@ def features_used_per_tree(forest):
     )
 
 
+def forest_stages(X_train, y_train, X_test, y_test, max_trees, resolution=50):
+    """``grown(max_features, max_depth)``: a forest's out-of-bag and test accuracy
+    with its first 1, 2, ..., ``max_trees`` trees, its regions with each over a grid
+    covering ``X_train`` (``xs``, ``ys`` and an int8 array of shape (max_trees,
+    resolution, resolution)), and the deepest of its first trees.
+
+    The first ``n`` trees of one forest are the forest of ``n`` trees: one fit per
+    setting serves every number of trees, and it is kept.
+    """
+
+    @functools.cache
+    def grown(max_features, max_depth):
+        forest = RandomForestClassifier(
+            max_trees,
+            max_features=max_features,
+            max_depth=max_depth,
+            random_state=0,
+        ).fit(X_train, y_train)
+        oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
+        sizes = range(1, max_trees + 1)
+        xs, ys, regions = forest_staged_regions(forest, X_train, sizes, resolution)
+        depths = np.maximum.accumulate([t.get_depth() for t in forest.estimators_])
+        return oob, test, xs, ys, np.array(regions, dtype=np.int8), depths
+
+    return grown
+
+
 # --- AdaBoost -----------------------------------------------------------------
 
 
@@ -574,6 +604,31 @@ def adaboost_staged_regions(model, X, sizes, resolution=50):
         index = np.searchsorted(model.classes_, labels)
         regions.append(index.reshape(len(ys), len(xs)))
     return xs, ys, regions
+
+
+def adaboost_stages(X_train, y_train, X_test, y_test, max_rounds, resolution=50):
+    """``boosted(max_depth, learning_rate)``: AdaBoost's training and test error
+    after each of ``max_rounds`` rounds, and its regions after each round over a
+    grid covering ``X_train`` (``xs``, ``ys`` and an int8 array of shape
+    (max_rounds, resolution, resolution)).
+
+    The first ``n`` rounds of one ensemble are exactly what ``n_estimators=n``
+    would train: one fit per setting serves every number of rounds, and it is kept.
+    """
+
+    @functools.cache
+    def boosted(max_depth, learning_rate):
+        model = AdaBoostClassifier(
+            max_rounds, learning_rate=learning_rate, max_depth=max_depth
+        ).fit(X_train, y_train)
+        train = adaboost_staged_errors(model, X_train, y_train)
+        test = adaboost_staged_errors(model, X_test, y_test)
+        xs, ys, regions = adaboost_staged_regions(
+            model, X_train, range(1, max_rounds + 1), resolution
+        )
+        return train, test, xs, ys, np.array(regions, dtype=np.int8)
+
+    return boosted
 
 
 # --- gradient boosting --------------------------------------------------------

@@ -7,14 +7,10 @@ each round. The explorer changes ``n_estimators``, ``learning_rate`` and the dep
 the weak learners.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.supervised import AdaBoostClassifier
 from scratchlearn.supervised.experiments import (
-    adaboost_staged_errors,
-    adaboost_staged_regions,
+    adaboost_stages,
     sample_weights_by_round,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View, show
@@ -81,23 +77,13 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
     after each of ``MAX_ROUNDS`` rounds (a dotted line marks ``n_estimators``).
 
     One ensemble of ``MAX_ROUNDS`` rounds is boosted per (``max_depth``,
-    ``learning_rate``) and kept: its first ``n`` rounds are exactly what
-    ``n_estimators=n`` would train, so moving ``n_estimators`` refits nothing.
+    ``learning_rate``) and kept, so moving ``n_estimators`` refits nothing (see
+    :func:`~scratchlearn.supervised.experiments.adaboost_stages`).
     """
     classes = np.unique(y_train)
     names = [f"class {label}" for label in classes]
 
-    @functools.cache
-    def boosted(max_depth, learning_rate):
-        model = AdaBoostClassifier(
-            MAX_ROUNDS, learning_rate=learning_rate, max_depth=max_depth
-        ).fit(X_train, y_train)
-        train = adaboost_staged_errors(model, X_train, y_train)
-        test = adaboost_staged_errors(model, X_test, y_test)
-        xs, ys, regions = adaboost_staged_regions(
-            model, X_train, range(1, MAX_ROUNDS + 1), resolution
-        )
-        return train, test, xs, ys, np.array(regions, dtype=np.int8)
+    boosted = adaboost_stages(X_train, y_train, X_test, y_test, MAX_ROUNDS, resolution)
 
     def draw(max_depth, learning_rate, n_estimators):
         train, test, xs, ys, regions = boosted(max_depth, learning_rate)

@@ -6,14 +6,11 @@ out-of-bag and test accuracies of its first 1, 2, ... trees. The explorer change
 regions of single trees, many trees average them into a smoother boundary.
 """
 
-import functools
-
 import numpy as np
 
 from scratchlearn.supervised import RandomForestClassifier
 from scratchlearn.supervised.experiments import (
-    forest_staged_regions,
-    staged_scores,
+    forest_stages,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
@@ -86,24 +83,13 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
 
     One forest of ``MAX_TREES`` trees is grown per (``max_features``,
     ``max_depth``) and kept: its first ``n`` trees are the forest of ``n`` trees
-    (see :func:`forest_staged_regions`), so moving ``n_estimators`` refits nothing.
+    (see :func:`~scratchlearn.supervised.experiments.forest_stages`), so moving
+    ``n_estimators`` refits nothing.
     """
     classes = np.unique(y_train)
     names = [f"class {label}" for label in classes]
 
-    @functools.cache
-    def grown(max_features, max_depth):
-        forest = RandomForestClassifier(
-            MAX_TREES,
-            max_features=max_features,
-            max_depth=max_depth,
-            random_state=0,
-        ).fit(X_train, y_train)
-        oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
-        sizes = range(1, MAX_TREES + 1)
-        xs, ys, regions = forest_staged_regions(forest, X_train, sizes, resolution)
-        depths = np.maximum.accumulate([t.get_depth() for t in forest.estimators_])
-        return oob, test, xs, ys, np.array(regions, dtype=np.int8), depths
+    grown = forest_stages(X_train, y_train, X_test, y_test, MAX_TREES, resolution)
 
     def draw(max_features, max_depth, n_estimators):
         oob, test, xs, ys, regions, depths = grown(max_features, max_depth)
