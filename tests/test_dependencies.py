@@ -1,11 +1,12 @@
 """Every package that src/ imports is declared where it is used.
 
-- The algorithms (everything but ``viz``, ``datasets``, ``grading`` and the
-  ``experiments``) need NumPy only: pyproject's ``dependencies``. An optional extra
+- The algorithms (everything but ``viz``, ``datasets``, ``book``, ``grading`` and
+  the ``experiments``) need NumPy only: pyproject's ``dependencies``. An optional extra
   (tqdm's progress bar) is imported inside ``try``/``except ImportError``, with a
   fallback.
-- ``scratchlearn.viz``, ``scratchlearn.datasets`` and each family's ``experiments``
-  (the book's runs) may import the ``book`` extra;
+- ``scratchlearn.viz``, ``scratchlearn.datasets``, ``scratchlearn.book`` (what a
+  chapter notebook uses besides pictures) and each family's ``experiments`` (the
+  book's runs) may import the ``book`` extra;
   ``scratchlearn.grading`` the ``grade`` and ``book`` extras.
 
 The first tests read every import statement of src/ (including those inside
@@ -44,7 +45,7 @@ def _declared():
 
 def _group(path):
     parts = path.relative_to(SRC).parts
-    if parts[0] in ("viz",) or parts[0] == "datasets.py":
+    if parts[0] in ("viz",) or parts[0] in ("datasets.py", "book.py"):
         return "book"
     if parts[-1] == "experiments.py":  # the book's runs (CartPole from Gymnasium)
         return "book"

@@ -206,7 +206,7 @@ def test_a_figure_is_stored_byte_for_byte_the_same_after_a_few_ulps(seed):
 
 
 def test_rounding_keeps_what_the_eye_can_see():
-    from scratchlearn.viz.common import (
+    from scratchlearn.book import (
         LINEAR_DIGITS,
         LOG_DIGITS,
         _decode,
@@ -230,7 +230,7 @@ def test_rounding_keeps_what_the_eye_can_see():
 
 
 def test_integers_booleans_and_text_are_stored_unchanged():
-    from scratchlearn.viz.common import displayed
+    from scratchlearn.book import displayed
 
     spec = {
         "visible": [True, False],

@@ -363,13 +363,13 @@ def test_static_explorer_regions_are_those_of_the_smaller_forests():
     ``n_estimators=n``."""
     from sklearn.datasets import make_moons
 
+    from scratchlearn.supervised.experiments import forest_staged_regions
     from scratchlearn.viz.figures import grid_over
-    from scratchlearn.viz.random_forest import staged_regions
 
     X, y = make_moons(120, noise=0.3, random_state=0)
     sizes = [1, 3, 10]
     forest = RandomForestClassifier(max(sizes), random_state=0).fit(X, y)
-    _, _, regions = staged_regions(forest, X, sizes, resolution=25)
+    _, _, regions = forest_staged_regions(forest, X, sizes, resolution=25)
     _, _, points = grid_over(X, 25)
     for size, region in zip(sizes, regions, strict=True):
         smaller = RandomForestClassifier(size, random_state=0).fit(X, y)

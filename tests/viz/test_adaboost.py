@@ -60,17 +60,6 @@ def test_a_setting_draws_the_ensemble_of_that_many_rounds(
     assert line.x0 == line.x1 == n_estimators
 
 
-def test_sample_weights_by_round_are_the_boosting_weights():
-    # Four samples, by hand (the chapter's example): round 1 misses x = 2 with
-    # alpha log 3, so round 2 weighs it three times as much as the others.
-    X = np.array([[0.0], [1.0], [2.0], [3.0]])
-    y = np.array([0, 0, 1, 0])
-    model = AdaBoostClassifier(2).fit(X, y)
-    weights = boost_plots.sample_weights_by_round(model, X, y)
-    np.testing.assert_allclose(weights[0], np.full(4, 0.25))
-    np.testing.assert_allclose(weights[1], np.array([1, 1, 3, 1]) / 6)
-
-
 def test_an_early_stop_stands_in_for_later_rounds():
     # Separable by one stump: round 1 is perfect and boosting stops.
     X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [3.0, 1.0]])

@@ -15,7 +15,7 @@ from scratchlearn.deep import experiments
 from scratchlearn.deep.autoencoder import corrupt, dense_autoencoder
 from scratchlearn.viz import autoencoders as ae_plots
 from scratchlearn.viz.explorer import shown_traces
-from scratchlearn.viz.shared_b import digit_rows, epoch_curves
+from scratchlearn.viz.figures import digit_rows, epoch_curves
 
 EPOCHS = 1
 

@@ -5,8 +5,7 @@ n points, and the chapter's line is datasets.noisy_line's numbers on [0, 4]."""
 import numpy as np
 import pytest
 
-from scratchlearn import datasets
-from scratchlearn.supervised import BayesianLinearRegression
+from scratchlearn.supervised import BayesianLinearRegression, experiments
 from scratchlearn.viz import bayesian_regression as bayes_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -20,7 +19,7 @@ def test_the_static_explorer_draws_every_setting(explorer):
     figure = explorer.static().figure
     (slider,) = figure.layout.sliders
     assert [step.label for step in slider.steps] == [
-        str(n) for n in bayes_plots.N_POINTS
+        str(n) for n in experiments.N_POINTS
     ]
     assert slider.steps[slider.active].label == "5"
     (menu,) = figure.layout.updatemenus
@@ -32,7 +31,7 @@ def test_the_static_explorer_draws_every_setting(explorer):
     names = [trace.name for trace in figure.data]
     for entry, button in enumerate(menu.buttons):
         steps = button.args[1]["sliders"][0]["steps"]
-        assert len(steps) == len(bayes_plots.N_POINTS)
+        assert len(steps) == len(experiments.N_POINTS)
         for position in range(len(steps)):  # each: one of each picture
             shown = [names[i] for i in shown_traces(figure, entry, position)]
             assert sorted(shown) == sorted([*bayes_plots.STYLES, "observed points"])
@@ -40,7 +39,7 @@ def test_the_static_explorer_draws_every_setting(explorer):
     # the points of each n (the same for every prior).
     assert names.count("true line") == 1
     assert names.count("prior of w") == len(bayes_plots.PRIORS)
-    assert names.count("observed points") == len(bayes_plots.N_POINTS)
+    assert names.count("observed points") == len(experiments.N_POINTS)
 
 
 def test_a_live_setting_draws_that_models_posterior(explorer):
@@ -48,14 +47,14 @@ def test_a_live_setting_draws_that_models_posterior(explorer):
     assert 0.398 in bayes_plots.LIVE_PRIORS and 0.3 in bayes_plots.LIVE_NOISE_STDS
     figure = explorer.figure(prior_precision=0.398, noise_std=0.3, n_points=20)
     traces = {trace.name: trace for trace in figure.data}
-    x, y = bayes_plots.line_data(0.3)
+    x, y = experiments.line_data(0.3)
     model = BayesianLinearRegression(prior_precision=0.398, noise_precision=1 / 0.09)
     model.fit(x[:20, np.newaxis], y[:20])
     np.testing.assert_array_equal(traces["observed points"].x, x[:20])
-    grid = bayes_plots.GRID[:, np.newaxis]
+    grid = experiments.GRID[:, np.newaxis]
     low, high = model.predict_interval(grid, level=0.9, include_noise=False)
     band = traces["90% band of the line"]
-    np.testing.assert_allclose(band.x, np.r_[bayes_plots.GRID, bayes_plots.GRID[::-1]])
+    np.testing.assert_allclose(band.x, np.r_[experiments.GRID, experiments.GRID[::-1]])
     np.testing.assert_allclose(band.y, np.r_[high, low[::-1]])
     lower, upper = model.predict_interval(grid, level=0.9)
     predictive = np.asarray(traces["90% predictive"].y)
@@ -72,24 +71,10 @@ def test_a_live_setting_draws_that_models_posterior(explorer):
     assert np.max(prior.y) == pytest.approx(np.sqrt(0.398 / (2 * np.pi)))
 
 
-def test_a_normal_curve_is_a_density_over_four_standard_deviations():
-    x, density = bayes_plots.normal_curve(1.5, 0.2)
-    assert x[0] == pytest.approx(0.7) and x[-1] == pytest.approx(2.3)
-    assert np.trapezoid(density, x) == pytest.approx(0.99994, abs=2e-4)
-
-
 def test_the_drawn_lines_are_the_models_posterior_draws():
-    setting = bayes_plots.explore(3, prior_precision=1.0, noise_std=1.0)
+    setting = experiments.explore(3, prior_precision=1.0, noise_std=1.0)
     x, y = bayes_plots.pieces(setting)["posterior draws"]
     assert np.isnan(x[2::3]).all() and np.isnan(y[2::3]).all()  # breaks between lines
-    ends = bayes_plots.GRID[[0, -1]]
+    ends = experiments.GRID[[0, -1]]
     np.testing.assert_array_equal(x.reshape(-1, 3)[:, :2], np.tile(ends, (20, 1)))
     np.testing.assert_array_equal(y.reshape(-1, 3)[:, :2], setting.draws)
-
-
-def test_the_line_is_noisy_lines_numbers_moved_to_zero_to_four():
-    x, y = bayes_plots.line_data(0.7, n_points=50, seed=3)
-    line = datasets.noisy_line(50, slope=0.8, intercept=-1.0, noise=0.7, random_state=3)
-    np.testing.assert_allclose(x, 2 * (line.X[:, 0] + 1), atol=1e-12)
-    noise = y - bayes_plots.true_line(x)
-    np.testing.assert_allclose(noise, line.y - (-1.0 + 0.8 * line.X[:, 0]), atol=1e-12)

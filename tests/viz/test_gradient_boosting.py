@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.supervised import GradientBoostingRegressor
+from scratchlearn.supervised import GradientBoostingRegressor, experiments
 from scratchlearn.viz import gradient_boosting as boosting_plots
 
 
@@ -58,17 +58,6 @@ def test_curves_are_the_models_predictions_and_errors(wave):
     assert figure.layout.shapes[0].x0 == 13  # the dotted line at the chosen trees
 
 
-def test_staged_errors_of_a_classifier_are_error_rates():
-    from scratchlearn.supervised import GradientBoostingClassifier
-
-    X = np.random.default_rng(0).normal(size=(100, 2))
-    y = (X[:, 0] + X[:, 1] ** 2 > 0.5).astype(int)
-    model = GradientBoostingClassifier(n_estimators=5, max_depth=1).fit(X, y)
-    errors = boosting_plots.staged_errors(model, X, y)
-    assert errors.shape == (5,)
-    assert errors[-1] == pytest.approx(1 - model.score(X, y))
-
-
 def test_moving_the_tree_slider_does_not_refit(wave, monkeypatch):
     fits = []
 
@@ -77,7 +66,7 @@ def test_moving_the_tree_slider_does_not_refit(wave, monkeypatch):
             fits.append(self.learning_rate)
             return super().fit(X, y)
 
-    monkeypatch.setattr(boosting_plots, "GradientBoostingRegressor", Counting)
+    monkeypatch.setattr(experiments, "GradientBoostingRegressor", Counting)
     explorer = boosting_plots.explorer(*wave, max_trees=20, resolution=40)
     setting = dict(learning_rate=0.3, max_depth=2, subsample=1.0)
     for n in (1, 7, 20, 3):

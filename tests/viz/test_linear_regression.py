@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.supervised import LinearRegression
+from scratchlearn.supervised import LinearRegression, experiments
 from scratchlearn.supervised.linear_regression import (
     DIVERGENCE_FACTOR,
     DivergenceError,
@@ -76,7 +76,7 @@ def test_a_live_setting_draws_both_fits(explorer, halves):
     x_train, y_train, x_val, y_val = halves
     figure = explorer.figure(learning_rate=0.0013, degree=7)
     traces = {trace.name: trace for trace in figure.data}
-    features = regression_plots.polynomial_features(x_train, 7)
+    features = experiments.polynomial_features(x_train, 7)
     grid = traces["closed form (lstsq)"].x
     lstsq = LinearRegression().fit(features(x_train), y_train)
     np.testing.assert_allclose(
@@ -96,7 +96,7 @@ def test_a_live_setting_draws_both_fits(explorer, halves):
 
 def test_a_diverging_setting_says_where_it_diverged(explorer, halves):
     x_train, y_train, _, _ = halves
-    features = regression_plots.polynomial_features(x_train, 8)
+    features = experiments.polynomial_features(x_train, 8)
     model = LinearRegression(solver="gd", learning_rate=0.9, max_iter=200)
     with pytest.raises(DivergenceError) as caught:
         model.fit(features(x_train), y_train)
@@ -104,25 +104,12 @@ def test_a_diverging_setting_says_where_it_diverged(explorer, halves):
     figure = explorer.figure(learning_rate=0.9, degree=8)
     title = figure.layout.title.text
     assert f"diverged at epoch {epoch} " in title
-    limit = regression_plots.largest_stable_learning_rate(features(x_train))
+    limit = experiments.largest_stable_learning_rate(features(x_train))
     assert f"2/λmax = {limit:.3f}" in title
     (gd,) = [trace for trace in figure.data if trace.name == "gradient descent"]
     assert len(gd.y) == 0
     (losses,) = [t for t in figure.data if t.name == "training MSE per epoch"]
     assert losses.y[-1] > DIVERGENCE_FACTOR * losses.y[0]  # it left the chart
-
-
-@pytest.mark.parametrize("degree", [1, 3, 8])
-def test_descent_converges_just_below_the_limit_and_not_above(halves, degree):
-    x_train, y_train, _, _ = halves
-    Z = regression_plots.polynomial_features(x_train, degree)(x_train)
-    limit = regression_plots.largest_stable_learning_rate(Z)
-    below, losses, failure = regression_plots.descend(Z, y_train, 0.98 * limit, 400)
-    assert below is not None and failure is None
-    assert np.all(np.diff(losses) <= 1e-12 * losses[0])  # every epoch lowers it
-    above, losses, failure = regression_plots.descend(Z, y_train, 1.02 * limit, 400)
-    assert above is None and "diverge" in failure
-    assert losses[-1] > losses[1]
 
 
 def test_the_wave_is_the_chapters_curve():
@@ -134,17 +121,3 @@ def test_the_wave_is_the_chapters_curve():
     wave = datasets.noisy_wave(48)
     np.testing.assert_array_equal(wave.X[:, 0], x)
     np.testing.assert_array_equal(wave.y, np.sin(1.5 * x) + 0.3 * x + noise)
-
-
-def test_errors_by_degree_are_the_closed_forms(halves):
-    x_train, y_train, x_val, y_val = halves
-    train, validation = regression_plots.errors_by_degree(*halves, [1, 4])
-    for index, degree in enumerate([1, 4]):
-        coef = np.polyfit(x_train, y_train, degree)
-        assert train[index] == pytest.approx(
-            np.mean((np.polyval(coef, x_train) - y_train) ** 2)
-        )
-        assert validation[index] == pytest.approx(
-            np.mean((np.polyval(coef, x_val) - y_val) ** 2)
-        )
-    assert train[1] < train[0]

@@ -11,7 +11,7 @@ import pytest
 
 from scratchlearn import datasets
 from scratchlearn.preprocessing import StandardScaler
-from scratchlearn.supervised import LogisticRegression
+from scratchlearn.supervised import LogisticRegression, experiments
 from scratchlearn.viz import logistic_regression as logistic_plots
 from scratchlearn.viz.figures import COLOURS, grid_over
 
@@ -82,7 +82,7 @@ def test_a_live_setting_draws_its_own_models(explorer, examples):
     X_train, y_train, X_val, y_val, _ = examples["irises"]
     setting = dict(data="irises", solver="gradient descent", C=C)
     figure = explorer.figure(**setting, learning_rate=rate, n_iter=steps)
-    newton = LogisticRegression(C=C, **logistic_plots.EXACT).fit(X_train, y_train)
+    newton = LogisticRegression(C=C, **experiments.EXACT).fit(X_train, y_train)
     descent = LogisticRegression(
         C=C, solver="gd", learning_rate=rate, max_iter=steps, tol=1e-300
     ).fit(X_train, y_train)
@@ -99,7 +99,7 @@ def test_a_live_setting_draws_its_own_models(explorer, examples):
     gd = curves["gradient descent"]
     assert gd.x[-1] == steps
     np.testing.assert_allclose(gd.y[-1], descent.loss_history_[-1] - minimum)
-    assert curves["Newton"].y[-1] == logistic_plots.FLOOR
+    assert curves["Newton"].y[-1] == experiments.FLOOR
     title = figure.layout.title.text
     assert f"validation {descent.score(X_val, y_val):.3f}" in title
     assert "gradient descent's map" in title and f"after {steps} steps" in title

@@ -18,6 +18,7 @@ from scratchlearn.supervised import (
     GaussianNB,
     KNeighborsClassifier,
     VotingClassifier,
+    experiments,
 )
 from scratchlearn.viz import model_selection as plots
 
@@ -61,7 +62,7 @@ def table(wine):
         {"n_neighbors": [1, 3, 7, 15, 40], "p": [1.0, 2.0, 3.0]},
         cv=3,
     ).fit(X, y)
-    return search, plots.score_table(search, "n_neighbors", "p")
+    return search, experiments.score_table(search, "n_neighbors", "p")
 
 
 def test_score_table_is_the_searchs_scores(table):
@@ -106,7 +107,9 @@ def test_vote_explorer_equals_refitted_votes(wine):
         ("NB", GaussianNB()),
         ("tree", DecisionTreeClassifier(max_depth=2)),
     ]
-    folds, y_index = plots.out_of_fold_probabilities(members, X, y, StratifiedKFold(4))
+    folds, y_index = experiments.out_of_fold_probabilities(
+        members, X, y, StratifiedKFold(4)
+    )
     member_scores = [
         cross_val_score(m, X, y, cv=StratifiedKFold(4)).mean() for _, m in members
     ]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.supervised import GaussianNB
+from scratchlearn.supervised import GaussianNB, experiments
 from scratchlearn.viz import naive_bayes as naive_bayes_plots
 from scratchlearn.viz.figures import predicted_regions
 
@@ -55,7 +55,7 @@ def test_a_live_setting_draws_that_models_regions(explorer, halves):
     X_train, y_train, X_val, y_val = halves
     figure = explorer.figure(class_name="cultivar 1", var_smoothing=0.0178, prior=0.33)
     counts = np.bincount(y_train)
-    priors = naive_bayes_plots.priors_with(counts, 0, 0.33)
+    priors = experiments.priors_with(counts, 0, 0.33)
     model = GaussianNB(priors=priors, var_smoothing=0.0178).fit(X_train, y_train)
     _, _, expected = predicted_regions(model, X_train, resolution=20)
     (heatmap,) = [trace for trace in figure.data if trace.type == "heatmap"]
@@ -68,12 +68,6 @@ def test_a_live_setting_draws_that_models_regions(explorer, halves):
         for value in control.live_values
         if value not in control.values
     }
-
-
-def test_priors_with_gives_one_class_its_prior_and_shares_the_rest():
-    priors = naive_bayes_plots.priors_with([10, 30, 60], 1, 0.7)
-    np.testing.assert_allclose(priors, [0.3 * 10 / 70, 0.7, 0.3 * 60 / 70])
-    assert priors.sum() == pytest.approx(1.0)
 
 
 def test_the_ellipses_are_contours_at_one_and_two_standard_deviations(halves):

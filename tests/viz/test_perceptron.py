@@ -8,7 +8,7 @@ import pytest
 from matplotlib.path import Path
 
 from scratchlearn import datasets
-from scratchlearn.supervised import Perceptron
+from scratchlearn.supervised import Perceptron, experiments
 from scratchlearn.supervised.perceptron import geometric_margin
 from scratchlearn.viz import perceptron as perceptron_plots
 from scratchlearn.viz.explorer import shown_traces
@@ -22,7 +22,7 @@ def explorer():
 def replay_of(margin, **settings):
     data = datasets.separable(60, margin=margin)
     X, y, true_coef, true_intercept = data.X, data.y, data.coef, data.intercept
-    return X, y, perceptron_plots.replay(X, y, true_coef, true_intercept, **settings)
+    return X, y, experiments.replay(X, y, true_coef, true_intercept, **settings)
 
 
 def test_the_static_explorer_draws_every_setting(explorer):

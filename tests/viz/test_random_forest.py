@@ -59,18 +59,6 @@ def test_a_setting_draws_the_forest_of_that_many_trees(explorer, halves, n_estim
     )
 
 
-def test_the_staged_out_of_bag_score_is_the_forests(halves):
-    X_train, y_train, X_test, y_test = halves
-    forest = RandomForestClassifier(25, oob_score=True, random_state=0)
-    forest.fit(X_train, y_train)
-    oob, test = forest_plots.staged_scores(forest, X_train, y_train, X_test, y_test)
-    assert oob[-1] == pytest.approx(forest.oob_score_)
-    assert test[-1] == pytest.approx(forest.score(X_test, y_test))
-    for n in (1, 4, 10):
-        smaller = RandomForestClassifier(n, random_state=0).fit(X_train, y_train)
-        assert test[n - 1] == pytest.approx(smaller.score(X_test, y_test))
-
-
 def test_the_explorer_grows_each_forest_once(halves, monkeypatch):
     # Moving n_estimators redraws from the kept forest, refitting nothing: the
     # live explorer's slider stays fast.

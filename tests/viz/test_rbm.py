@@ -10,7 +10,7 @@ from scratchlearn import datasets
 from scratchlearn.deep import BernoulliRBM
 from scratchlearn.viz import rbm as rbm_plots
 from scratchlearn.viz.explorer import shown_traces
-from scratchlearn.viz.shared_b import epoch_curves
+from scratchlearn.viz.figures import epoch_curves
 
 N_ITER = 2
 

@@ -13,7 +13,7 @@ from scratchlearn.deep import experiments
 from scratchlearn.deep.recurrent import LSTM, SimpleRNN
 from scratchlearn.viz import recurrent as plots
 from scratchlearn.viz.explorer import shown_traces
-from scratchlearn.viz.shared_b import epoch_curves
+from scratchlearn.viz.figures import epoch_curves
 
 TIMESTEPS = (5, 12)
 UNITS = (3, 6)

@@ -7,7 +7,7 @@ import pytest
 
 from scratchlearn import datasets
 from scratchlearn.preprocessing import StandardScaler
-from scratchlearn.supervised import ElasticNet
+from scratchlearn.supervised import ElasticNet, experiments
 from scratchlearn.viz import regularized as regularized_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -28,7 +28,7 @@ def explorer(diabetes):
 
 
 def test_the_static_explorer_draws_every_setting(explorer, diabetes):
-    alphas = regularized_plots.ALPHAS[::6]
+    alphas = experiments.ALPHAS[::6]
     figure = explorer.static().figure
     (slider,) = figure.layout.sliders
     assert [step.label for step in slider.steps] == [f"{a:g}" for a in alphas]
@@ -56,7 +56,7 @@ def test_the_static_explorer_draws_every_setting(explorer, diabetes):
 
 def test_a_live_setting_draws_that_elastic_net(explorer, diabetes):
     # l1_ratio 0.3 and alpha 0.0464 are offered by the live explorer only.
-    alpha, l1_ratio = regularized_plots.ALPHAS[20], 0.3
+    alpha, l1_ratio = experiments.ALPHAS[20], 0.3
     assert alpha == 0.0464 and l1_ratio in regularized_plots.LIVE_L1_RATIOS
     Z_train, y_train, Z_val, y_val, _ = diabetes
     figure = explorer.figure(l1_ratio=l1_ratio, alpha=alpha)
@@ -72,24 +72,6 @@ def test_a_live_setting_draws_that_elastic_net(explorer, diabetes):
     assert f"validation {model.score(Z_val, y_val):.3f}" in title
     assert f"{np.count_nonzero(model.coef_)} of 10 coefficients non-zero" in title
     assert figure.layout.shapes[0].x0 == figure.layout.shapes[1].x1 == alpha
-
-
-def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):
-    Z_train, y_train, Z_val, y_val, _ = diabetes
-    alphas = [0.1, 10.0]
-    path = regularized_plots.regularization_path(
-        Z_train, y_train, Z_val, y_val, 0.5, alphas=alphas
-    )
-    for coef, train_r2, alpha in zip(path.coefs, path.train_r2, alphas, strict=True):
-        model = ElasticNet(alpha=alpha, l1_ratio=0.5, tol=1e-10).fit(Z_train, y_train)
-        # Both stop once the duality gap is below tol: the path's (tol = 1e-4) a
-        # little earlier.
-        np.testing.assert_allclose(coef, model.coef_, atol=1e-3 * np.abs(coef).max())
-        assert train_r2 == pytest.approx(model.score(Z_train, y_train), abs=1e-4)
-        scores = regularized_plots.r2_scores(
-            model.coef_, Z_train, y_train, Z_val, y_val
-        )
-        assert scores[0] == pytest.approx(model.score(Z_val, y_val), abs=1e-12)
 
 
 def test_a_model_predicting_the_mean_scores_zero_not_minus_zero(explorer):

@@ -7,11 +7,12 @@ each round. The explorer changes ``n_estimators``, ``learning_rate`` and the dep
 the weak learners.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.supervised import AdaBoostClassifier
+from scratchlearn.supervised.experiments import (
+    adaboost_stages,
+    sample_weights_by_round,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -20,36 +21,12 @@ from scratchlearn.viz.figures import (
     chosen_line,
     class_points,
     curve,
-    grid_over,
     plot_decision_boundary,
     region_trace,
 )
 
 MAX_ROUNDS = 100  # the explorer's largest ensemble
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0)
-
-
-def sample_weights_by_round(model, X, y):
-    """The sample weights each learner of a fitted ``model`` was trained with.
-
-    Round 1 starts from equal weights; every round multiplies the weights of the
-    samples its learner got wrong by ``exp(alpha)`` and renormalises. So the weights
-    before round ``m`` are proportional to ``exp(sum of alpha_j over the rounds
-    j < m whose learner missed the sample)``, computed here from the learners and
-    their weights alone.
-
-    Returns
-    -------
-    ndarray of shape (n_rounds, n_samples), each row summing to 1.
-    """
-    y_index = np.searchsorted(model.classes_, y)
-    alphas = model.estimator_weights_[: len(model.estimators_)]  # (n_rounds,)
-    wrong = np.stack([tree.predict(X) != y_index for tree in model.estimators_])
-    # Penalty before round m: the alphas of rounds 0 .. m-1 that missed the sample.
-    penalties = np.cumsum(alphas[:, np.newaxis] * wrong, axis=0)  # (n_rounds, n)
-    penalties = np.vstack([np.zeros(len(y)), penalties[:-1]])  # shift by one round
-    weights = np.exp(penalties - penalties.max(axis=1, keepdims=True))  # stable exp
-    return weights / weights.sum(axis=1, keepdims=True)
 
 
 def plot_rounds(model, X, y, axes):
@@ -69,11 +46,6 @@ def plot_rounds(model, X, y, axes):
     axes[-1].collections[-1].set_sizes(np.full(len(y), 25.0))
     axes[-1].set_title(f"weighted vote of {len(model.estimators_)} learners")
     return axes
-
-
-def staged_errors(model, X, y):
-    """Error rate (1 - accuracy) after each boosting round: (n_rounds,)."""
-    return 1.0 - np.fromiter(model.staged_score(X, y), dtype=float)
 
 
 def plot_staged_errors(train, test, ax, *, reference=None, title=None):
@@ -99,45 +71,19 @@ def plot_staged_errors(train, test, ax, *, reference=None, title=None):
     return ax
 
 
-def staged_regions(model, X, sizes, resolution=50):
-    """Class index predicted over a grid after ``n`` rounds, for ``n`` in ``sizes``
-    (after an early stop, the last round stands in for later ones).
-
-    Returns ``xs``, ``ys`` and a list of arrays of shape (resolution, resolution).
-    """
-    xs, ys, points = grid_over(X, resolution)
-    staged = list(model.staged_predict(points))
-    regions = []
-    for size in sizes:
-        labels = staged[min(size, len(staged)) - 1]
-        index = np.searchsorted(model.classes_, labels)
-        regions.append(index.reshape(len(ys), len(xs)))
-    return xs, ys, regions
-
-
 def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
     """The vote's regions on two features, for ``n_estimators`` (slider),
     ``learning_rate`` and ``max_depth`` (menu), beside the training and test error
     after each of ``MAX_ROUNDS`` rounds (a dotted line marks ``n_estimators``).
 
     One ensemble of ``MAX_ROUNDS`` rounds is boosted per (``max_depth``,
-    ``learning_rate``) and kept: its first ``n`` rounds are exactly what
-    ``n_estimators=n`` would train, so moving ``n_estimators`` refits nothing.
+    ``learning_rate``) and kept, so moving ``n_estimators`` refits nothing (see
+    :func:`~scratchlearn.supervised.experiments.adaboost_stages`).
     """
     classes = np.unique(y_train)
     names = [f"class {label}" for label in classes]
 
-    @functools.cache
-    def boosted(max_depth, learning_rate):
-        model = AdaBoostClassifier(
-            MAX_ROUNDS, learning_rate=learning_rate, max_depth=max_depth
-        ).fit(X_train, y_train)
-        train = staged_errors(model, X_train, y_train)
-        test = staged_errors(model, X_test, y_test)
-        xs, ys, regions = staged_regions(
-            model, X_train, range(1, MAX_ROUNDS + 1), resolution
-        )
-        return train, test, xs, ys, np.array(regions, dtype=np.int8)
+    boosted = adaboost_stages(X_train, y_train, X_test, y_test, MAX_ROUNDS, resolution)
 
     def draw(max_depth, learning_rate, n_estimators):
         train, test, xs, ys, regions = boosted(max_depth, learning_rate)

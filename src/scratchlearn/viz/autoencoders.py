@@ -8,9 +8,9 @@ import functools
 
 import numpy as np
 
+from scratchlearn.book import rounded
 from scratchlearn.deep.autoencoder import corrupt
 from scratchlearn.deep.experiments import decoded_grid, to_2d, train_setting
-from scratchlearn.viz.common import rounded
 from scratchlearn.viz.explorer import Control, Explorer, View
 
 # Ten colours, one per digit (Tableau 10: distinct for most colour-blind readers).

@@ -7,22 +7,23 @@ prior and posterior of the slope ``w``. :func:`explore` computes all of it for o
 setting; :func:`plot_lines` draws it with matplotlib, :func:`explorer` with plotly.
 """
 
-import dataclasses
-
 import numpy as np
 
-from scratchlearn import datasets
-from scratchlearn.supervised import BayesianLinearRegression
+from scratchlearn.supervised.experiments import (
+    GRID,
+    LEVEL,
+    N_DRAWS,
+    N_POINTS,
+    TRUE_SLOPE,
+    explore,
+    normal_curve,
+    true_line,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import chosen_line, curve
 
-TRUE_INTERCEPT, TRUE_SLOPE = -1.0, 0.8
-X_RANGE = (0.0, 4.0)  # where the data lie
-GRID = np.linspace(-1.0, 5.0, 25)  # where the lines are drawn: a little beyond
 Y_LIMITS = (-6.0, 7.0)
 SLOPE_RANGE = (-3.0, 3.0)
-LEVEL = 0.9  # of the credible band and the predictive interval
-N_DRAWS = 20
 
 MEAN_COLOUR = "#1f77b4"
 TRUE_COLOUR = "black"
@@ -39,78 +40,9 @@ STYLES = {
     "prior of w": ("#7f7f7f", "dash", 1.5),  # grey
     "posterior of w": (MEAN_COLOUR, None, 2),
 }
-# The explorer's choices: numbers of observed points, prior precisions (the live
-# explorer's: 10 per power of ten) and noise levels (the static explorer's: 1).
-N_POINTS = (1, 2, 3, 5, 10, 20, 50, 100, 200)
 PRIORS = (0.01, 1.0, 100.0)
 LIVE_PRIORS = tuple(float(f"{10**e:.3g}") for e in np.linspace(-2, 2, 41))
 LIVE_NOISE_STDS = tuple(round(0.1 * step, 1) for step in range(1, 21))
-
-
-def true_line(x):
-    """The line the data come from."""
-    return TRUE_INTERCEPT + TRUE_SLOPE * np.asarray(x)
-
-
-def line_data(noise_std, n_points=N_POINTS[-1], seed=0):
-    """Seeded points ``(x, y)`` of :func:`true_line` plus noise of standard deviation
-    ``noise_std``, shapes (n_points,). The first ``n`` points are the same for every
-    ``n_points >= n`` and every noise level (only their scale changes), so that the
-    explorer adds points one by one to the same data set."""
-    data = datasets.noisy_line(
-        n_points,
-        slope=TRUE_SLOPE,
-        intercept=TRUE_INTERCEPT,
-        noise=noise_std,
-        low=X_RANGE[0],
-        high=X_RANGE[1],
-        random_state=seed,
-    )
-    return data.X[:, 0], data.y
-
-
-def normal_curve(mean, std):
-    """The Normal density of mean ``mean`` and standard deviation ``std``, over 4
-    standard deviations either side: ``x`` and the density, shapes (41,)."""
-    x = mean + std * np.linspace(-4.0, 4.0, 41)
-    return x, np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi))
-
-
-@dataclasses.dataclass
-class Setting:
-    """What the pictures show of one fit (see :func:`explore`)."""
-
-    x: np.ndarray  # (n_points,) the observed points
-    y: np.ndarray
-    mean: np.ndarray  # (2,) the posterior mean line at GRID[0] and GRID[-1]
-    band: tuple  # lower, upper (len(GRID),): credible band of the line
-    predictive: tuple  # lower, upper (len(GRID),): predictive interval
-    draws: np.ndarray  # (N_DRAWS, 2) lines drawn, at GRID[0] and GRID[-1]
-    slope_mean: float
-    slope_std: float
-
-
-def explore(n_points, prior_precision, noise_std, seed=0):
-    """Fit the Bayesian line to the first ``n_points`` points, with the noise known."""
-    x, y = line_data(noise_std, seed=seed)
-    x, y = x[:n_points], y[:n_points]
-    model = BayesianLinearRegression(
-        prior_precision=prior_precision,
-        noise_precision=1.0 / noise_std**2,
-        random_state=seed,
-    ).fit(x.reshape(-1, 1), y)
-    grid = GRID.reshape(-1, 1)  # (len(GRID), 1)
-    ends = np.array([[GRID[0]], [GRID[-1]]])  # a straight line needs only its ends
-    return Setting(
-        x=x,
-        y=y,
-        mean=model.predict(ends),
-        band=model.predict_interval(grid, level=LEVEL, include_noise=False),
-        predictive=model.predict_interval(grid, level=LEVEL),
-        draws=model.sample_predictions(ends, n_draws=N_DRAWS),
-        slope_mean=float(model.coef_[0]),
-        slope_std=float(np.sqrt(model.covariance_[0, 0])),
-    )
 
 
 def pieces(setting):

@@ -5,11 +5,10 @@ fitted to what the model so far gets wrong (the residuals), and the model creeps
 towards the data one shrunk step at a time.
 """
 
-import functools
-
 import numpy as np
 
 from scratchlearn.supervised import GradientBoostingRegressor
+from scratchlearn.supervised.experiments import staged_fits
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -64,13 +63,6 @@ def plot_stages(X, y, *, stages=(1, 2, 5, 50), learning_rate=0.3, max_depth=2):
     return fig
 
 
-def staged_errors(model, X, y):
-    """Mean squared error (regressor) or error rate (classifier) after each stage."""
-    if hasattr(model, "predict_proba"):
-        return np.array([np.mean(p != y) for p in model.staged_predict(X)])
-    return np.array([np.mean((y - p) ** 2) for p in model.staged_predict(X)])
-
-
 def plot_staged_error(curves, ax, *, ylabel="test error"):
     """Draw ``{label: staged errors}`` as lines against the number of trees: the
     first thick, the second dashed on top of it."""
@@ -80,33 +72,6 @@ def plot_staged_error(curves, ax, *, ylabel="test error"):
     ax.set(xlabel="number of trees", ylabel=ylabel)
     ax.legend()
     return ax
-
-
-def staged_fits(X_train, y_train, X_test, y_test, grid, max_trees):
-    """``fits(learning_rate, max_depth, subsample)``: the model of every number of
-    trees up to ``max_trees`` on ``grid`` (max_trees, len(grid)), and its training
-    and test MSE after every tree.
-
-    One fit of ``max_trees`` trees gives the model of every smaller
-    ``n_estimators``, so the explorer's slider over the trees never refits; the fits
-    of the settings visited last are kept, so that coming back to one is instant.
-    """
-
-    @functools.lru_cache(maxsize=32)
-    def fits(learning_rate, max_depth, subsample):
-        model = GradientBoostingRegressor(
-            n_estimators=max_trees,
-            learning_rate=learning_rate,
-            max_depth=max_depth,
-            subsample=subsample,
-            random_state=0,
-        ).fit(X_train, y_train)
-        curves = np.array(list(model.staged_predict(grid)))
-        # A training error of 1e-30 is rounding noise, different on every machine.
-        train = np.maximum(staged_errors(model, X_train, y_train), 1e-10)
-        return curves, train, staged_errors(model, X_test, y_test)
-
-    return fits
 
 
 def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100):

@@ -14,6 +14,12 @@ from scratchlearn.supervised import (
     fisher_criterion,
     fisher_direction,
 )
+from scratchlearn.supervised.experiments import (
+    angle_of,
+    histogram_bins,
+    unit,
+    with_separation,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View, show
 from scratchlearn.viz.figures import (
     COLOURS,
@@ -42,34 +48,6 @@ DESCRIPTION = (
     "Two classes projected onto a direction w, the histograms of the projections, "
     "and Fisher's criterion J over every direction"
 )
-
-
-def unit(angle_degrees):
-    """The unit vector(s) at ``angle_degrees`` from the first axis: (2,) or (2, n)."""
-    radians = np.deg2rad(angle_degrees)
-    return np.array([np.cos(radians), np.sin(radians)])
-
-
-def angle_of(w):
-    """The angle of direction ``w`` in degrees, in [0, 180): a direction and its
-    opposite are the same line."""
-    return float(np.rad2deg(np.arctan2(w[1], w[0])) % 180.0)
-
-
-def with_separation(X, y, factor):
-    """``X`` with each class moved so that its distance from the overall mean is
-    ``factor`` times what it was; the classes' shapes do not change."""
-    classes, y_index = np.unique(y, return_inverse=True)
-    centre = X.mean(axis=0)
-    means = np.array([X[y_index == c].mean(axis=0) for c in range(len(classes))])
-    return X + (factor - 1.0) * (means - centre)[y_index]  # (n_samples, n_features)
-
-
-def histogram_bins(X, n_bins=40):
-    """Bin edges shared by every direction: projections of ``X - mean`` onto a unit
-    vector lie within the largest distance of a point from the mean."""
-    reach = np.linalg.norm(X - X.mean(axis=0), axis=1).max()
-    return np.linspace(-reach, reach, n_bins + 1)
 
 
 def plot_projection(X, y, w, axes, *, bins=None, names=("x1", "x2"), title=None):

@@ -7,80 +7,15 @@ shows both curves, the loss per epoch and the errors against the degree.
 
 import numpy as np
 
-from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
-from scratchlearn.supervised import LinearRegression
-from scratchlearn.supervised.linear_regression import DivergenceError
+from scratchlearn.supervised.experiments import (
+    errors_by_degree,
+    polynomial_fits,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, curve, data_points, thinned
 
 TRAIN_COLOUR, VALIDATION_COLOUR, GD_COLOUR = COLOURS[:3]
 LSTSQ_COLOUR = "#444444"
-
-
-def polynomial_features(x_train, degree):
-    """The features of a degree-``degree`` polynomial in ``x``, standardised.
-
-    Returns a function mapping ``x`` of shape (n_samples,) to the standardised
-    columns ``x, x^2, ..., x^degree``, shape (n_samples, degree). The powers and the
-    scaler are fitted on ``x_train`` only, and reused unchanged on other data.
-    """
-    powers = PolynomialFeatures(degree).fit(np.reshape(x_train, (-1, 1)))
-    scaler = StandardScaler().fit(powers.transform(np.reshape(x_train, (-1, 1))))
-
-    def features(x):
-        return scaler.transform(powers.transform(np.reshape(x, (-1, 1))))
-
-    return features
-
-
-def largest_stable_learning_rate(Z):
-    """The learning rate below which batch gradient descent converges.
-
-    The mean squared error is a quadratic whose Hessian is
-    :math:`H = \\frac{2}{n} [Z, 1]^\\top [Z, 1]`. Gradient descent shrinks the error
-    along each eigenvector of :math:`H` by a factor :math:`|1 - \\eta \\lambda|` per
-    step, so it converges exactly when :math:`\\eta < 2 / \\lambda_{\\max}`.
-    """
-    design = np.column_stack([Z, np.ones(len(Z))])  # (n_samples, n_features + 1)
-    hessian = 2.0 * design.T @ design / len(Z)  # (n_features + 1, n_features + 1)
-    return 2.0 / np.linalg.eigvalsh(hessian)[-1]
-
-
-def descend(Z, y, learning_rate, max_iter):
-    """Batch gradient descent, even when it diverges.
-
-    Returns ``(model, losses, failure)``: the fitted model (``None`` if descent
-    diverged), the training MSE from epoch 0 (all coefficients 0) onwards, and
-    ``None`` or why descent failed, in a few words.
-    """
-    start = [float(np.mean(y**2))]  # the loss of the all-zero start
-    model = LinearRegression(
-        solver="gd", learning_rate=learning_rate, max_iter=max_iter
-    )
-    try:
-        losses = np.concatenate([start, model.fit(Z, y).loss_history_])
-    except DivergenceError as error:  # it carries the losses up to the divergence
-        failure = str(error).split(":")[0]
-        return None, np.concatenate([start, error.loss_history]), failure
-    if losses[-1] > losses[0]:
-        # The loss grows, if too slowly to have passed the line: diverging all
-        # the same.
-        return None, losses, "Gradient descent diverges: the loss grows"
-    return model, losses, None
-
-
-def errors_by_degree(x_train, y_train, x_val, y_val, degrees):
-    """Training and validation MSE of the closed-form fit for each degree.
-
-    Returns two arrays of shape (len(degrees),).
-    """
-    train, validation = [], []
-    for degree in degrees:
-        features = polynomial_features(x_train, degree)
-        model = LinearRegression().fit(features(x_train), y_train)
-        for errors, x, y in ((train, x_train, y_train), (validation, x_val, y_val)):
-            errors.append(float(np.mean((model.predict(features(x)) - y) ** 2)))
-    return np.array(train), np.array(validation)
 
 
 def plot_residuals(x, y, model, ax, *, xlabel="x", ylabel="y"):
@@ -159,29 +94,6 @@ TRAIN_MSE = {"name": "training MSE", "colour": TRAIN_COLOUR, "markers": True}
 VALIDATION_MSE = {**TRAIN_MSE, "name": "validation MSE", "colour": VALIDATION_COLOUR}
 
 
-def mse(model, Z, y):
-    """The mean squared error of ``model`` on ``(Z, y)``."""
-    return float(np.mean((model.predict(Z) - y) ** 2))
-
-
-def fit_both(x_train, y_train, x_val, y_val, x_grid, degree, learning_rate, max_iter):
-    """A degree-``degree`` polynomial fitted in closed form and by gradient descent:
-    a dict of both curves over ``x_grid``, both fits' (training, validation) MSE,
-    the losses per epoch, why descent failed (or ``None``) and the learning rate
-    it converges below."""
-    features = polynomial_features(x_train, degree)
-    Z_train, Z_val, Z_grid = features(x_train), features(x_val), features(x_grid)
-    lstsq = LinearRegression().fit(Z_train, y_train)
-    gd, losses, failure = descend(Z_train, y_train, learning_rate, max_iter)
-    fitted = {"lstsq": lstsq} if gd is None else {"lstsq": lstsq, "gd": gd}
-    result = {"losses": losses, "failure": failure, "gd_curve": []}
-    for name, model in fitted.items():
-        result[f"{name}_curve"] = model.predict(Z_grid)
-        result[f"{name}_mse"] = (mse(model, Z_train, y_train), mse(model, Z_val, y_val))
-    result["limit"] = largest_stable_learning_rate(Z_train)
-    return result
-
-
 def title(fit, degree, learning_rate, max_iter):
     """Both fits' training and validation errors, in two lines."""
     lstsq = (
@@ -235,7 +147,7 @@ def explorer(x_train, y_train, x_val, y_val, *, max_iter=500):
     ]
 
     def draw(learning_rate, degree):
-        fit = fit_both(*data, x_grid, degree, learning_rate, max_iter)
+        fit = polynomial_fits(*data, x_grid, degree, learning_rate, max_iter)
         minimum = [fit["lstsq_mse"][0]] * 2
         # Every 20th epoch after the first 20: the static figure carries 40 loss
         # curves; thinned, they look the same.

@@ -8,13 +8,15 @@ the *loss curves* (each solver's objective minus its minimum, per iteration).
 """
 
 import functools
-import warnings
 
 import numpy as np
 
-from scratchlearn.exceptions import ConvergenceWarning
 from scratchlearn.numerics import sigmoid
-from scratchlearn.supervised import LogisticRegression
+from scratchlearn.supervised.experiments import (
+    FLOOR,
+    excess_losses,
+    logistic_fits,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     COLOURS,
@@ -29,12 +31,6 @@ from scratchlearn.viz.figures import (
 
 NEWTON_COLOUR, GD_COLOUR = "#444444", "#1f77b4"
 CONFIDENCE_LEVEL = 0.9  # the winning class's probability at the dashed lines
-# Newton's fit, converged as far as floating point allows: the minimum of the curves.
-EXACT = {"tol": 1e-10, "max_iter": 100}
-# The explorer's floor for the objective's excess. An objective near 1 is known to
-# about 1e-15 (its last bits differ between processors); an excess from 1e-10 up is
-# known to 5 digits, and the stored figure is the same on every machine.
-FLOOR = 1e-10
 # After the data set's menu. The static explorer draws Newton's map for each C, with
 # 200 gradient steps at learning rate 1; the live explorer varies all four.
 MAPS = ("Newton", "gradient descent")
@@ -101,36 +97,6 @@ def probability_map(model, xs, ys):
     others = np.where(winner, runner_up, confidence[:, :, np.newaxis])
     margins = np.moveaxis(probabilities - others, 2, 0)  # (n_classes, len(ys), ...)
     return rgb, margins, confidence
-
-
-def fit_both(X, y, C, learning_rate, n_iter):
-    """Fit Newton's method to convergence and ``n_iter`` steps of gradient descent.
-
-    Returns ``(newton, descent, failure)``: the two fitted models and ``None`` or
-    how gradient descent failed. If its weights overflowed, ``descent`` is ``None``;
-    if its objective only grew, ``descent`` holds that run, to draw.
-    """
-    newton = LogisticRegression(C=C, **EXACT).fit(X, y)
-    descent = LogisticRegression(
-        C=C, solver="gd", learning_rate=learning_rate, max_iter=n_iter, tol=1e-300
-    )  # so small a tol that it runs all n_iter steps
-    with warnings.catch_warnings():
-        # Stopping early is the point of a fixed n_iter: no warning for it.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        try:
-            descent.fit(X, y)
-        except ValueError:  # the weights overflowed
-            return newton, None, "gradient descent diverges: its weights overflow"
-    if descent.loss_history_[-1] > np.log(len(descent.classes_)):  # above the start
-        return newton, descent, "gradient descent diverges: its objective grows"
-    return newton, descent, None
-
-
-def excess_losses(model, minimum, floor=FLOOR):
-    """The objective minus ``minimum`` before the first iteration (all weights 0:
-    log(n_classes)) and after each, floored at ``floor`` for a log scale."""
-    losses = np.concatenate([[np.log(len(model.classes_))], model.loss_history_])
-    return np.maximum(losses - minimum, floor)
 
 
 def describe(model, X_train, y_train, X_val, y_val):
@@ -251,7 +217,7 @@ def explorer(examples, *, resolution=60):
     @functools.lru_cache(maxsize=64)  # both maps of a setting share its fits
     def fitted(data, C, learning_rate, n_iter):
         X_train, y_train = examples[data][:2]
-        return fit_both(X_train, y_train, C, learning_rate, n_iter)
+        return logistic_fits(X_train, y_train, C, learning_rate, n_iter)
 
     def draw(data, solver, learning_rate, n_iter, C):
         X_train, y_train, X_val, y_val, names = examples[data]

@@ -4,8 +4,11 @@ weights of a soft vote."""
 
 import numpy as np
 
-from scratchlearn.base import clone
 from scratchlearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from scratchlearn.supervised.experiments import (
+    coarse_indices,
+    soft_vote_accuracy,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS
 
@@ -52,17 +55,6 @@ def plot_folds(ax, splits, y, title=None):
     ax.set_xlabel("sample index")
     if title:
         ax.set_title(title, fontsize=10)
-
-
-def score_table(search, x_name, y_name):
-    """Mean CV scores of a 2-D grid search as a (n_y, n_x) table, with its axes."""
-    params = search.cv_results_["params"]
-    xs = sorted({p[x_name] for p in params})
-    ys = sorted({p[y_name] for p in params})
-    table = np.full((len(ys), len(xs)), np.nan)
-    for p, score in zip(params, search.cv_results_["mean_test_score"], strict=True):
-        table[ys.index(p[y_name]), xs.index(p[x_name])] = score
-    return np.array(xs), np.array(ys), table
 
 
 def plot_heatmap(ax, xs, ys, table, *, x_label, y_label):
@@ -112,45 +104,7 @@ def plot_vote(ax, names, member_scores, vote_score, label="soft vote"):
 # -- voting without refitting ------------------------------------------------------
 
 
-def out_of_fold_probabilities(members, X, y, cv):
-    """Each member's predicted probabilities for the samples of each test fold.
-
-    Returns a list over folds of ``(test_indices, probabilities)`` with
-    probabilities of shape (n_members, n_test, n_classes), and the class index of
-    every sample: what a soft vote with any weights needs, so that the explorer can
-    re-weigh the members without refitting them.
-    """
-    _, y_index = np.unique(y, return_inverse=True)
-    folds = []
-    for train, test in cv.split(X, y):
-        probabilities = np.stack(
-            [
-                clone(member).fit(X[train], y_index[train]).predict_proba(X[test])
-                for _, member in members
-            ]
-        )  # (n_members, n_test, n_classes)
-        folds.append((test, probabilities))
-    return folds, y_index
-
-
-def soft_vote_accuracy(folds, y_index, weights):
-    """Mean over folds of the accuracy of the weighted soft vote."""
-    weights = np.asarray(weights, dtype=float)[:, np.newaxis, np.newaxis]
-    scores = []
-    for test, probabilities in folds:
-        # A plain weighted sum, not a matrix product: the same bits on every
-        # machine, so that an exact tie between two classes is broken the same way.
-        vote = (weights * probabilities).sum(axis=0)  # (n_test, n_classes)
-        scores.append(np.mean(np.argmax(vote, axis=1) == y_index[test]))
-    return float(np.mean(scores))
-
-
 # -- the explorers -------------------------------------------------------------------
-
-
-def coarse_indices(n_fine, resolution):
-    """Evenly spaced indices of a fine grid axis: a coarser grid inside it."""
-    return np.round(np.linspace(0, n_fine - 1, resolution)).astype(int)
 
 
 def folds_explorer(model, X, y):

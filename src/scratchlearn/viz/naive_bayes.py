@@ -11,6 +11,7 @@ by the same amount.
 import numpy as np
 
 from scratchlearn.supervised import GaussianNB
+from scratchlearn.supervised.experiments import priors_with
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     COLOURS,
@@ -30,19 +31,6 @@ SMOOTHINGS = (1e-9, 1e-2, 1e-1, 1.0)
 LIVE_SMOOTHINGS = tuple(float(f"{10.0**e:.3g}") for e in np.arange(-9.0, 1.01, 0.25))
 PRIORS = (0.02, 0.1, 0.2, 0.4, 0.6, 0.8, 0.95)
 LIVE_PRIORS = tuple(round(p, 2) for p in np.arange(0.01, 0.985, 0.01))
-
-
-def priors_with(class_counts, index, prior):
-    """Class priors where class ``index`` has ``prior`` and the other classes share
-    ``1 - prior`` in proportion to their numbers of training samples.
-
-    Returns an array of shape (n_classes,) summing to 1.
-    """
-    others = np.array(class_counts, dtype=float)
-    others[index] = 0.0
-    priors = (1.0 - prior) * others / others.sum()
-    priors[index] = prior
-    return priors
 
 
 def ellipse_lines(model, n_stds=(1, 2), n_points=48):

@@ -10,6 +10,7 @@ on digits.
 
 import numpy as np
 
+from scratchlearn.book import rounded
 from scratchlearn.evolutionary.experiments import (
     ES_GENERATIONS,
     Frozen,
@@ -22,7 +23,6 @@ from scratchlearn.evolutionary.neuroevolution import (
     centered_ranks,
     es_gradient,
 )
-from scratchlearn.viz.common import rounded
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, curve
 

@@ -11,8 +11,7 @@ import numpy as np
 from scratchlearn.unsupervised import PCA
 from scratchlearn.unsupervised.experiments import one_of_each
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import curve
-from scratchlearn.viz.shared_b import mosaic
+from scratchlearn.viz.figures import curve, mosaic
 
 IMAGE_SIDE = 8  # the digits are 8 x 8 pixels
 INK = [[0.0, "white"], [1.0, "black"]]  # intensity 0 blank, 16 black

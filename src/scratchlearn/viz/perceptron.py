@@ -3,14 +3,12 @@ known line separates with a chosen margin (``datasets.separable``), replayed one
 update at a time (:func:`replay`), with Novikoff's bound on the number of updates.
 """
 
-import dataclasses
 import functools
 
 import numpy as np
 
 from scratchlearn import datasets
-from scratchlearn.supervised.perceptron import mistake_bound, train_perceptron
-from scratchlearn.utils.validation import check_random_state
+from scratchlearn.supervised.experiments import replay
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, class_points, curve
 
@@ -19,53 +17,6 @@ MISTAKE_COLOUR = "crimson"
 LIMITS = (-2.2, 2.2)  # both axes of the 2-D pictures
 # Regions and lines are cut to this larger square; the axes clip them to LIMITS.
 BOX = (-10.0, 10.0)
-
-
-@dataclasses.dataclass
-class Replay:
-    """A perceptron's training on 2-D data, one update at a time.
-
-    Row ``t`` of ``weights`` holds ``(w_1, w_2, b)`` after ``t`` updates (row 0: all
-    zero); ``samples[t - 1]`` and ``epochs[t - 1]`` say which sample caused update
-    ``t`` and in which epoch; ``errors[t]`` counts the training samples that the
-    weights of row ``t`` misclassify (a score of exactly 0 counting as an error).
-    ``converged`` says whether training ended with an epoch without a mistake.
-    """
-
-    weights: np.ndarray  # (n_updates + 1, 3)
-    samples: np.ndarray  # (n_updates,)
-    epochs: np.ndarray  # (n_updates,)
-    errors: np.ndarray  # (n_updates + 1,)
-    n_epochs: int
-    converged: bool
-    bound: float
-
-    @property
-    def n_updates(self):
-        return len(self.samples)
-
-
-def replay(X, y, true_coef, true_intercept, *, learning_rate=1.0, max_iter=20, seed=0):
-    """Train a perceptron (shuffled epochs, seeded) and record every update.
-
-    ``true_coef`` and ``true_intercept`` describe a separating line, used for the
-    bound :func:`~scratchlearn.supervised.perceptron.mistake_bound`.
-    """
-    y_signed = np.where(y == 1, 1.0, -1.0)  # (n_samples,)
-    extended = np.column_stack([X, np.ones(len(X))])  # (n_samples, 3)
-    signed = learning_rate * y_signed[:, np.newaxis] * extended  # (n_samples, 3)
-    _, samples, mistakes_per_epoch = train_perceptron(
-        signed, max_iter=max_iter, shuffle=True, rng=check_random_state(seed)
-    )
-    # The weights after each update are the running sums of the signed samples.
-    weights = np.vstack([np.zeros(3), np.cumsum(signed[samples], axis=0)])
-    margins = weights @ signed.T  # (n_updates + 1, n_samples)
-    errors = np.count_nonzero(margins <= 0, axis=1)  # (n_updates + 1,)
-    n_epochs = len(mistakes_per_epoch)
-    epochs = np.repeat(np.arange(1, n_epochs + 1), mistakes_per_epoch)
-    converged = bool(mistakes_per_epoch[-1] == 0)
-    bound = mistake_bound(X, y_signed, true_coef, true_intercept)
-    return Replay(weights, samples, epochs, errors, n_epochs, converged, bound)
 
 
 def half_plane(coef, intercept, limits=BOX):

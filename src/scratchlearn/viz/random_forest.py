@@ -6,11 +6,12 @@ out-of-bag and test accuracies of its first 1, 2, ... trees. The explorer change
 regions of single trees, many trees average them into a smoother boundary.
 """
 
-import functools
-
 import numpy as np
 
 from scratchlearn.supervised import RandomForestClassifier
+from scratchlearn.supervised.experiments import (
+    forest_stages,
+)
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -19,7 +20,6 @@ from scratchlearn.viz.figures import (
     chosen_line,
     class_points,
     curve,
-    grid_over,
     plot_decision_boundary,
     region_trace,
 )
@@ -37,43 +37,6 @@ LEGEND = {
     "yanchor": "bottom",
     "bgcolor": "rgba(255,255,255,0.8)",
 }
-
-
-def staged_scores(forest, X_train, y_train, X_test, y_test):
-    """Out-of-bag and test accuracy of the first 1, 2, ..., B trees of ``forest``.
-
-    Uses only the fitted forest's public attributes: each tree's class
-    probabilities (its columns are the class indices its bootstrap sample held)
-    and ``estimators_samples_``, the rows each tree was grown on. After ``b`` trees
-    a training sample's out-of-bag vote averages those of the first ``b`` trees
-    that left it out; samples that no tree left out yet are skipped.
-
-    Returns
-    -------
-    oob, test : ndarray of shape (n_estimators,)
-    """
-    n_classes = len(forest.classes_)
-    y_train_index = np.searchsorted(forest.classes_, y_train)
-    y_test_index = np.searchsorted(forest.classes_, y_test)
-    n_trees, n_train = len(forest.estimators_), len(y_train)
-    train_proba = np.zeros((n_trees, n_train, n_classes))
-    test_proba = np.zeros((n_trees, len(y_test), n_classes))
-    out_of_bag = np.ones((n_trees, n_train), dtype=bool)
-    for index, (tree, rows) in enumerate(
-        zip(forest.estimators_, forest.estimators_samples_, strict=True)
-    ):
-        train_proba[index][:, tree.classes_] = tree.predict_proba(X_train)
-        test_proba[index][:, tree.classes_] = tree.predict_proba(X_test)
-        out_of_bag[index, rows] = False
-    # Running sums over the trees: (n_trees, n_samples, n_classes).
-    oob_votes = np.cumsum(train_proba * out_of_bag[..., np.newaxis], axis=0)
-    covered = np.cumsum(out_of_bag, axis=0) > 0  # (n_trees, n_train)
-    oob_right = np.argmax(oob_votes, axis=2) == y_train_index  # (n_trees, n_train)
-    oob = np.sum(oob_right & covered, axis=1) / np.maximum(covered.sum(axis=1), 1)
-    oob[covered.sum(axis=1) == 0] = np.nan
-    test_votes = np.cumsum(test_proba, axis=0)
-    test = np.mean(np.argmax(test_votes, axis=2) == y_test_index, axis=1)
-    return oob, test
 
 
 def plot_staged_scores(oob, test, ax, *, title=None):
@@ -108,32 +71,6 @@ def plot_trees_and_forest(X, y, axes, *, n_estimators=100, random_state=0):
     return forest
 
 
-def staged_regions(forest, X, sizes, resolution=50):
-    """Class index predicted over a grid by the first ``n`` trees, for ``n`` in
-    ``sizes``: a list of arrays of shape (resolution, resolution).
-
-    The trees are grown one after the other from one seed, so the first ``n`` trees
-    of a forest are exactly the forest that ``n_estimators=n`` grows.
-    """
-    xs, ys, points = grid_over(X, resolution)
-    n_classes = len(forest.classes_)
-    votes = np.zeros((len(points), n_classes))  # (n_points, n_classes)
-    regions = []
-    for count, tree in enumerate(forest.estimators_, start=1):
-        votes[:, tree.classes_] += tree.predict_proba(points)
-        if count in sizes:
-            regions.append(np.argmax(votes, axis=1).reshape(len(ys), len(xs)))
-    return xs, ys, regions
-
-
-def features_used_per_tree(forest):
-    """How many distinct features each tree of ``forest`` splits on: (n_estimators,)."""
-    trees = forest.estimators_
-    return np.array(
-        [len(np.unique(tree.feature_[tree.feature_ >= 0])) for tree in trees]
-    )
-
-
 def _format(score):
     return "n/a" if np.isnan(score) else f"{score:.3f}"
 
@@ -146,24 +83,13 @@ def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
 
     One forest of ``MAX_TREES`` trees is grown per (``max_features``,
     ``max_depth``) and kept: its first ``n`` trees are the forest of ``n`` trees
-    (see :func:`staged_regions`), so moving ``n_estimators`` refits nothing.
+    (see :func:`~scratchlearn.supervised.experiments.forest_stages`), so moving
+    ``n_estimators`` refits nothing.
     """
     classes = np.unique(y_train)
     names = [f"class {label}" for label in classes]
 
-    @functools.cache
-    def grown(max_features, max_depth):
-        forest = RandomForestClassifier(
-            MAX_TREES,
-            max_features=max_features,
-            max_depth=max_depth,
-            random_state=0,
-        ).fit(X_train, y_train)
-        oob, test = staged_scores(forest, X_train, y_train, X_test, y_test)
-        sizes = range(1, MAX_TREES + 1)
-        xs, ys, regions = staged_regions(forest, X_train, sizes, resolution)
-        depths = np.maximum.accumulate([t.get_depth() for t in forest.estimators_])
-        return oob, test, xs, ys, np.array(regions, dtype=np.int8), depths
+    grown = forest_stages(X_train, y_train, X_test, y_test, MAX_TREES, resolution)
 
     def draw(max_features, max_depth, n_estimators):
         oob, test, xs, ys, regions, depths = grown(max_features, max_depth)

@@ -9,8 +9,13 @@ import numpy as np
 
 from scratchlearn.deep.rbm import BernoulliRBM
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
-from scratchlearn.viz.shared_b import digit_rows, mosaic
+from scratchlearn.viz.figures import (
+    REFERENCE_COLOUR,
+    TRAIN_COLOUR,
+    curve,
+    digit_rows,
+    mosaic,
+)
 
 # The explorer's settings, and the one every run is drawn next to.
 HIDDEN_UNITS = (16, 36, 100)

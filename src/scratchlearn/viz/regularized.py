@@ -6,67 +6,22 @@ fits it for the whole grid :data:`ALPHAS` at once (warm-started, so fast); every
 ``alpha`` the explorer offers is on that grid, so a setting is read off its path.
 """
 
-import dataclasses
 import functools
 
 import numpy as np
 
-from scratchlearn.supervised import ElasticNet, coefficient_path
+from scratchlearn.supervised.experiments import ALPHAS, regularization_path
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import chosen_line, curve
 
 # One colour per feature (matplotlib's "tab10", plotly's "D3").
 FEATURE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
 FEATURE_COLOURS += ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-# Penalty strengths, 12 per power of ten from 0.001 to 1000 (3 significant digits):
-# the paths and the live explorer use them all, the static explorer every sixth.
-ALPHAS = tuple(float(f"{alpha:.3g}") for alpha in np.logspace(-3, 3, 73))
 L1_RATIOS = (1.0, 0.5, 0.1, 0.0)
 LIVE_L1_RATIOS = tuple(round(0.1 * step, 1) for step in range(11))
 ALPHA = "alpha (penalty strength)"
 # The dotted lines at the chosen alpha, one per panel.
 AXES, LINE = (("x", "y"), ("x2", "y2")), {"color": "dimgrey", "width": 1.5}
-
-
-def r2_scores(coefs, X_train, y_train, X, y):
-    """R² on ``(X, y)`` of the linear models whose coefficients are the rows of
-    ``coefs`` (n_models, n_features), each with its unpenalised intercept
-    ``mean(y_train) - mean(X_train) @ coef``. Returns shape (n_models,)."""
-    coefs = np.atleast_2d(coefs)
-    intercepts = y_train.mean() - coefs @ X_train.mean(axis=0)  # (n_models,)
-    y_pred = X @ coefs.T + intercepts  # (n_samples, n_models)
-    residual_sum = np.sum((y[:, np.newaxis] - y_pred) ** 2, axis=0)  # (n_models,)
-    return 1.0 - residual_sum / np.sum((y - y.mean()) ** 2)
-
-
-@dataclasses.dataclass
-class Path:
-    """An elastic net fitted for every ``alpha`` of a grid, with one ``l1_ratio``."""
-
-    l1_ratio: float
-    alphas: np.ndarray  # (n_alphas,), increasing
-    coefs: np.ndarray  # (n_alphas, n_features)
-    train_r2: np.ndarray  # (n_alphas,)
-    validation_r2: np.ndarray  # (n_alphas,)
-
-
-def regularization_path(X_train, y_train, X_val, y_val, l1_ratio, alphas=ALPHAS):
-    """Fit ``ElasticNet(alpha, l1_ratio)`` for each of ``alphas`` (increasing) and score
-    every fit on the training and validation data.
-
-    The fits run from the largest ``alpha`` to the smallest, each starting from the
-    previous solution: a warm start, which needs only a few passes.
-    """
-    alphas = np.sort(np.asarray(alphas, dtype=float))
-    model = ElasticNet(l1_ratio=l1_ratio)
-    coefs = coefficient_path(model, X_train, y_train, alphas[::-1])[::-1]
-    return Path(
-        l1_ratio=l1_ratio,
-        alphas=alphas,
-        coefs=coefs,
-        train_r2=r2_scores(coefs, X_train, y_train, X_train, y_train),
-        validation_r2=r2_scores(coefs, X_train, y_train, X_val, y_val),
-    )
 
 
 def plot_shrinkage(ax, threshold=1.0, limit=3.0):
