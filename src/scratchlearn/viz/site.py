@@ -4,9 +4,9 @@ Notebooks store each plotly figure once, as plotly's JSON bundle
 (``application/vnd.plotly.v1+json``), which JupyterLab draws with its plotly
 extension. Jupyter Book has no renderer for that bundle; this plugin, registered
 under myst-nb's ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``, turns
-it into a page element that calls the copy of plotly.js the build ships in
-``_static``: the site draws every figure with no network and no second copy of its
-data in the notebook.
+it into a page element that calls the copy of plotly.js the build ships with the
+site (``.ci/build_book.py``): the site draws every figure with no network and no
+second copy of its data in the notebook.
 """
 
 import json
