@@ -21,7 +21,6 @@ import sys
 
 from notebooks import ROOT, problems, stored_notebooks, toc_files
 
-
 VENDOR = ROOT / "_build" / "vendor"  # html_static_path in _config.yml
 
 

@@ -20,6 +20,34 @@ def toy_data(estimator, n_samples=40, n_features=3, seed=0):
     return X, y
 
 
+def stretched_classes():
+    """Two long, thin, tilted classes side by side (the LDA chapter's picture)."""
+    rng = np.random.default_rng(0)
+    turn = np.deg2rad(35)
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    shared = rotation @ np.diag([2.5, 0.08]) @ rotation.T
+    X = np.vstack(
+        [
+            rng.multivariate_normal([0.0, 0.0], shared, size=60),
+            rng.multivariate_normal([1.5, 0.0], shared, size=60),
+        ]
+    )
+    return X, np.repeat([0, 1], 60)
+
+
+def standardised_diabetes():
+    """Diabetes split as the regularisation chapter splits it, standardised with the
+    training part's statistics: (Z_train, y_train, Z_test, y_test, feature_names)."""
+    from scratchlearn import datasets
+    from scratchlearn.preprocessing import StandardScaler
+
+    data = datasets.diabetes()
+    parts = datasets.split(data.X, data.y, test_size=0.25)
+    scaler = StandardScaler().fit(parts.X_train)
+    Z_train, Z_test = scaler.transform(parts.X_train), scaler.transform(parts.X_test)
+    return Z_train, parts.y_train, Z_test, parts.y_test, data.feature_names
+
+
 def required_arguments(cls):
     """Fresh values of the arguments ``cls`` has no default for, or ``{}``.
 

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
-from scratchlearn.preprocessing import StandardScaler
 from scratchlearn.supervised import (
     AdaBoostClassifier,
     ElasticNet,
     RandomForestClassifier,
     experiments,
 )
+from tests.conftest import standardised_diabetes, stretched_classes
 
 
 def test_sample_weights_by_round_are_the_boosting_weights():
@@ -52,18 +52,7 @@ def test_staged_errors_of_a_classifier_are_error_rates():
 
 @pytest.fixture(scope="module")
 def stretched():
-    """Two long, thin, tilted classes side by side (the chapter's picture)."""
-    rng = np.random.default_rng(0)
-    turn = np.deg2rad(35)
-    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    shared = rotation @ np.diag([2.5, 0.08]) @ rotation.T
-    X = np.vstack(
-        [
-            rng.multivariate_normal([0.0, 0.0], shared, size=60),
-            rng.multivariate_normal([1.5, 0.0], shared, size=60),
-        ]
-    )
-    return X, np.repeat([0, 1], 60)
+    return stretched_classes()
 
 
 def test_with_separation_moves_the_means_and_keeps_the_shapes(stretched):
@@ -140,11 +129,7 @@ def test_the_staged_out_of_bag_score_is_the_forests(moon_halves):
 
 @pytest.fixture(scope="module")
 def diabetes():
-    data = datasets.diabetes()
-    parts = datasets.split(data.X, data.y, test_size=0.25)
-    scaler = StandardScaler().fit(parts.X_train)
-    Z_train, Z_test = scaler.transform(parts.X_train), scaler.transform(parts.X_test)
-    return Z_train, parts.y_train, Z_test, parts.y_test, data.feature_names
+    return standardised_diabetes()
 
 
 def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):

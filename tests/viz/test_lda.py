@@ -15,22 +15,12 @@ from scratchlearn.supervised import (
 from scratchlearn.viz import figures
 from scratchlearn.viz import lda as lda_plots
 from scratchlearn.viz.explorer import shown_traces
+from tests.conftest import stretched_classes
 
 
 @pytest.fixture(scope="module")
 def stretched():
-    """Two long, thin, tilted classes side by side (the chapter's picture)."""
-    rng = np.random.default_rng(0)
-    turn = np.deg2rad(35)
-    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    shared = rotation @ np.diag([2.5, 0.08]) @ rotation.T
-    X = np.vstack(
-        [
-            rng.multivariate_normal([0.0, 0.0], shared, size=60),
-            rng.multivariate_normal([1.5, 0.0], shared, size=60),
-        ]
-    )
-    return X, np.repeat([0, 1], 60)
+    return stretched_classes()
 
 
 @pytest.fixture(scope="module")

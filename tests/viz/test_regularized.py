@@ -5,20 +5,15 @@ path is computed once, and the R² along a path is the models' R²."""
 import numpy as np
 import pytest
 
-from scratchlearn import datasets
-from scratchlearn.preprocessing import StandardScaler
 from scratchlearn.supervised import ElasticNet, experiments
 from scratchlearn.viz import regularized as regularized_plots
 from scratchlearn.viz.explorer import shown_traces
+from tests.conftest import standardised_diabetes
 
 
 @pytest.fixture(scope="module")
 def diabetes():
-    data = datasets.diabetes()
-    parts = datasets.split(data.X, data.y, test_size=0.25)
-    scaler = StandardScaler().fit(parts.X_train)
-    Z_train, Z_test = scaler.transform(parts.X_train), scaler.transform(parts.X_test)
-    return Z_train, parts.y_train, Z_test, parts.y_test, data.feature_names
+    return standardised_diabetes()
 
 
 @pytest.fixture(scope="module")
