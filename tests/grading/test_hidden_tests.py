@@ -10,6 +10,7 @@ is done, KNOWN is empty.
 """
 
 import ast
+import functools
 from pathlib import Path
 
 import nbformat
@@ -176,6 +177,7 @@ def _library_imports(source):
     return modules
 
 
+@functools.cache
 def _hidden_imports():
     found = {}
     for master in sorted(Path(ROOT, "solutions").rglob("*.ipynb")):
@@ -191,13 +193,17 @@ def _hidden_imports():
     return found
 
 
-def test_no_hidden_test_gains_a_library_import():
-    found = _hidden_imports()
-    new = {
-        key: sorted(modules - KNOWN.get(key, set()))
-        for key, modules in found.items()
-        if modules - KNOWN.get(key, set())
+def _beyond(these, those):
+    """{exercise: sorted imports in ``these`` and not in ``those``}, where any."""
+    return {
+        key: sorted(extra)
+        for key, modules in these.items()
+        if (extra := modules - those.get(key, set()))
     }
+
+
+def test_no_hidden_test_gains_a_library_import():
+    new = _beyond(_hidden_imports(), KNOWN)
     assert not new, (
         "Hidden tests must not compute expected answers with a library in the "
         f"learner's kernel; new imports: {new}"
@@ -205,12 +211,7 @@ def test_no_hidden_test_gains_a_library_import():
 
 
 def test_the_known_library_imports_are_still_true():
-    found = _hidden_imports()
-    stale = {
-        key: sorted(modules - found.get(key, set()))
-        for key, modules in KNOWN.items()
-        if modules - found.get(key, set())
-    }
+    stale = _beyond(KNOWN, _hidden_imports())
     assert not stale, f"Remove from KNOWN, these imports are gone: {stale}"
 
 
