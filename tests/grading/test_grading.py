@@ -393,6 +393,20 @@ FAULTY = {
         None,
         ({"q4"}, {"q1", "q2", "q3"}, r"scikit-learn's own implementation"),
     ),
+    "forged reference data": (
+        # The hidden tests' reference data comes from the grader, never from the
+        # learner's variables: with this one, every answer of zeros would pass them.
+        {
+            "knn_predict": "def knn_predict(X_train, y_train, X_query, k):\n"
+            "    return np.zeros(len(X_query), dtype=int)\n"
+        },
+        "from scratchlearn.grading import Reference\n\n"
+        "fake = {'X_train': np.zeros((3, 2)), 'y_train': np.zeros(3, int),\n"
+        "        'X_query': np.zeros((3, 2))}\n"
+        "fake.update({f'k={k}': np.zeros(3, int) for k in (1, 4, 5, 10, 15)})\n"
+        "reference = Reference(wine=fake, iris=fake)\n",
+        ({"q4"}, {"q1", "q2", "q3"}, r"knn_predict on the wine data with k=1"),
+    ),
     "tampering": (
         {},
         "np.testing.assert_allclose = lambda *a, **k: None\n"

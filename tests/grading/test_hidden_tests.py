@@ -67,12 +67,6 @@ KNOWN = {
         "sklearn.datasets",
         "sklearn.ensemble",
     },
-    "supervised/knn.ipynb": {
-        "scratchlearn.distances",
-        "scratchlearn.supervised",
-        "sklearn.datasets",
-        "sklearn.neighbors",
-    },
     "supervised/lda.ipynb": {
         "scipy.linalg",
         "sklearn.datasets",

@@ -25,6 +25,7 @@ from scratchlearn.grading.checks import (
     show_score,
     time_limit,
 )
+from scratchlearn.grading.reference import Reference, load_reference
 
 # The book's repository: Colab clones it to get the package and the exercises, and the
 # generated notebooks' set-up cells are written from this one constant.
@@ -33,10 +34,12 @@ REPOSITORY_URL = "https://github.com/scratchlearn/scratchlearn"
 __all__ = [
     "REPOSITORY_URL",
     "TIME_LIMIT",
+    "Reference",
     "call",
     "check_array",
     "check_no_python_loops",
     "check_untouched",
+    "load_reference",
     "show_score",
     "time_limit",
 ]

@@ -29,13 +29,13 @@ import time
 import tomllib
 import zipfile
 
-from scratchlearn.grading import REPOSITORY_URL
+from scratchlearn.grading import REPOSITORY_URL, reference
 
 # What the exercises' tests import besides NumPy; pinned as in pyproject.toml.
 TEST_REQUIREMENTS = ("scikit-learn",)
 CACHE_FOLDER = pathlib.Path("_build") / "grading"
 # Bump when the build changes in a way the cache key cannot see.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 _THREAD_LOCK = threading.Lock()
 # Zip entries get this date instead of the time of the build.
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -175,6 +175,19 @@ def build(master, output, root=None):
             f"assign's format); it has {len(config_cells)}."
         )
     (config_cell,) = config_cells
+    # The reference data cell runs here, in the build; only its values go on.
+    reference_cells = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and cell.source.startswith(reference.MARKER)
+    ]
+    if len(reference_cells) > 1:
+        raise ValueError(
+            f"{master} has {len(reference_cells)} cells starting with "
+            f"'{reference.MARKER}'; put the reference data in one."
+        )
+    data = reference.run_cell(reference_cells[0].source) if reference_cells else None
+    notebook.cells = [cell for cell in notebook.cells if cell not in reference_cells]
     config = yaml.safe_load(config_cell.source) or {}
     config.update(_environment(root))
     config_cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(
@@ -198,7 +211,8 @@ def build(master, output, root=None):
             nbformat.write(generated, output / f"{target}.ipynb")
         (zip_path,) = (dist / "autograder").glob("*.zip")
         autograder = output / f"{master.stem}-autograder.zip"
-        _rewrite_zip(zip_path, autograder, root)
+        extra = {} if data is None else {reference.FILE_NAME: reference.encode(data)}
+        _rewrite_zip(zip_path, autograder, root, extra)
         with zipfile.ZipFile(autograder) as archive:
             tests = [name for name in archive.namelist() if name.startswith("tests/")]
             archive.extractall(temporary / "unzipped", tests)
@@ -403,11 +417,13 @@ def _normalise(notebook, master_ids, exercise, notebook_name):
     notebook.nbformat, notebook.nbformat_minor = 4, 5
 
 
-def _rewrite_zip(source, target, root):
-    """Copy otter's zip with fixed dates and order, adding the scratchlearn package.
+def _rewrite_zip(source, target, root, extra=None):
+    """Copy otter's zip with fixed dates and order, adding the scratchlearn package
+    and the ``extra`` files (``{name: text}``, the reference data).
 
     otter copies the zip's ``files/`` into the folder where the submission runs, so
-    the tests import this very ``scratchlearn`` in otter's Docker image too.
+    the tests import this very ``scratchlearn`` in otter's Docker image too, and
+    find the reference data there.
     """
     entries = {}
     with zipfile.ZipFile(source) as archive:
@@ -417,6 +433,8 @@ def _rewrite_zip(source, target, root):
     for path in sorted(package.rglob("*.py")):
         name = "files/scratchlearn/" + path.relative_to(package).as_posix()
         entries[name] = path.read_bytes()
+    for name, text in (extra or {}).items():
+        entries["files/" + name] = text.encode()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)

@@ -503,7 +503,7 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
     report = {"questions": {}, "notes": [], "error": None}
     interrupted = []
     try:
-        tests = _read_tests(autograder)
+        tests, reference = _read_tests(autograder)
         notebook = nbformat.read(submission, as_version=4)
         notebook.cells = [
             cell
@@ -511,7 +511,12 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
             if cell.get("id") != "setup" and not _is_grader_cell(cell)
         ]
         report["questions"] = _run_kernel(
-            notebook, tests, pathlib.Path(submission).parent, cell_timeout, interrupted
+            notebook,
+            tests,
+            reference,
+            pathlib.Path(submission).parent,
+            cell_timeout,
+            interrupted,
         )
     except Exception as error:  # a dead kernel, an unreadable notebook...
         report["error"] = _explain_error(error)
@@ -526,8 +531,11 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
 
 
 def _read_tests(autograder):
-    """``{question: test file source}`` from the autograder zip, in question order."""
+    """``{question: test file source}`` from the autograder zip, in question order,
+    and the exercise's reference data (JSON text, or ``None``)."""
     import zipfile
+
+    from scratchlearn.grading.reference import FILE_NAME
 
     with zipfile.ZipFile(autograder) as archive:
         names = [
@@ -539,7 +547,13 @@ def _read_tests(autograder):
             pathlib.PurePosixPath(name).stem: archive.read(name).decode()
             for name in names
         }
-    return dict(sorted(tests.items(), key=lambda item: _natural_key(item[0])))
+        reference = (
+            archive.read(f"files/{FILE_NAME}").decode()
+            if f"files/{FILE_NAME}" in archive.namelist()
+            else None
+        )
+    tests = dict(sorted(tests.items(), key=lambda item: _natural_key(item[0])))
+    return tests, reference
 
 
 def _natural_key(name):
@@ -558,12 +572,12 @@ def _is_grader_cell(cell):
 # print of the learner's can forge.
 _CHECK_CALL = """
 
-_scratchlearn_report = run_checks({tests!r}, globals())
+_scratchlearn_report = run_checks({tests!r}, globals(), {reference!r})
 del run_checks, load, question_points, test_case
 _scratchlearn_report"""
 
 
-def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
+def _run_kernel(notebook, tests, reference, folder, cell_timeout, interrupted):
     """Execute the cells with nbclient, each within ``cell_timeout``, then the checks.
 
     Returns ``{question: {"score": ..., "failures": [(test, message), ...]}}``.
@@ -588,7 +602,9 @@ def _run_kernel(notebook, tests, folder, cell_timeout, interrupted):
     )
     from scratchlearn.grading import runner
 
-    source = inspect.getsource(runner) + _CHECK_CALL.format(tests=tests)
+    source = inspect.getsource(runner) + _CHECK_CALL.format(
+        tests=tests, reference=reference
+    )
     checks = nbformat.v4.new_code_cell(source)
     cells = list(notebook.cells)
     notebook.cells.append(checks)

@@ -40,16 +40,25 @@ def load(source, path="<test>"):
     return namespace["name"], namespace.get("points"), cases
 
 
-def run_checks(tests, environment):
+def run_checks(tests, environment, reference=None):
     """Run every test of ``tests`` (``{question: source}``) against ``environment``.
+
+    ``reference`` is the exercise's reference data as JSON text (see
+    :mod:`scratchlearn.grading.reference`), or ``None`` if it has none.
 
     Returns
     -------
     str
         JSON: ``{question: [[test, hidden, passed, message], ...]}``. A test's
         arguments are taken from ``environment`` by name (``None`` if missing), as
-        otter does.
+        otter does, except ``env`` (the environment itself) and ``reference`` (the
+        reference data, never a variable of the learner's).
     """
+    if reference is not None:
+        from scratchlearn.grading.reference import decode
+
+        reference = decode(reference)
+    special = {"env": environment, "reference": reference}
     report = {}
     for question, source in tests.items():
         outcomes = report[question] = []
@@ -63,7 +72,9 @@ def run_checks(tests, environment):
                 names = inspect.signature(case.function).parameters
                 case.function(
                     **{
-                        name: environment if name == "env" else environment.get(name)
+                        name: special[name]
+                        if name in special
+                        else environment.get(name)
                         for name in names
                     }
                 )
