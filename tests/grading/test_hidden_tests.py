@@ -94,28 +94,6 @@ KNOWN = {
         "sklearn.neighbors",
         "sklearn.tree",
     },
-    "supervised/naive_bayes.ipynb": {"sklearn.datasets", "sklearn.naive_bayes"},
-    "supervised/perceptron.ipynb": {
-        "scratchlearn.supervised",
-        "scratchlearn.supervised.perceptron",
-        "sklearn.datasets",
-        "sklearn.linear_model",
-    },
-    "supervised/random_forest.ipynb": {"sklearn.datasets", "sklearn.ensemble"},
-    "supervised/regularized.ipynb": {
-        "scratchlearn.supervised",
-        "sklearn.datasets",
-        "sklearn.linear_model",
-    },
-    "supervised/svm.ipynb": {
-        "scratchlearn.supervised.svm",
-        "sklearn",
-        "sklearn.datasets",
-        "sklearn.metrics",
-        "sklearn.metrics.pairwise",
-        "sklearn.preprocessing",
-    },
-    "supervised/xgboost.ipynb": {"xgboost"},
     "unsupervised/agglomerative.ipynb": {
         "scipy.cluster.hierarchy",
         "scratchlearn.unsupervised.agglomerative",
