@@ -16,3 +16,23 @@ def test_chosen_line_spans_its_panel_and_takes_a_style():
     assert (line["xref"], line["yref"]) == ("x", "y domain")
     assert (line["x0"], line["x1"], line["y0"], line["y1"]) == (3, 3, 0, 1)
     assert line["line"] == {"color": "grey", "dash": "dot"}  # width left to plotly
+
+
+def test_staged_curves_draws_each_stage_from_one_and_a_dashed_reference():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scratchlearn.viz.figures import TRAIN_COLOUR, VALIDATION_COLOUR, staged_curves
+
+    figure, ax = plt.subplots()
+    curves = {"training": [0.5, 0.3, 0.2], "test": [0.6, 0.4, 0.45]}
+    staged_curves(curves, ax, xlabel="trees", ylabel="error", reference=("ref", [1, 2]))
+    train, test, reference = ax.lines
+    np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(test.get_ydata(), curves["test"])
+    assert (train.get_color(), test.get_color()) == (TRAIN_COLOUR, VALIDATION_COLOUR)
+    assert reference.get_linestyle() == "--" and reference.get_label() == "ref"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [*curves, "ref"]
+    plt.close(figure)

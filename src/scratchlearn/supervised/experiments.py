@@ -13,7 +13,7 @@ and its tests ask one place for it:
 - naive Bayes: class priors with one changed;
 - LDA: directions by angle, classes moved apart, a histogram's bins;
 - random forests, AdaBoost, gradient boosting: scores, errors and regions stage
-  by stage, from one fit per setting;
+  by stage, from one fit per setting; XGBoost's fits on one feature;
 - model selection: a grid search's table, out-of-fold probabilities, soft votes.
 """
 
@@ -26,6 +26,7 @@ import numpy as np
 from scratchlearn import datasets
 from scratchlearn.base import clone
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.metrics import mean_squared_error
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import (
     AdaBoostClassifier,
@@ -35,6 +36,7 @@ from scratchlearn.supervised import (
     LinearRegression,
     LogisticRegression,
     RandomForestClassifier,
+    XGBoostRegressor,
     coefficient_path,
 )
 from scratchlearn.supervised.linear_regression import DivergenceError
@@ -666,3 +668,40 @@ def staged_fits(X_train, y_train, X_test, y_test, grid, max_trees):
         return curves, train, staged_errors(model, X_test, y_test)
 
     return fits
+
+
+def boosting_stages(X, y, grid, n_stages, *, learning_rate, max_depth):
+    """Gradient boosting of ``n_stages`` trees on one feature, stage by stage:
+    ``fits[m]`` (len(grid),) and ``train[m]`` (n_samples,) are the model ``F_m`` on
+    ``grid`` and on ``X`` (``F_0``, the initial estimate, first), ``trees[m - 1]``
+    is the tree ``h_m`` on ``grid``, and ``mse[m]`` is the training MSE of ``F_m``.
+    """
+    model = GradientBoostingRegressor(
+        n_estimators=n_stages, learning_rate=learning_rate, max_depth=max_depth
+    ).fit(X, y)
+    start = model.initial_estimate_
+    fits = [np.full(len(grid), start), *model.staged_predict(grid)]
+    train = [np.full(len(y), start), *model.staged_predict(X)]
+    trees = [stage[0].predict(grid) for stage in model.estimators_]
+    mse = [np.mean((y - prediction) ** 2) for prediction in train]
+    return fits, train, trees, mse
+
+
+# --- XGBoost ------------------------------------------------------------------
+
+
+def grid_along(X, n_points=300):
+    """``n_points`` evenly spaced values of the one feature of ``X``, (n_points, 1)."""
+    return np.linspace(X[:, 0].min(), X[:, 0].max(), n_points)[:, np.newaxis]
+
+
+def xgboost_fit(X_train, y_train, grid, validation=None, **params):
+    """An ``XGBoostRegressor(**params)`` fitted on one feature: its prediction on
+    ``grid``, its number of leaves (all its trees') and its mean squared error on the
+    training data and, if given, on ``validation = (X_val, y_val)``."""
+    model = XGBoostRegressor(**params).fit(X_train, y_train)
+    n_leaves = sum(trees[0].n_leaves for trees in model.estimators_)
+    errors = [mean_squared_error(y_train, model.predict(X_train))]
+    if validation is not None:
+        errors.append(mean_squared_error(validation[1], model.predict(validation[0])))
+    return model.predict(grid), n_leaves, errors

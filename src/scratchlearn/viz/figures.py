@@ -199,6 +199,26 @@ def plot_decision_boundary(
     return ax
 
 
+def staged_curves(curves, ax, *, xlabel, ylabel, reference=None, title=None):
+    """Values after each stage (tree, round: 1, 2, ...) of an ensemble, with
+    matplotlib: ``curves`` maps a label to one value per stage, the first drawn in
+    the training colour, the second in the validation colour; ``reference``, a
+    ``(label, values)`` pair (another library's), is drawn dashed in black on top."""
+    for (label, values), colour in zip(
+        curves.items(), (TRAIN_COLOUR, VALIDATION_COLOUR), strict=False
+    ):
+        ax.plot(np.arange(1, len(values) + 1), values, color=colour, label=label)
+    if reference is not None:
+        stages = np.arange(1, len(reference[1]) + 1)
+        ax.plot(stages, reference[1], "k--", linewidth=1, label=reference[0])
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def epoch_curves(curves, *, ylabel, log=False, reference=None, ylim=None, ax=None):
     """One line per run, with matplotlib: ``curves`` maps a label to one value per
     epoch (epoch 1 first); ``reference``, a ``(value, label)`` pair, adds a dashed
