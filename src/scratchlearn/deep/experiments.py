@@ -5,7 +5,9 @@ runs, probes and projections behind them are here, one section per chapter, so
 that the chapter, its explorer and its tests ask one place for the same run:
 
 - building blocks: the one-hidden-layer network that learns the two moons;
-- convolutional networks: a short training run of the chapter's digits CNN;
+- convolutional networks: a short training run of the chapter's digits CNN, and
+  one for each optimizer and learning rate of the explorer;
+- the multilayer perceptron: the explorer's runs, each setting trained once;
 - recurrent networks: the gradient that reaches each time step (vanishing and
   exploding gradients) and what clipping does to it;
 - attention: attention tops trained on a trained LSTM's outputs, every setting of
@@ -14,8 +16,11 @@ that the chapter, its explorer and its tests ask one place for the same run:
   decoder's digits over a grid of codes;
 - restricted Boltzmann machines: training epoch by epoch with a measure after each;
 - optimizers: each optimizer's best learning rate on the race's surfaces, the
-  learning-rate schedules, and the race.
+  learning-rate schedules, the race, one optimizer's path on a surface and a small
+  digits network trained with one optimizer.
 """
+
+import functools
 
 import numpy as np
 
@@ -25,6 +30,7 @@ from scratchlearn.deep.autoencoder import dense_autoencoder
 from scratchlearn.deep.cnn import digits_cnn
 from scratchlearn.deep.layers import Dense
 from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+from scratchlearn.deep.mlp import train_mlp
 from scratchlearn.deep.model import Sequential
 from scratchlearn.deep.optimizers import Adam
 from scratchlearn.deep.pooling import GlobalAveragePooling1D
@@ -198,6 +204,36 @@ def train_small(X_train, y_train, X_val, y_val, *, epochs, batch_size=32, **kw):
     return history.history
 
 
+def train_every_optimizer(data, optimizers, learning_rates, *, epochs):
+    """:func:`train_small` on ``data = (X_train, y_train, X_val, y_val)`` for every
+    optimizer (``optimizers`` maps the name shown to the name given to
+    :func:`digits_cnn`) and learning rate: ``{(shown name, rate): history}``."""
+    return {
+        (shown, rate): train_small(
+            *data, epochs=epochs, optimizer=name, learning_rate=rate
+        )
+        for shown, name in optimizers.items()
+        for rate in learning_rates
+    }
+
+
+# --- the multilayer perceptron ------------------------------------------------
+
+
+def mlp_runs(X_fit, y_fit, X_val, y_val):
+    """``run(config)``: the ``History.history`` of the chapter's network
+    (:func:`~scratchlearn.deep.mlp.train_mlp`) trained with the ``MLPConfig``
+    ``config`` on ``(X_fit, y_fit)`` and validated on ``(X_val, y_val)``. Each
+    config trains once (same seed, so the same initial weights) and is kept."""
+
+    @functools.cache
+    def run(config):
+        with np.errstate(all="ignore"):  # a learning rate too large diverges
+            return train_mlp(config, X_fit, y_fit, (X_val, y_val))[1]
+
+    return run
+
+
 # --- autoencoders -------------------------------------------------------------
 
 
@@ -337,3 +373,46 @@ def race(surface):
         name: descend(make_optimizer(name, lr), surface, n_steps)
         for name, lr in rates.items()
     }
+
+
+def surface_grid(surface, resolution):
+    """The loss of ``surface`` over its window: ``xs``, ``ys`` and the values, of
+    shape (resolution, resolution)."""
+    xs = np.linspace(*surface.x_range, resolution)
+    ys = np.linspace(*surface.y_range, resolution)
+    return xs, ys, surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+
+
+def descend_with(optimizer, surface, steps, learning_rate, schedule, momentum):
+    """One optimizer's path on ``surface`` for ``steps`` steps, its learning rate
+    following ``schedule`` from ``learning_rate``: the path (n_taken + 1, 2), the
+    loss along it, and the learning rate at the steps ``at`` (a constant rate: at
+    the first and the last)."""
+    rate = SCHEDULES[schedule](learning_rate, steps)
+    path = descend(make_optimizer(optimizer, rate, momentum), surface, steps)
+    at = np.arange(steps) if callable(rate) else np.array([0, steps - 1])
+    rates = rate(at) if callable(rate) else [rate, rate]
+    return path, surface.value(path), at, rates
+
+
+def train_digits_network(
+    data, optimizer, schedule, momentum, batch_size, learning_rate, *, epochs
+):
+    """A small network (64 -> 32 ReLU -> 10) trained on ``data = (X_train, y_train,
+    X_val, y_val)`` for ``epochs``, its learning rate following ``schedule`` from
+    ``learning_rate``: its ``History.history``, or ``None`` if training diverged."""
+    X_train, y_train, X_val, y_val = data
+    steps = epochs * -(-len(X_train) // batch_size)  # ceil: the last batch is short
+    rate = SCHEDULES[schedule](learning_rate, steps)
+    layers = [deep.Dense(32, activation="relu"), deep.Dense(10)]
+    model = deep.Sequential(layers, random_state=0)
+    loss = deep.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(make_optimizer(optimizer, rate, momentum), loss, ["accuracy"])
+    settings = {"epochs": epochs, "batch_size": batch_size, "verbose": 0}
+    try:
+        with np.errstate(all="ignore"):  # a learning rate too large diverges
+            return model.fit(
+                X_train, y_train, validation_data=(X_val, y_val), **settings
+            ).history
+    except ValueError:  # the loss refuses NaN or infinite outputs
+        return None

@@ -7,7 +7,7 @@ advance: both explorers only draw).
 import numpy as np
 
 from scratchlearn.deep.cnn import feature_maps
-from scratchlearn.deep.experiments import train_small
+from scratchlearn.deep.experiments import train_every_optimizer
 from scratchlearn.viz.explorer import Control, View
 from scratchlearn.viz.figures import (
     REFERENCE_COLOUR,
@@ -113,13 +113,7 @@ def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
     these settings) draw the kept runs.
     """
     data = (X_train, y_train, X_val, y_val)
-    runs = {
-        (optimizer, rate): train_small(
-            *data, epochs=epochs, optimizer=name, learning_rate=rate
-        )
-        for optimizer, name in OPTIMIZERS.items()
-        for rate in LEARNING_RATES
-    }
+    runs = train_every_optimizer(data, OPTIMIZERS, LEARNING_RATES, epochs=epochs)
     default = (runs[DEFAULT], "default ({}, {:g})".format(*DEFAULT), REFERENCE_COLOUR)
 
     def draw(optimizer, learning_rate):

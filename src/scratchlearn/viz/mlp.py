@@ -9,7 +9,8 @@ import dataclasses
 
 import numpy as np
 
-from scratchlearn.deep.mlp import SCHEDULE_NAMES, MLPConfig, train_mlp
+from scratchlearn.deep.experiments import mlp_runs
+from scratchlearn.deep.mlp import SCHEDULE_NAMES, MLPConfig
 from scratchlearn.viz.explorer import Control, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -130,7 +131,7 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
     network trained on ``(X_fit, y_fit)`` with ``config`` changed by the
     :data:`CONTROLS`. Each setting trains once (same seed, so the same initial
     weights) and is kept: the live explorer reuses the static one's runs."""
-    runs = {}
+    run = mlp_runs(X_fit, y_fit, X_val, y_val)
 
     def draw(batch_norm, optimizer, learning_rate, batch_size, schedule, dropout):
         name, suited_rate = OPTIMIZERS[optimizer]
@@ -145,10 +146,7 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
             schedule=schedule,
             dropout=dropout,
         )
-        if setting not in runs:
-            with np.errstate(all="ignore"):  # a learning rate too large diverges
-                runs[setting] = train_mlp(setting, X_fit, y_fit, (X_val, y_val))[1]
-        history = runs[setting]
+        history = run(setting)
         traces = [
             (curve(history[prefix + key], legend=col == 1, **style), col)
             for col, key in ((1, "loss"), (2, "accuracy"))
