@@ -177,3 +177,24 @@ def test_xgboost_fit_is_the_models_prediction_leaves_and_errors():
     assert n_leaves == sum(trees[0].n_leaves for trees in model.estimators_)
     assert errors[0] == pytest.approx(np.mean((y[::2] - model.predict(X[::2])) ** 2))
     assert errors[1] == pytest.approx(np.mean((y[1::2] - model.predict(X[1::2])) ** 2))
+
+
+def test_probabilities_over_a_grid_and_the_margins_of_each_class():
+    from sklearn.metrics import log_loss
+
+    from scratchlearn.supervised import LogisticRegression
+
+    X, y = datasets.gaussian_quantiles(150, n_classes=3, random_state=0)
+    model = LogisticRegression().fit(X, y)
+    xs, ys = np.linspace(-2.0, 2.0, 5), np.linspace(-1.0, 1.0, 4)
+    probabilities, margins = experiments.probabilities_over(model, xs, ys)
+    assert probabilities.shape == (4, 5, 3) and margins.shape == (3, 4, 5)
+    # Row i, column j is the point (xs[j], ys[i]).
+    point = np.array([[xs[1], ys[2]]])
+    np.testing.assert_allclose(probabilities[2, 1], model.predict_proba(point)[0])
+    # Exactly one class has a positive margin wherever there is no tie.
+    assert np.all(np.sum(margins > 0, axis=0) == 1)
+    winner = np.argmax(probabilities, axis=2)
+    np.testing.assert_array_equal(np.argmax(margins, axis=0), winner)
+    expected = log_loss(y, model.predict_proba(X), labels=model.classes_)
+    assert experiments.mean_log_loss(model, X, y) == pytest.approx(expected)

@@ -181,6 +181,39 @@ def excess_losses(model, minimum, floor=FLOOR):
     return np.maximum(losses - minimum, floor)
 
 
+def probabilities_over(model, xs, ys):
+    """What a fitted two-feature classifier predicts over the grid ``xs`` x ``ys``.
+
+    Returns
+    -------
+    probabilities : ndarray of shape (len(ys), len(xs), n_classes)
+        Row 0 is ``ys[0]``.
+    margins : ndarray of shape (n_classes, len(ys), len(xs))
+        Each class's probability minus the largest of the others': positive where
+        the class wins, 0 on its decision boundary.
+    """
+    xx, yy = np.meshgrid(xs, ys)  # (len(ys), len(xs)) each
+    n_classes = len(model.classes_)
+    probabilities = model.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))
+    probabilities = probabilities.reshape(len(ys), len(xs), n_classes)
+    best = probabilities.argmax(axis=2)  # (len(ys), len(xs))
+    confidence = probabilities.max(axis=2)
+    # The largest of the other classes' probabilities: the runner-up's for the
+    # winner, the winner's for every other class.
+    runner_up = np.sort(probabilities, axis=2)[:, :, -2:-1]  # (len(ys), len(xs), 1)
+    winner = best[:, :, np.newaxis] == np.arange(n_classes)
+    others = np.where(winner, runner_up, confidence[:, :, np.newaxis])
+    margins = np.moveaxis(probabilities - others, 2, 0)  # (n_classes, len(ys), ...)
+    return probabilities, margins
+
+
+def mean_log_loss(model, X, y):
+    """The mean log-loss of a fitted classifier's probabilities on ``(X, y)``."""
+    rows = np.searchsorted(model.classes_, y)
+    true_class = model.predict_proba(X)[np.arange(len(y)), rows]
+    return -np.mean(np.log(np.maximum(true_class, 1e-300)))
+
+
 # --- regularized regression ---------------------------------------------------
 
 
