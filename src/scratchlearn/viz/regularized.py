@@ -64,17 +64,42 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=LASSO_COLOUR):
     return ax
 
 
+def feature_styles(n_features):
+    """One ``(colour, dash)`` per feature: the book's six colours, solid, then the
+    same again, dashed (the diabetes data have ten features)."""
+    return [
+        (COLOURS[j % len(COLOURS)], None if j < len(COLOURS) else "dash")
+        for j in range(n_features)
+    ]
+
+
+def coefficient_dots(alpha, coefs, styles):
+    """The coefficients at ``alpha`` as dots in their features' ``styles``, hollow
+    for the dashed ones (whose colours the solid ones share)."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(
+        x=np.full(len(coefs), alpha),
+        y=coefs,
+        mode="markers",
+        marker_color=[colour for colour, _ in styles],
+        marker_symbol=[
+            "circle" if dash is None else "circle-open" for _, dash in styles
+        ],
+        marker_size=9,
+        marker_line_width=1,
+        hoverinfo="skip",  # the paths' own hover labels say it all
+        showlegend=False,
+    )
+
+
 def explorer(X_train, y_train, X_val, y_val, *, feature_names):
     """Coefficient paths of the elastic net against ``alpha`` for one ``l1_ratio``,
     and the training and validation R² along them, with the chosen ``alpha``
     marked. A path is computed once per ``l1_ratio``."""
-    import plotly.graph_objects as go
-
     n_features = X_train.shape[1]
     names = [str(name) for name in feature_names]  # plotly wants str, not np.str_
-    # One colour per feature, the book's six; solid, then dashed for the next six.
-    colours = [COLOURS[j % len(COLOURS)] for j in range(n_features)]
-    dashes = [None if j < len(COLOURS) else "dash" for j in range(n_features)]
+    styles = feature_styles(n_features)
     path_of = functools.cache(
         lambda l1_ratio: regularization_path(X_train, y_train, X_val, y_val, l1_ratio)
     )
@@ -86,8 +111,8 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names):
         scores = np.round(scores, 3) + 0.0  # -0.0001 (predicting the mean): 0.000
         paths = [
             (curve(coef, x=path.alphas, name=name, colour=colour, dash=dash), 1)
-            for coef, name, colour, dash in zip(
-                path.coefs.T, names, colours, dashes, strict=True
+            for coef, name, (colour, dash) in zip(
+                path.coefs.T, names, styles, strict=True
             )
         ]
         paths += [  # in black: a colour would be mistaken for a feature's
@@ -98,18 +123,7 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names):
             )
         ]
         # The coefficients at alpha as dots; the R² values are in the title.
-        dots = go.Scatter(
-            x=np.full(n_features, alpha),
-            y=path.coefs[at],
-            mode="markers",
-            marker_color=colours,
-            # Hollow for the dashed paths (their colours are the solid ones').
-            marker_symbol=["circle" if d is None else "circle-open" for d in dashes],
-            marker_size=9,
-            marker_line_width=1,
-            hoverinfo="skip",  # the paths' own hover labels say it all
-            showlegend=False,
-        )
+        dots = coefficient_dots(alpha, path.coefs[at], styles)
         kind = {1.0: "lasso", 0.0: "ridge"}.get(l1_ratio, "elastic net")
         return View(
             [*paths, (dots, 1)],
