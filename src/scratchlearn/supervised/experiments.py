@@ -9,9 +9,10 @@ and its tests ask one place for it:
 - logistic regression: Newton's and gradient descent's fits, their excess losses;
 - regularized regression: R² along a regularization path;
 - Bayesian regression: the line's data and the posterior of a setting;
-- the perceptron: its training replayed an update at a time;
+- the perceptron: its training replayed an update at a time, each setting once;
 - naive Bayes: class priors with one changed;
-- LDA: directions by angle, classes moved apart, a histogram's bins;
+- LDA: directions by angle, classes moved apart, a histogram's bins, the
+  direction with shrinkage;
 - random forests, AdaBoost, gradient boosting: scores, errors and regions stage
   by stage, from one fit per setting; XGBoost's fits on one feature;
 - model selection: a grid search's table, out-of-fold probabilities, soft votes.
@@ -33,6 +34,7 @@ from scratchlearn.supervised import (
     BayesianLinearRegression,
     ElasticNet,
     GradientBoostingRegressor,
+    LinearDiscriminantAnalysis,
     LinearRegression,
     LogisticRegression,
     RandomForestClassifier,
@@ -402,6 +404,22 @@ def replay(X, y, true_coef, true_intercept, *, learning_rate=1.0, max_iter=20, s
     return Replay(weights, samples, epochs, errors, n_epochs, converged, bound)
 
 
+def perceptron_runs(n_samples, seed=0):
+    """``training(margin, learning_rate, max_iter)``: ``n_samples`` points that a
+    known line separates with ``margin`` (``datasets.separable``) and the
+    perceptron's training on them, replayed: ``X``, ``y``, the line ``(coef,
+    intercept)`` and the :class:`Replay`. Each setting runs once and is kept."""
+
+    @functools.cache
+    def training(margin, learning_rate, max_iter):
+        data = datasets.separable(n_samples, margin=margin, random_state=seed)
+        line = (data.coef, data.intercept)
+        settings = {"learning_rate": learning_rate, "max_iter": max_iter, "seed": seed}
+        return data.X, data.y, line, replay(data.X, data.y, *line, **settings)
+
+    return training
+
+
 # --- naive Bayes --------------------------------------------------------------
 
 
@@ -440,6 +458,12 @@ def with_separation(X, y, factor):
     centre = X.mean(axis=0)
     means = np.array([X[y_index == c].mean(axis=0) for c in range(len(classes))])
     return X + (factor - 1.0) * (means - centre)[y_index]  # (n_samples, n_features)
+
+
+def shrunk_direction(X, y, shrinkage):
+    """LDA's first discriminant direction with a shrunk covariance, unit length."""
+    model = LinearDiscriminantAnalysis(shrinkage=shrinkage).fit(X, y)
+    return model.scalings_[:, 0] / np.linalg.norm(model.scalings_[:, 0])
 
 
 def histogram_bins(X, n_bins=40):
