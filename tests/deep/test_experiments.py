@@ -206,3 +206,25 @@ def test_mlp_runs_trains_each_config_once(monkeypatch):
     config = MLPConfig(epochs=1)
     assert run(config) == {} and run(config) == {}
     assert trained == [config]
+
+
+def test_rbm_runs_train_each_setting_once_by_position_or_keyword():
+    X = datasets.digits().X[:60] / 16.0
+    trained = experiments.rbm_runs(X, n_iter=1)
+    rbm = trained(16, 1, 0.1)
+    assert trained(n_components=16, k=1, learning_rate=0.1) is rbm
+    fresh = BernoulliRBM(16, learning_rate=0.1, n_iter=1, k=1, persistent=False)
+    np.testing.assert_array_equal(
+        rbm.components_, fresh.set_params(random_state=0).fit(X).components_
+    )
+
+
+def test_train_every_gan_trains_each_setting():
+    X = datasets.digits().X[:64] / 8 - 1
+    runs = experiments.train_every_gan(X, (2, 4), (0.001,), epochs=1)
+    assert set(runs) == {(2, 0.001), (4, 0.001)}
+    history = runs[2, 0.001]
+    assert len(history["g_loss"]) == 1
+    assert np.shape(history["samples"]) == (1, 8, 64)  # 8 fixed noise vectors
+    again = experiments.train_small_gan(X, 2, 0.001, epochs=1)
+    np.testing.assert_array_equal(again["samples"], history["samples"])

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.viz import gan as gan_plots
 from scratchlearn.viz.explorer import shown_traces
 
@@ -22,14 +23,14 @@ RATES = (0.001, 0.003)
 def trained():
     X = datasets.digits().X[:96] / 8 - 1  # (96, 64) in [-1, 1]
     calls = []
-    original = gan_plots.train_small
+    original = experiments.train_small_gan
 
     def counted(X, dim, rate, **kwargs):
         calls.append((dim, rate))
         return original(X, dim, rate, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gan_plots, "train_small", counted)
+        patch.setattr(experiments, "train_small_gan", counted)
         explorer = gan_plots.explorer(
             X, epochs=EPOCHS, latent_dims=DIMS, learning_rates=RATES
         )

@@ -7,7 +7,7 @@ both explorers only draw).
 
 import numpy as np
 
-from scratchlearn.deep.gan import GAN, dense_discriminator, dense_generator
+from scratchlearn.deep.experiments import train_every_gan
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
 
@@ -123,18 +123,6 @@ def plot_class_shares(shares, real_shares=None, *, floor=0.04):
 # --- the explorer ---------------------------------------------------------------------
 
 
-def train_small(X, latent_dim, learning_rate, *, epochs=EPOCHS[-1], seed=0):
-    """A small GAN (128-unit layers) trained on ``X`` (in [-1, 1]); returns its
-    history, with the samples of 8 fixed noise vectors after every epoch."""
-    generator = dense_generator(
-        latent_dim, units=(128, 128), learning_rate=learning_rate
-    )
-    discriminator = dense_discriminator(units=(128, 64), learning_rate=learning_rate)
-    gan = GAN(generator, discriminator, average_decay=0, random_state=seed)
-    latent = np.random.default_rng(seed).normal(size=(8, latent_dim))
-    return gan.fit(X, epochs=epochs, batch_size=64, sample_latent=latent)
-
-
 def explorer(
     X, *, epochs=EPOCHS, latent_dims=LATENT_DIMS, learning_rates=LEARNING_RATES
 ):
@@ -144,11 +132,7 @@ def explorer(
     two each), and both explorers draw the kept runs."""
     import plotly.graph_objects as go
 
-    runs = {
-        (dim, rate): train_small(X, dim, rate, epochs=max(epochs))
-        for dim in latent_dims
-        for rate in learning_rates
-    }
+    runs = train_every_gan(X, latent_dims, learning_rates, epochs=max(epochs))
     image = {"colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False}
 
     def draw(latent_dim, learning_rate, epochs):

@@ -9,16 +9,12 @@ chooses the start (k-means++ or random points, and the seed) and the number of
 clusters.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.unsupervised import KMeans
 from scratchlearn.unsupervised.experiments import (
     MAX_ITERATIONS,
     inertia_by_step,
-    lloyd_path,
-    starting_centres,
+    kmeans_runs,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
@@ -122,13 +118,7 @@ def explorer(X, *, seed=0, static_iterations=6, feature_names=("x1", "x2"), marg
         hoverinfo="skip",
     )
 
-    @functools.cache
-    def path_of(init, n_clusters, seed):
-        return lloyd_path(X, starting_centres(X, n_clusters, init, seed))
-
-    @functools.cache
-    def best_inertia(n_clusters):
-        return KMeans(n_clusters, n_init=10, random_state=0).fit(X).inertia_
+    path_of, best_inertia = kmeans_runs(X)
 
     def draw(init, n_clusters, seed, iteration):
         path = path_of(init, n_clusters, seed)
