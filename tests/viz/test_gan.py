@@ -93,7 +93,5 @@ def test_figures_draw_what_they_are_given():
     assert len(fig.axes) == 10
     shown = fig.axes[5].get_images()[0].get_array()  # epoch 3, first sample
     np.testing.assert_allclose(shown, (samples[2][0].reshape(8, 8) + 1) / 2)
-    fig = gan_plots.show_grid(rng.uniform(size=(7, 64)), n_columns=4)
-    assert len(fig.axes) == 8
     fig = gan_plots.plot_class_shares(np.full(10, 0.1), np.full(10, 0.1))
     assert len(fig.axes[0].patches) == 20

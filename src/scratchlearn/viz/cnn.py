@@ -24,29 +24,6 @@ DEFAULT = ("Adam", 0.003)
 EPOCHS = 6
 
 
-def show_images(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r"):
-    """A grid of 2-D images (``images`` of shape ``(n, height, width)``), each with
-    its own title; returns the figure. A diverging colour map (``"RdBu_r"``) is
-    centred on zero, for kernels whose weights have both signs."""
-    import matplotlib.pyplot as plt
-
-    images = np.asarray(images)
-    n_rows = -(-len(images) // n_columns)  # ceil
-    figsize = (size * n_columns, size * n_rows + 0.3 * (titles is not None))
-    fig, axes = plt.subplots(n_rows, n_columns, figsize=figsize, squeeze=False)
-    limit = np.abs(images).max()
-    centred = {"vmin": -limit, "vmax": limit} if cmap == "RdBu_r" else {}
-    for index, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if index >= len(images):
-            continue
-        ax.imshow(images[index], cmap=cmap, **centred)
-        if titles is not None:
-            ax.set_title(titles[index], fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
 def plot_convolution(image, kernel, output, *, title_kernel="kernel"):
     """Three panels: an image, a kernel and the image convolved with it, every
     value written in its cell (for small examples)."""

@@ -253,6 +253,41 @@ def mosaic(images, n_columns=5, side=8):
     return tiled
 
 
+def image_grid(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r", **more):
+    """Images in a grid, ``n_columns`` to a row, each with its own title if
+    ``titles`` are given; returns the matplotlib figure.
+
+    ``images`` are 2-D, ``(n, height, width)``, or flat 8 x 8 digits ``(n, 64)``.
+    ``more`` may hold ``limits``, the ``(low, high)`` of the colour scale (default:
+    each image's own range; centred on zero for the diverging ``"RdBu_r"``, for
+    kernels whose weights have both signs), ``title_colours``, one per title, and
+    ``title``, over the whole grid.
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    images = images.reshape(len(images), 8, 8) if images.ndim == 2 else images
+    n_rows = -(-len(images) // n_columns)  # ceil
+    extra = 0.3 * (titles is not None) + 0.3 * ("title" in more)
+    figsize = (size * n_columns, size * n_rows + extra)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=figsize, squeeze=False)
+    limit = np.abs(images).max()
+    default = (-limit, limit) if cmap == "RdBu_r" else (None, None)
+    low, high = more.get("limits", default)
+    colours = more.get("title_colours") or ["black"] * len(images)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index >= len(images):
+            continue
+        ax.imshow(images[index], cmap=cmap, vmin=low, vmax=high)
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=8, color=colours[index])
+    if "title" in more:
+        fig.suptitle(more["title"], fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def digit_rows(rows, *, size=0.9):
     """Digits in rows, one row per entry of ``rows`` (a dict from a label to images
     of shape ``(n, 8, 8)`` or ``(n, 64)``), the label at the left; returns the

@@ -37,29 +37,6 @@ def mosaic(images, n_columns=8):
     return tiled
 
 
-def show_grid(images, *, n_columns=10, titles=None, size=0.9, title=None):
-    """Flat or square 8 x 8 images in [0, 1] (ink black) as a grid of panels, each
-    with its own title if given; returns the figure."""
-    import matplotlib.pyplot as plt
-
-    images = np.asarray(images).reshape(-1, SIDE, SIDE)
-    n_rows = -(-len(images) // n_columns)
-    extra = 0.3 * (titles is not None) + 0.3 * (title is not None)
-    fig, axes = plt.subplots(
-        n_rows, n_columns, figsize=(size * n_columns, size * n_rows + extra)
-    )
-    for index, ax in enumerate(np.ravel(axes)):
-        ax.set_axis_off()
-        if index < len(images):
-            ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
-            if titles is not None:
-                ax.set_title(titles[index], fontsize=7)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
 def plot_history(history):
     """The two players per epoch: their losses (left) and the mean probability the
     discriminator gives real and generated digits (right)."""

@@ -16,6 +16,7 @@ from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
     VALIDATION_COLOUR,
     curve,
+    image_grid,
     loss_accuracy_explorer,
 )
 
@@ -68,22 +69,21 @@ CURVES = {
 def plot_digits(X, y, n=20, *, predicted=None, columns=10):
     """The first ``n`` digits of ``X`` (rows of 64 pixels), titled by their label
     (and the predicted one, in red when wrong); returns the figure."""
-    import matplotlib.pyplot as plt
-
-    rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.1))
-    for index, ax in enumerate(np.ravel(axes)):
-        ax.axis("off")
-        if index >= n:
-            continue
-        ax.imshow(X[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=X.max())
-        title, colour = f"{y[index]}", "black"
-        if predicted is not None:
-            title = f"{y[index]} as {predicted[index]}"
-            colour = "black" if predicted[index] == y[index] else "red"
-        ax.set_title(title, fontsize=9, color=colour)
-    fig.tight_layout()
-    return fig
+    y = y[:n]
+    if predicted is None:
+        titles, colours = [str(label) for label in y], None
+    else:
+        pairs = list(zip(y, predicted[:n], strict=True))
+        titles = [f"{true} as {said}" for true, said in pairs]
+        colours = ["black" if true == said else "red" for true, said in pairs]
+    return image_grid(
+        X[:n],
+        titles,
+        n_columns=columns,
+        size=0.9,
+        limits=(0, X.max()),
+        title_colours=colours,
+    )
 
 
 def plot_block_outputs(outputs, titles, *, reference=None):
