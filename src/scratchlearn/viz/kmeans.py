@@ -23,6 +23,7 @@ from scratchlearn.viz.figures import (
     cell_traces,
     chosen_line,
     curve,
+    data_points,
 )
 
 
@@ -105,18 +106,10 @@ def explorer(X, *, seed=0, static_iterations=6, feature_names=("x1", "x2"), marg
     iterations 0 to ``static_iterations`` (every setting stored costs the page
     weight); the live one, k = 2 to 6, seeds 0 to 99 and up to
     ``MAX_ITERATIONS``."""
-    import plotly.graph_objects as go
 
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     box = ((low[0], high[0]), (low[1], high[1]))
-    points = go.Scatter(
-        x=X[:, 0],
-        y=X[:, 1],
-        mode="markers",
-        marker={"size": 5, "color": "#333333"},
-        name="points",
-        hoverinfo="skip",
-    )
+    points = data_points(*X.T, "points", "#333333", size=5).update(hoverinfo="skip")
 
     path_of, best_inertia = kmeans_runs(X)
 
