@@ -1,9 +1,9 @@
 """Pictures that several chapters draw: the book's colours, a grid over two
 features, the regions a classifier assigns, the points of each class, curves over
-iterations or epochs, the cells of a nearest-centre rule, level lines, pixel
-pictures, rows of digits and mosaics of images, for matplotlib (the chapters' still
-figures) and plotly (the explorers). No chapter owns this module; chapter modules
-keep only what is theirs.
+iterations, epochs or the stages of an ensemble, the cells of a nearest-centre rule,
+level lines, pixel pictures, grids of titled images, rows of digits and mosaics of
+images, for matplotlib (the chapters' still figures) and plotly (the explorers). No
+chapter owns this module; chapter modules keep only what is theirs.
 """
 
 import base64

@@ -1,6 +1,7 @@
 """Figures and the explorer of Chapter 6 (the perceptron): training on data that a
 known line separates with a chosen margin (``datasets.separable``), replayed one
-update at a time (:func:`replay`), with Novikoff's bound on the number of updates.
+update at a time (``experiments.perceptron_runs``), with Novikoff's bound on the
+number of updates.
 """
 
 import numpy as np
