@@ -41,10 +41,15 @@ Three limits keep a faulty notebook from hanging the grader, from the innermost 
    that swallows interrupts, a kernel stuck in C code), it is killed with its kernel,
    and every question not graded scores zero with a message.
 
-What remains reachable: the tests run in the learner's kernel, after its cells, so
-their expected values (some computed with scikit-learn or scratchlearn) are computed
-where the learner's code has run before; the audit's refusal of any assignment to a
-module's or class's attribute is what keeps that code from patching them.
+What the tests compare against never comes from the kernel: hidden tests import no
+library (tests/grading/test_hidden_tests.py checks it). An expected value that needs
+scikit-learn, scipy or scratchlearn's own implementation is worked out when the
+autograder is built, in the master's reference data cell
+(:mod:`scratchlearn.grading.reference`); this process reads it from the zip and sends
+it with the tests, and the runner hands it to them itself. What remains reachable:
+the tests run in the learner's kernel, after its cells, with NumPy and the checks
+imported there; the audit's refusal of any assignment to a module's or class's
+attribute is what keeps the learner's code from patching those.
 """
 
 import concurrent.futures
