@@ -136,7 +136,9 @@ def figure_alt_text(figure):
     metadata), the website gives them to screen readers as the image's alt text."""
     panels = []
     for ax in figure.axes:
-        words = [ax.get_title()] if ax.get_title() else []
+        titles = [ax.get_title(loc=where) for where in ("left", "center", "right")]
+        title = " ".join(title for title in titles if title)  # set at any place
+        words = [title] if title else []
         axes = [
             f"{name}: {label}"
             for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()))
@@ -157,6 +159,7 @@ def figure_alt_text(figure):
     elif panels:
         text += panels[0]
     text = text.replace("$", "").replace("\\", "")  # TeX markup, read aloud badly
+    text = " ".join(text.split())  # a title's line breaks are a picture's layout
     return text.strip().rstrip(".") or "A chart drawn by the code above"
 
 
