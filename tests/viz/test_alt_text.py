@@ -129,3 +129,20 @@ def test_a_title_set_at_the_left_or_over_two_lines_counts():
     text = figure_alt_text(figure)
     plt.close(figure)
     assert text == "2 panels: k-means; rebuilt from 2 numbers"
+
+
+def test_a_colour_bar_is_told_with_the_panel_it_colours():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scratchlearn.viz.common import figure_alt_text
+
+    figure, ax = plt.subplots()
+    image = ax.imshow([[0.0, 1.0], [1.0, 0.0]])
+    figure.colorbar(image, label="accuracy")
+    ax.set(title="Accuracy by k and p", xlabel="k", ylabel="p")
+    text = figure_alt_text(figure)
+    plt.close(figure)
+    assert text == "Accuracy by k and p (x: k; y: p; colour: accuracy)"
