@@ -153,3 +153,78 @@ def test_train_by_epoch_is_partial_fit_over_shuffled_batches():
             by_hand.partial_fit(X[order[start : start + 10]])
         expected.append(by_hand.components_.sum())
     np.testing.assert_allclose(values, expected)
+
+
+def test_surface_grid_is_the_surface_over_its_window():
+    xs, ys, values = experiments.surface_grid(QUADRATIC, 7)
+    assert (xs[0], xs[-1]) == tuple(QUADRATIC.x_range)
+    assert (ys[0], ys[-1]) == tuple(QUADRATIC.y_range)
+    assert values.shape == (7, 7)
+    assert values[2, 5] == pytest.approx(QUADRATIC.value(np.array([xs[5], ys[2]])))
+
+
+@pytest.mark.parametrize("schedule", ["constant", "cosine"])
+def test_descend_with_follows_the_schedule_from_the_rate(schedule):
+    path, losses, at, rates = experiments.descend_with(
+        "momentum", ROSENBROCK, 50, 0.001, schedule, 0.9
+    )
+    rate = experiments.SCHEDULES[schedule](0.001, 50)
+    expected = descend(
+        experiments.make_optimizer("momentum", rate, 0.9), ROSENBROCK, 50
+    )
+    np.testing.assert_array_equal(path, expected)
+    np.testing.assert_array_equal(losses, ROSENBROCK.value(expected))
+    if schedule == "constant":  # a line from the first step to the last
+        np.testing.assert_array_equal(at, [0, 49])
+        assert list(rates) == [0.001, 0.001]
+    else:
+        np.testing.assert_allclose(rates, rate(np.arange(50)))
+
+
+def test_train_digits_network_learns_and_reports_divergence():
+    X, y = datasets.digits()
+    data = (X[:200] / 16.0, y[:200], X[200:300] / 16.0, y[200:300])
+    logs = experiments.train_digits_network(
+        data, "Adam", "constant", 0.9, 32, 0.01, epochs=3
+    )
+    assert len(logs["loss"]) == 3 and logs["loss"][-1] < logs["loss"][0]
+    assert logs["val_accuracy"][-1] > 0.5
+    diverged = experiments.train_digits_network(
+        data, "SGD", "constant", 0.9, 32, 1e100, epochs=2
+    )
+    assert diverged is None
+
+
+def test_mlp_runs_trains_each_config_once(monkeypatch):
+    from scratchlearn.deep.mlp import MLPConfig
+
+    trained = []
+    monkeypatch.setattr(
+        experiments, "train_mlp", lambda config, *a: (trained.append(config), {})
+    )
+    run = experiments.mlp_runs(None, None, None, None)
+    config = MLPConfig(epochs=1)
+    assert run(config) == {} and run(config) == {}
+    assert trained == [config]
+
+
+def test_rbm_runs_train_each_setting_once_by_position_or_keyword():
+    X = datasets.digits().X[:60] / 16.0
+    trained = experiments.rbm_runs(X, n_iter=1)
+    rbm = trained(16, 1, 0.1)
+    assert trained(n_components=16, k=1, learning_rate=0.1) is rbm
+    fresh = BernoulliRBM(16, learning_rate=0.1, n_iter=1, k=1, persistent=False)
+    np.testing.assert_array_equal(
+        rbm.components_, fresh.set_params(random_state=0).fit(X).components_
+    )
+
+
+def test_train_every_gan_trains_each_setting():
+    X = datasets.digits().X[:64] / 8 - 1
+    runs = experiments.train_every_gan(X, (2, 4), (0.001,), epochs=1)
+    assert set(runs) == {(2, 0.001), (4, 0.001)}
+    history = runs[2, 0.001]
+    assert len(history["g_loss"]) == 1
+    assert np.shape(history["samples"]) == (1, 8, 64)  # 8 fixed noise vectors
+    again = experiments.train_small_gan(X, 2, 0.001, epochs=1)
+    np.testing.assert_array_equal(again["samples"], history["samples"])

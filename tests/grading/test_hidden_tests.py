@@ -31,23 +31,8 @@ LIBRARIES = {
 ALLOWED = ("scratchlearn.grading",)
 
 KNOWN = {
-    "deep/attention.ipynb": {"scratchlearn.deep.attention"},
-    "deep/autoencoders.ipynb": {
-        "scipy",
-        "scratchlearn.deep",
-        "scratchlearn.deep.losses",
-    },
-    "deep/building_blocks.ipynb": {"scratchlearn.deep"},
-    "deep/cnn.ipynb": {"scratchlearn.deep", "scratchlearn.deep.conv"},
-    "deep/gan.ipynb": {"scratchlearn.deep", "scratchlearn.deep.gan"},
-    "deep/mlp.ipynb": {
-        "scratchlearn.deep",
-        "scratchlearn.deep.losses",
-        "scratchlearn.deep.optimizers",
-    },
-    "deep/optimizers.ipynb": {"scratchlearn.deep"},
-    "deep/rbm.ipynb": {"scipy.special", "sklearn.datasets", "sklearn.neural_network"},
-    "deep/recurrent.ipynb": {"scratchlearn.deep"},
+    "deep/autoencoders.ipynb": {"scratchlearn.deep"},
+    "deep/gan.ipynb": {"scratchlearn.deep"},
     "evolutionary/genetic_algorithm.ipynb": {"scipy"},
     "evolutionary/neuroevolution.ipynb": {"scratchlearn.deep"},
     "evolutionary/particle_swarm.ipynb": {"scratchlearn.evolutionary.swarm"},

@@ -146,3 +146,55 @@ def test_the_path_is_the_elastic_net_and_its_scores_the_models_r2(diabetes):
         assert train_r2 == pytest.approx(model.score(Z_train, y_train), abs=1e-4)
         scores = experiments.r2_scores(model.coef_, Z_train, y_train, Z_val, y_val)
         assert scores[0] == pytest.approx(model.score(Z_val, y_val), abs=1e-12)
+
+
+def test_boosting_stages_start_at_the_mean_and_add_shrunk_trees():
+    X, y = datasets.noisy_curve(60, noise=0.25, low=0.0, high=6.0)
+    grid = np.linspace(0.0, 6.0, 30)[:, np.newaxis]
+    fits, train, trees, mse = experiments.boosting_stages(
+        X, y, grid, 3, learning_rate=0.3, max_depth=2
+    )
+    assert len(fits) == len(train) == len(mse) == 4 and len(trees) == 3
+    np.testing.assert_allclose(fits[0], y.mean())  # F_0: the initial estimate
+    for m in (1, 2, 3):  # F_m = F_{m-1} + 0.3 h_m
+        np.testing.assert_allclose(fits[m], fits[m - 1] + 0.3 * trees[m - 1])
+        assert mse[m] == pytest.approx(np.mean((y - train[m]) ** 2))
+    assert mse[3] < mse[0]
+
+
+def test_xgboost_fit_is_the_models_prediction_leaves_and_errors():
+    from scratchlearn.supervised import XGBoostRegressor
+
+    X, y = datasets.noisy_curve(80, slope=0.2, low=0.0, high=10.0)
+    grid = experiments.grid_along(X, 50)
+    assert grid.shape == (50, 1) and grid[0, 0] == X.min() and grid[-1, 0] == X.max()
+    params = {"n_estimators": 7, "max_depth": 3, "gamma": 2.5, "reg_lambda": 0.3}
+    prediction, n_leaves, errors = experiments.xgboost_fit(
+        X[::2], y[::2], grid, (X[1::2], y[1::2]), **params
+    )
+    model = XGBoostRegressor(**params).fit(X[::2], y[::2])
+    np.testing.assert_allclose(prediction, model.predict(grid))
+    assert n_leaves == sum(trees[0].n_leaves for trees in model.estimators_)
+    assert errors[0] == pytest.approx(np.mean((y[::2] - model.predict(X[::2])) ** 2))
+    assert errors[1] == pytest.approx(np.mean((y[1::2] - model.predict(X[1::2])) ** 2))
+
+
+def test_probabilities_over_a_grid_and_the_margins_of_each_class():
+    from sklearn.metrics import log_loss
+
+    from scratchlearn.supervised import LogisticRegression
+
+    X, y = datasets.gaussian_quantiles(150, n_classes=3, random_state=0)
+    model = LogisticRegression().fit(X, y)
+    xs, ys = np.linspace(-2.0, 2.0, 5), np.linspace(-1.0, 1.0, 4)
+    probabilities, margins = experiments.probabilities_over(model, xs, ys)
+    assert probabilities.shape == (4, 5, 3) and margins.shape == (3, 4, 5)
+    # Row i, column j is the point (xs[j], ys[i]).
+    point = np.array([[xs[1], ys[2]]])
+    np.testing.assert_allclose(probabilities[2, 1], model.predict_proba(point)[0])
+    # Exactly one class has a positive margin wherever there is no tie.
+    assert np.all(np.sum(margins > 0, axis=0) == 1)
+    winner = np.argmax(probabilities, axis=2)
+    np.testing.assert_array_equal(np.argmax(margins, axis=0), winner)
+    expected = log_loss(y, model.predict_proba(X), labels=model.classes_)
+    assert experiments.mean_log_loss(model, X, y) == pytest.approx(expected)

@@ -47,3 +47,27 @@ def test_the_fp_tree_of_the_classic_baskets_by_hand():
         (4,): 1,
         (4, 3): 1,
     }
+
+
+def test_mixture_runs_fit_each_setting_once_and_find_the_lowest_bic():
+    X, _ = datasets.blobs(120, centers=3, random_state=0)
+    n_components = (1, 2, 3, 4)
+    fitted, table, best = experiments.mixture_runs(X, n_components, random_state=0)
+    assert table == experiments.bic_table(X, n_components, random_state=0)
+    lowest = min(min(values) for values in table.values())
+    assert table[best[0]][n_components.index(best[1])] == lowest
+    assert fitted(*best) is fitted(*best)  # kept, not refitted
+    assert fitted(*best).bic(X) == lowest
+
+
+def test_kmeans_runs_keep_each_path_and_the_best_inertia():
+    from scratchlearn.unsupervised import KMeans
+
+    X, _ = datasets.blobs(90, centers=3, random_state=1)
+    path_of, best_inertia = experiments.kmeans_runs(X)
+    path = path_of("k-means++", 3, 0)
+    assert path is path_of("k-means++", 3, 0)
+    start = experiments.starting_centres(X, 3, "k-means++", 0)
+    assert len(path) == len(experiments.lloyd_path(X, start))
+    expected = KMeans(3, n_init=10, random_state=0).fit(X).inertia_
+    assert best_inertia(3) == expected

@@ -38,7 +38,7 @@ def trained(data):
         return original(X_train, latent_dim, noise, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ae_plots, "train_setting", counted)
+        patch.setattr(experiments, "train_setting", counted)
         explorer = ae_plots.explorer(*data, n_shown=4, n_points=60, epochs=EPOCHS)
         figure = explorer.static().figure
         explorer.figure(latent_dim=8, noise=0.4)  # the live explorer: kept runs

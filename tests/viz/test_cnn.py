@@ -29,7 +29,7 @@ def trained(data):
         return original(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cnn_plots, "train_small", counted)
+        patch.setattr(experiments, "train_small", counted)
         explorer = cnn_plots.explorer(*data, epochs=EPOCHS)
         # Drawing, live or static, trains nothing more.
         explorer.static()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from scratchlearn import datasets
+from scratchlearn.deep import experiments
 from scratchlearn.deep.mlp import train_mlp
 from scratchlearn.viz import mlp as mlp_plots
 
@@ -110,7 +111,7 @@ def test_each_setting_trains_once(data, monkeypatch):
         trained.append(config)
         return train_mlp(config, *args, **kwargs)
 
-    monkeypatch.setattr(mlp_plots, "train_mlp", counted)
+    monkeypatch.setattr(experiments, "train_mlp", counted)
     explorer = mlp_plots.explorer(*data, config=CONFIG)
     explorer.figure(**START)
     explorer.static()

@@ -5,29 +5,40 @@ runs, probes and projections behind them are here, one section per chapter, so
 that the chapter, its explorer and its tests ask one place for the same run:
 
 - building blocks: the one-hidden-layer network that learns the two moons;
-- convolutional networks: a short training run of the chapter's digits CNN;
+- convolutional networks: a short training run of the chapter's digits CNN, and
+  one for each optimizer and learning rate of the explorer;
+- the multilayer perceptron: the explorer's runs, each setting trained once;
 - recurrent networks: the gradient that reaches each time step (vanishing and
   exploding gradients) and what clipping does to it;
 - attention: attention tops trained on a trained LSTM's outputs, every setting of
   the explorer once;
 - autoencoders: the explorer's dense autoencoder, its codes on a plane and the
-  decoder's digits over a grid of codes;
-- restricted Boltzmann machines: training epoch by epoch with a measure after each;
+  decoder's digits over a grid of codes, each setting trained once;
+- restricted Boltzmann machines: training epoch by epoch with a measure after each,
+  and the explorer's machines, each setting trained once;
 - optimizers: each optimizer's best learning rate on the race's surfaces, the
-  learning-rate schedules, and the race.
+  learning-rate schedules, the race, one optimizer's path on a surface and a small
+  digits network trained with one optimizer;
+- generative adversarial networks: the explorer's small GANs, every setting.
 """
+
+import functools
 
 import numpy as np
 
 from scratchlearn import deep
+from scratchlearn.book import rounded
 from scratchlearn.deep.attention import MultiHeadAttention
 from scratchlearn.deep.autoencoder import dense_autoencoder
 from scratchlearn.deep.cnn import digits_cnn
+from scratchlearn.deep.gan import GAN, dense_discriminator, dense_generator
 from scratchlearn.deep.layers import Dense
 from scratchlearn.deep.losses import SparseCategoricalCrossentropy
+from scratchlearn.deep.mlp import train_mlp
 from scratchlearn.deep.model import Sequential
 from scratchlearn.deep.optimizers import Adam
 from scratchlearn.deep.pooling import GlobalAveragePooling1D
+from scratchlearn.deep.rbm import BernoulliRBM
 from scratchlearn.deep.recurrent import GRU, LSTM, SimpleRNN
 from scratchlearn.deep.surfaces import QUADRATIC, ROSENBROCK, SURFACES, descend
 
@@ -198,6 +209,36 @@ def train_small(X_train, y_train, X_val, y_val, *, epochs, batch_size=32, **kw):
     return history.history
 
 
+def train_every_optimizer(data, optimizers, learning_rates, *, epochs):
+    """:func:`train_small` on ``data = (X_train, y_train, X_val, y_val)`` for every
+    optimizer (``optimizers`` maps the name shown to the name given to
+    :func:`digits_cnn`) and learning rate: ``{(shown name, rate): history}``."""
+    return {
+        (shown, rate): train_small(
+            *data, epochs=epochs, optimizer=name, learning_rate=rate
+        )
+        for shown, name in optimizers.items()
+        for rate in learning_rates
+    }
+
+
+# --- the multilayer perceptron ------------------------------------------------
+
+
+def mlp_runs(X_fit, y_fit, X_val, y_val):
+    """``run(config)``: the ``History.history`` of the chapter's network
+    (:func:`~scratchlearn.deep.mlp.train_mlp`) trained with the ``MLPConfig``
+    ``config`` on ``(X_fit, y_fit)`` and validated on ``(X_val, y_val)``. Each
+    config trains once (same seed, so the same initial weights) and is kept."""
+
+    @functools.cache
+    def run(config):
+        with np.errstate(all="ignore"):  # a learning rate too large diverges
+            return train_mlp(config, X_fit, y_fit, (X_val, y_val))[1]
+
+    return run
+
+
 # --- autoencoders -------------------------------------------------------------
 
 
@@ -230,6 +271,24 @@ def train_setting(X_train, latent_dim, noise, *, epochs, random_state=0):
     return model
 
 
+def autoencoder_runs(X_train, X_val, noisy, *, n_shown, n_points, epochs):
+    """``run(latent_dim, noise)``: the explorer's autoencoder trained with one
+    setting (:func:`train_setting`), once and kept. Returns the codes of the first
+    ``n_points`` of ``X_val`` on a plane (rounded to 3 decimals), its
+    reconstructions of the first ``n_shown`` of ``noisy[noise]`` (``X_val``
+    corrupted), and its errors on ``X_val`` and denoising ``noisy[noise]``."""
+
+    @functools.cache
+    def run(latent_dim, noise):
+        model = train_setting(X_train, latent_dim, noise, epochs=epochs)
+        codes = rounded(to_2d(model.encode(X_val[:n_points])), 3)
+        reconstructions = model.reconstruct(noisy[noise][:n_shown])
+        errors = (model.evaluate(X_val), model.evaluate(noisy[noise], X_val))
+        return codes, reconstructions, errors
+
+    return run
+
+
 def decoded_grid(model, codes, *, n=12):
     """The digits the decoder of ``model`` (latent size 2) makes from an ``n`` x
     ``n`` grid of codes spanning the 2nd to 98th percentile of ``codes``, as one
@@ -246,6 +305,27 @@ def decoded_grid(model, codes, *, n=12):
 
 
 # --- rbm ----------------------------------------------------------------------
+
+
+def rbm_runs(X_train, *, n_iter, random_state=0):
+    """``trained(n_components, k, learning_rate)``: a CD-k machine (not
+    persistent) trained on ``X_train`` for ``n_iter`` epochs; each setting is
+    trained when first asked for, and kept."""
+    kept = {}
+
+    def trained(n_components, k, learning_rate):
+        key = (n_components, k, learning_rate)  # the same, by position or keyword
+        if key not in kept:
+            settings = {"n_iter": n_iter, "k": k, "persistent": False}
+            kept[key] = BernoulliRBM(
+                n_components,
+                learning_rate=learning_rate,
+                random_state=random_state,
+                **settings,
+            ).fit(X_train)
+        return kept[key]
+
+    return trained
 
 
 def train_by_epoch(rbm, X, n_epochs, measure, *, random_state=0):
@@ -336,4 +416,72 @@ def race(surface):
     return {
         name: descend(make_optimizer(name, lr), surface, n_steps)
         for name, lr in rates.items()
+    }
+
+
+def surface_grid(surface, resolution):
+    """The loss of ``surface`` over its window: ``xs``, ``ys`` and the values, of
+    shape (resolution, resolution)."""
+    xs = np.linspace(*surface.x_range, resolution)
+    ys = np.linspace(*surface.y_range, resolution)
+    return xs, ys, surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+
+
+def descend_with(optimizer, surface, steps, learning_rate, schedule, momentum):
+    """One optimizer's path on ``surface`` for ``steps`` steps, its learning rate
+    following ``schedule`` from ``learning_rate``: the path (n_taken + 1, 2), the
+    loss along it, and the learning rate at the steps ``at`` (a constant rate: at
+    the first and the last)."""
+    rate = SCHEDULES[schedule](learning_rate, steps)
+    path = descend(make_optimizer(optimizer, rate, momentum), surface, steps)
+    at = np.arange(steps) if callable(rate) else np.array([0, steps - 1])
+    rates = rate(at) if callable(rate) else [rate, rate]
+    return path, surface.value(path), at, rates
+
+
+def train_digits_network(
+    data, optimizer, schedule, momentum, batch_size, learning_rate, *, epochs
+):
+    """A small network (64 -> 32 ReLU -> 10) trained on ``data = (X_train, y_train,
+    X_val, y_val)`` for ``epochs``, its learning rate following ``schedule`` from
+    ``learning_rate``: its ``History.history``, or ``None`` if training diverged."""
+    X_train, y_train, X_val, y_val = data
+    steps = epochs * -(-len(X_train) // batch_size)  # ceil: the last batch is short
+    rate = SCHEDULES[schedule](learning_rate, steps)
+    layers = [deep.Dense(32, activation="relu"), deep.Dense(10)]
+    model = deep.Sequential(layers, random_state=0)
+    loss = deep.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(make_optimizer(optimizer, rate, momentum), loss, ["accuracy"])
+    settings = {"epochs": epochs, "batch_size": batch_size, "verbose": 0}
+    try:
+        with np.errstate(all="ignore"):  # a learning rate too large diverges
+            return model.fit(
+                X_train, y_train, validation_data=(X_val, y_val), **settings
+            ).history
+    except ValueError:  # the loss refuses NaN or infinite outputs
+        return None
+
+
+# --- generative adversarial networks ------------------------------------------
+
+
+def train_small_gan(X, latent_dim, learning_rate, *, epochs, seed=0):
+    """A small GAN (128-unit layers) trained on ``X`` (in [-1, 1]); returns its
+    history, with the samples of 8 fixed noise vectors after every epoch."""
+    generator = dense_generator(
+        latent_dim, units=(128, 128), learning_rate=learning_rate
+    )
+    discriminator = dense_discriminator(units=(128, 64), learning_rate=learning_rate)
+    gan = GAN(generator, discriminator, average_decay=0, random_state=seed)
+    latent = np.random.default_rng(seed).normal(size=(8, latent_dim))
+    return gan.fit(X, epochs=epochs, batch_size=64, sample_latent=latent)
+
+
+def train_every_gan(X, latent_dims, learning_rates, *, epochs):
+    """:func:`train_small_gan` on ``X`` for every latent dimension and learning
+    rate: ``{(latent_dim, learning_rate): history}``."""
+    return {
+        (dim, rate): train_small_gan(X, dim, rate, epochs=epochs)
+        for dim in latent_dims
+        for rate in learning_rates
     }

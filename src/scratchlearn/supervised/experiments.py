@@ -9,11 +9,12 @@ and its tests ask one place for it:
 - logistic regression: Newton's and gradient descent's fits, their excess losses;
 - regularized regression: R² along a regularization path;
 - Bayesian regression: the line's data and the posterior of a setting;
-- the perceptron: its training replayed an update at a time;
+- the perceptron: its training replayed an update at a time, each setting once;
 - naive Bayes: class priors with one changed;
-- LDA: directions by angle, classes moved apart, a histogram's bins;
+- LDA: directions by angle, classes moved apart, a histogram's bins, the
+  direction with shrinkage;
 - random forests, AdaBoost, gradient boosting: scores, errors and regions stage
-  by stage, from one fit per setting;
+  by stage, from one fit per setting; XGBoost's fits on one feature;
 - model selection: a grid search's table, out-of-fold probabilities, soft votes.
 """
 
@@ -26,15 +27,18 @@ import numpy as np
 from scratchlearn import datasets
 from scratchlearn.base import clone
 from scratchlearn.exceptions import ConvergenceWarning
+from scratchlearn.metrics import mean_squared_error
 from scratchlearn.preprocessing import PolynomialFeatures, StandardScaler
 from scratchlearn.supervised import (
     AdaBoostClassifier,
     BayesianLinearRegression,
     ElasticNet,
     GradientBoostingRegressor,
+    LinearDiscriminantAnalysis,
     LinearRegression,
     LogisticRegression,
     RandomForestClassifier,
+    XGBoostRegressor,
     coefficient_path,
 )
 from scratchlearn.supervised.linear_regression import DivergenceError
@@ -177,6 +181,39 @@ def excess_losses(model, minimum, floor=FLOOR):
     log(n_classes)) and after each, floored at ``floor`` for a log scale."""
     losses = np.concatenate([[np.log(len(model.classes_))], model.loss_history_])
     return np.maximum(losses - minimum, floor)
+
+
+def probabilities_over(model, xs, ys):
+    """What a fitted two-feature classifier predicts over the grid ``xs`` x ``ys``.
+
+    Returns
+    -------
+    probabilities : ndarray of shape (len(ys), len(xs), n_classes)
+        Row 0 is ``ys[0]``.
+    margins : ndarray of shape (n_classes, len(ys), len(xs))
+        Each class's probability minus the largest of the others': positive where
+        the class wins, 0 on its decision boundary.
+    """
+    xx, yy = np.meshgrid(xs, ys)  # (len(ys), len(xs)) each
+    n_classes = len(model.classes_)
+    probabilities = model.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))
+    probabilities = probabilities.reshape(len(ys), len(xs), n_classes)
+    best = probabilities.argmax(axis=2)  # (len(ys), len(xs))
+    confidence = probabilities.max(axis=2)
+    # The largest of the other classes' probabilities: the runner-up's for the
+    # winner, the winner's for every other class.
+    runner_up = np.sort(probabilities, axis=2)[:, :, -2:-1]  # (len(ys), len(xs), 1)
+    winner = best[:, :, np.newaxis] == np.arange(n_classes)
+    others = np.where(winner, runner_up, confidence[:, :, np.newaxis])
+    margins = np.moveaxis(probabilities - others, 2, 0)  # (n_classes, len(ys), ...)
+    return probabilities, margins
+
+
+def mean_log_loss(model, X, y):
+    """The mean log-loss of a fitted classifier's probabilities on ``(X, y)``."""
+    rows = np.searchsorted(model.classes_, y)
+    true_class = model.predict_proba(X)[np.arange(len(y)), rows]
+    return -np.mean(np.log(np.maximum(true_class, 1e-300)))
 
 
 # --- regularized regression ---------------------------------------------------
@@ -367,6 +404,22 @@ def replay(X, y, true_coef, true_intercept, *, learning_rate=1.0, max_iter=20, s
     return Replay(weights, samples, epochs, errors, n_epochs, converged, bound)
 
 
+def perceptron_runs(n_samples, seed=0):
+    """``training(margin, learning_rate, max_iter)``: ``n_samples`` points that a
+    known line separates with ``margin`` (``datasets.separable``) and the
+    perceptron's training on them, replayed: ``X``, ``y``, the line ``(coef,
+    intercept)`` and the :class:`Replay`. Each setting runs once and is kept."""
+
+    @functools.cache
+    def training(margin, learning_rate, max_iter):
+        data = datasets.separable(n_samples, margin=margin, random_state=seed)
+        line = (data.coef, data.intercept)
+        settings = {"learning_rate": learning_rate, "max_iter": max_iter, "seed": seed}
+        return data.X, data.y, line, replay(data.X, data.y, *line, **settings)
+
+    return training
+
+
 # --- naive Bayes --------------------------------------------------------------
 
 
@@ -405,6 +458,12 @@ def with_separation(X, y, factor):
     centre = X.mean(axis=0)
     means = np.array([X[y_index == c].mean(axis=0) for c in range(len(classes))])
     return X + (factor - 1.0) * (means - centre)[y_index]  # (n_samples, n_features)
+
+
+def shrunk_direction(X, y, shrinkage):
+    """LDA's first discriminant direction with a shrunk covariance, unit length."""
+    model = LinearDiscriminantAnalysis(shrinkage=shrinkage).fit(X, y)
+    return model.scalings_[:, 0] / np.linalg.norm(model.scalings_[:, 0])
 
 
 def histogram_bins(X, n_bins=40):
@@ -666,3 +725,40 @@ def staged_fits(X_train, y_train, X_test, y_test, grid, max_trees):
         return curves, train, staged_errors(model, X_test, y_test)
 
     return fits
+
+
+def boosting_stages(X, y, grid, n_stages, *, learning_rate, max_depth):
+    """Gradient boosting of ``n_stages`` trees on one feature, stage by stage:
+    ``fits[m]`` (len(grid),) and ``train[m]`` (n_samples,) are the model ``F_m`` on
+    ``grid`` and on ``X`` (``F_0``, the initial estimate, first), ``trees[m - 1]``
+    is the tree ``h_m`` on ``grid``, and ``mse[m]`` is the training MSE of ``F_m``.
+    """
+    model = GradientBoostingRegressor(
+        n_estimators=n_stages, learning_rate=learning_rate, max_depth=max_depth
+    ).fit(X, y)
+    start = model.initial_estimate_
+    fits = [np.full(len(grid), start), *model.staged_predict(grid)]
+    train = [np.full(len(y), start), *model.staged_predict(X)]
+    trees = [stage[0].predict(grid) for stage in model.estimators_]
+    mse = [np.mean((y - prediction) ** 2) for prediction in train]
+    return fits, train, trees, mse
+
+
+# --- XGBoost ------------------------------------------------------------------
+
+
+def grid_along(X, n_points=300):
+    """``n_points`` evenly spaced values of the one feature of ``X``, (n_points, 1)."""
+    return np.linspace(X[:, 0].min(), X[:, 0].max(), n_points)[:, np.newaxis]
+
+
+def xgboost_fit(X_train, y_train, grid, validation=None, **params):
+    """An ``XGBoostRegressor(**params)`` fitted on one feature: its prediction on
+    ``grid``, its number of leaves (all its trees') and its mean squared error on the
+    training data and, if given, on ``validation = (X_val, y_val)``."""
+    model = XGBoostRegressor(**params).fit(X_train, y_train)
+    n_leaves = sum(trees[0].n_leaves for trees in model.estimators_)
+    errors = [mean_squared_error(y_train, model.predict(X_train))]
+    if validation is not None:
+        errors.append(mean_squared_error(validation[1], model.predict(validation[0])))
+    return model.predict(grid), n_leaves, errors

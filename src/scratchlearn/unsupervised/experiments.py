@@ -13,12 +13,13 @@ and its tests ask one place for it:
 - PCA: one sample of each class.
 """
 
+import functools
 import warnings
 from itertools import combinations
 
 import numpy as np
 
-from scratchlearn.unsupervised import GaussianMixture
+from scratchlearn.unsupervised import GaussianMixture, KMeans
 from scratchlearn.unsupervised.association_rules import apriori_candidates, one_hot
 from scratchlearn.unsupervised.gaussian_mixture import COVARIANCE_TYPES
 from scratchlearn.unsupervised.kmeans import kmeans_plusplus, lloyd_step, random_centres
@@ -64,6 +65,23 @@ def lloyd_path(X, centres, max_iter=MAX_ITERATIONS):
         )
         centres = after
     return path
+
+
+def kmeans_runs(X):
+    """The explorer's runs on ``X``, each computed once and kept:
+    ``path_of(init, n_clusters, seed)``, Lloyd's iterations from that start
+    (:func:`lloyd_path`), and ``best_inertia(n_clusters)``, the lowest inertia of
+    ten k-means++ starts."""
+
+    @functools.cache
+    def path_of(init, n_clusters, seed):
+        return lloyd_path(X, starting_centres(X, n_clusters, init, seed))
+
+    @functools.cache
+    def best_inertia(n_clusters):
+        return KMeans(n_clusters, n_init=10, random_state=0).fit(X).inertia_
+
+    return path_of, best_inertia
 
 
 def inertia_by_step(path):
@@ -139,6 +157,26 @@ def bic_table(X, n_components, **settings):
         ]
         for covariance_type in COVARIANCE_TYPES
     }
+
+
+def mixture_runs(X, n_components, **settings):
+    """The explorer's mixtures on ``X``: ``fitted(covariance_type, k)``, each
+    fitted once and kept, the table ``{covariance_type: [BIC for each k in
+    n_components]}`` and the ``(covariance_type, k)`` of the lowest BIC."""
+
+    @functools.cache
+    def fitted(covariance_type, k):
+        return fit_quietly(X, k, covariance_type, **settings)
+
+    table = {
+        covariance_type: [fitted(covariance_type, k).bic(X) for k in n_components]
+        for covariance_type in COVARIANCE_TYPES
+    }
+    best = min(
+        ((name, k) for name in COVARIANCE_TYPES for k in n_components),
+        key=lambda setting: table[setting[0]][n_components.index(setting[1])],
+    )
+    return fitted, table, best
 
 
 # --- agglomerative ------------------------------------------------------------

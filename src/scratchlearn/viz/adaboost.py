@@ -48,29 +48,6 @@ def plot_rounds(model, X, y, axes):
     return axes
 
 
-def plot_staged_errors(train, test, ax, *, reference=None, title=None):
-    """Training and test error against the number of rounds; ``reference`` (test
-    errors of another implementation) is drawn dashed on top."""
-    rounds = np.arange(1, len(train) + 1)
-    ax.plot(rounds, train, label="training error", color=TRAIN_COLOUR)
-    ax.plot(rounds, test, label="test error", color=VALIDATION_COLOUR)
-    if reference is not None:
-        ax.plot(
-            np.arange(1, len(reference) + 1),
-            reference,
-            "k--",
-            linewidth=1,
-            label="test error, scikit-learn",
-        )
-    ax.set(xlabel="boosting round", ylabel="error rate")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper right")
-    ax.grid(alpha=0.3)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
 def explorer(X_train, y_train, X_test, y_test, *, resolution=50):
     """The vote's regions on two features, for ``n_estimators`` (slider),
     ``learning_rate`` and ``max_depth`` (menu), beside the training and test error

@@ -4,13 +4,10 @@ from a grid of codes (matplotlib), and a dense autoencoder trained with each lat
 size and noise level (plotly, live and static).
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.book import rounded
 from scratchlearn.deep.autoencoder import corrupt
-from scratchlearn.deep.experiments import decoded_grid, to_2d, train_setting
+from scratchlearn.deep.experiments import autoencoder_runs, decoded_grid
 from scratchlearn.viz.explorer import Control, Explorer, View
 
 # Ten colours, one per digit (Tableau 10: distinct for most colour-blind readers).
@@ -111,13 +108,9 @@ def explorer(X_train, X_val, y_val, *, n_shown=8, n_points=300, epochs=EPOCHS):
         for digit in range(10)
     ]  # fmt: skip
 
-    @functools.cache
-    def run(latent_dim, noise):
-        model = train_setting(X_train, latent_dim, noise, epochs=epochs)
-        codes = rounded(to_2d(model.encode(X_val[:n_points])), 3)
-        reconstructions = model.reconstruct(noisy[noise][:n_shown])
-        errors = (model.evaluate(X_val), model.evaluate(noisy[noise], X_val))
-        return codes, reconstructions, errors
+    run = autoencoder_runs(
+        X_train, X_val, noisy, n_shown=n_shown, n_points=n_points, epochs=epochs
+    )
 
     def draw(latent_dim, noise):
         codes, reconstructions, (clean, denoised) = run(latent_dim, noise)

@@ -20,12 +20,18 @@ from scratchlearn.supervised.experiments import (
     true_line,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import chosen_line, curve
+from scratchlearn.viz.figures import (
+    COLOURS,
+    REFERENCE_COLOUR,
+    chosen_line,
+    curve,
+    translucent,
+)
 
 Y_LIMITS = (-6.0, 7.0)
 SLOPE_RANGE = (-3.0, 3.0)
 
-MEAN_COLOUR = "#1f77b4"
+MEAN_COLOUR = COLOURS[0]  # Okabe-Ito blue
 TRUE_COLOUR = "black"
 TRUE = "true line"
 BAND = f"{LEVEL:.0%} band of the line"
@@ -34,10 +40,10 @@ PREDICTIVE = f"{LEVEL:.0%} predictive"
 STYLES = {
     TRUE: (TRUE_COLOUR, "dot", 1.5),
     "posterior mean": (MEAN_COLOUR, None, 2),
-    "posterior draws": ("#9ecae1", None, 0.8),  # light blue
+    "posterior draws": ("#99c7e0", None, 0.8),  # the blue, light
     BAND: (MEAN_COLOUR, None, 0),
-    PREDICTIVE: ("#ff7f0e", "dash", 1.5),  # orange
-    "prior of w": ("#7f7f7f", "dash", 1.5),  # grey
+    PREDICTIVE: (COLOURS[1], "dash", 1.5),  # orange
+    "prior of w": (REFERENCE_COLOUR, "dash", 1.5),  # grey
     "posterior of w": (MEAN_COLOUR, None, 2),
 }
 PRIORS = (0.01, 1.0, 100.0)
@@ -86,8 +92,8 @@ def plot_coverage(levels, coverages, ax):
     intervals lie on the diagonal. ``coverages`` maps a label to one coverage per
     level."""
     ax.plot([0, 1], [0, 1], ":", color=TRUE_COLOUR, label="calibrated")
-    for label, values in coverages.items():
-        ax.plot(levels, values, "o-", label=label)
+    for (label, values), colour in zip(coverages.items(), COLOURS, strict=False):
+        ax.plot(levels, values, "o-", color=colour, label=label)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
@@ -115,7 +121,7 @@ def explorer(*, seed=0):
                 trace.update(line_width=width, zorder=int(name == TRUE))
                 trace.legendrank = 1 + list(STYLES).index(name)  # the points: 0
                 if name == BAND:  # filled in the mean's colour, light
-                    trace.update(fill="toself", fillcolor="rgba(31, 119, 180, 0.2)")
+                    trace.update(fill="toself", fillcolor=translucent(MEAN_COLOUR, 0.2))
                 traces.append((trace, panel))
         points = curve(setting.y, x=setting.x, name="observed points", colour="black")
         # On top: shared by several settings, it comes before their bands.

@@ -7,7 +7,7 @@ advance: both explorers only draw).
 import numpy as np
 
 from scratchlearn.deep.cnn import feature_maps
-from scratchlearn.deep.experiments import train_small
+from scratchlearn.deep.experiments import train_every_optimizer
 from scratchlearn.viz.explorer import Control, View
 from scratchlearn.viz.figures import (
     REFERENCE_COLOUR,
@@ -22,29 +22,6 @@ OPTIMIZERS = {"Adam": "adam", "RMSprop": "rmsprop", "SGD + momentum": "sgd"}
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
 DEFAULT = ("Adam", 0.003)
 EPOCHS = 6
-
-
-def show_images(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r"):
-    """A grid of 2-D images (``images`` of shape ``(n, height, width)``), each with
-    its own title; returns the figure. A diverging colour map (``"RdBu_r"``) is
-    centred on zero, for kernels whose weights have both signs."""
-    import matplotlib.pyplot as plt
-
-    images = np.asarray(images)
-    n_rows = -(-len(images) // n_columns)  # ceil
-    figsize = (size * n_columns, size * n_rows + 0.3 * (titles is not None))
-    fig, axes = plt.subplots(n_rows, n_columns, figsize=figsize, squeeze=False)
-    limit = np.abs(images).max()
-    centred = {"vmin": -limit, "vmax": limit} if cmap == "RdBu_r" else {}
-    for index, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if index >= len(images):
-            continue
-        ax.imshow(images[index], cmap=cmap, **centred)
-        if titles is not None:
-            ax.set_title(titles[index], fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 def plot_convolution(image, kernel, output, *, title_kernel="kernel"):
@@ -113,13 +90,7 @@ def explorer(X_train, y_train, X_val, y_val, *, epochs=EPOCHS):
     these settings) draw the kept runs.
     """
     data = (X_train, y_train, X_val, y_val)
-    runs = {
-        (optimizer, rate): train_small(
-            *data, epochs=epochs, optimizer=name, learning_rate=rate
-        )
-        for optimizer, name in OPTIMIZERS.items()
-        for rate in LEARNING_RATES
-    }
+    runs = train_every_optimizer(data, OPTIMIZERS, LEARNING_RATES, epochs=epochs)
     default = (runs[DEFAULT], "default ({}, {:g})".format(*DEFAULT), REFERENCE_COLOUR)
 
     def draw(optimizer, learning_rate):

@@ -27,7 +27,7 @@ from scratchlearn.reinforcement.experiments import (
     train,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS
+from scratchlearn.viz.figures import COLOURS, chosen_line
 
 # The training explorer's settings: one training run each, of at most EXPLORER_STEPS
 # steps, with EXPLORER_SEED (the quickest of seeds 0-2 to learn, whose run with the
@@ -303,16 +303,7 @@ def replay_explorer(agents, seed=0):
             now += f": {ACTIONS[episode.actions[step]]}"
         else:
             now += ": the pole fell" if episode.terminated else ": time is up"
-        marker = {
-            "type": "line",
-            "xref": "x2",
-            "yref": "y2 domain",
-            "x0": step,
-            "x1": step,
-            "y0": 0,
-            "y1": 1,
-            "line": {"dash": "dot"},
-        }
+        marker = chosen_line(step, color=None, width=None)  # plotly's colour, width
         return View(
             [*track_traces(), *((line, 2) for line in lines)],
             title=f"{agent}, return {episode.total_return:.0f}. {now}",

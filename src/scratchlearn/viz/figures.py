@@ -1,9 +1,9 @@
 """Pictures that several chapters draw: the book's colours, a grid over two
 features, the regions a classifier assigns, the points of each class, curves over
-iterations or epochs, the cells of a nearest-centre rule, level lines, pixel
-pictures, rows of digits and mosaics of images, for matplotlib (the chapters' still
-figures) and plotly (the explorers). No chapter owns this module; chapter modules
-keep only what is theirs.
+iterations, epochs or the stages of an ensemble, the cells of a nearest-centre rule,
+level lines, pixel pictures, grids of titled images, rows of digits and mosaics of
+images, for matplotlib (the chapters' still figures) and plotly (the explorers). No
+chapter owns this module; chapter modules keep only what is theirs.
 """
 
 import base64
@@ -199,6 +199,26 @@ def plot_decision_boundary(
     return ax
 
 
+def staged_curves(curves, ax, *, xlabel, ylabel, reference=None, title=None):
+    """Values after each stage (tree, round: 1, 2, ...) of an ensemble, with
+    matplotlib: ``curves`` maps a label to one value per stage, the first drawn in
+    the training colour, the second in the validation colour; ``reference``, a
+    ``(label, values)`` pair (another library's), is drawn dashed in black on top."""
+    for (label, values), colour in zip(
+        curves.items(), (TRAIN_COLOUR, VALIDATION_COLOUR), strict=False
+    ):
+        ax.plot(np.arange(1, len(values) + 1), values, color=colour, label=label)
+    if reference is not None:
+        stages = np.arange(1, len(reference[1]) + 1)
+        ax.plot(stages, reference[1], "k--", linewidth=1, label=reference[0])
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def epoch_curves(curves, *, ylabel, log=False, reference=None, ylim=None, ax=None):
     """One line per run, with matplotlib: ``curves`` maps a label to one value per
     epoch (epoch 1 first); ``reference``, a ``(value, label)`` pair, adds a dashed
@@ -231,6 +251,41 @@ def mosaic(images, n_columns=5, side=8):
         top, left = row * (side + 1), column * (side + 1)
         tiled[top : top + side, left : left + side] = image.reshape(side, side)
     return tiled
+
+
+def image_grid(images, titles=None, *, n_columns=8, size=1.3, cmap="gray_r", **more):
+    """Images in a grid, ``n_columns`` to a row, each with its own title if
+    ``titles`` are given; returns the matplotlib figure.
+
+    ``images`` are 2-D, ``(n, height, width)``, or flat 8 x 8 digits ``(n, 64)``.
+    ``more`` may hold ``limits``, the ``(low, high)`` of the colour scale (default:
+    each image's own range; centred on zero for the diverging ``"RdBu_r"``, for
+    kernels whose weights have both signs), ``title_colours``, one per title, and
+    ``title``, over the whole grid.
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images)
+    images = images.reshape(len(images), 8, 8) if images.ndim == 2 else images
+    n_rows = -(-len(images) // n_columns)  # ceil
+    extra = 0.3 * (titles is not None) + 0.3 * ("title" in more)
+    figsize = (size * n_columns, size * n_rows + extra)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=figsize, squeeze=False)
+    limit = np.abs(images).max()
+    default = (-limit, limit) if cmap == "RdBu_r" else (None, None)
+    low, high = more.get("limits", default)
+    colours = more.get("title_colours") or ["black"] * len(images)
+    for index, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if index >= len(images):
+            continue
+        ax.imshow(images[index], cmap=cmap, vmin=low, vmax=high)
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=8, color=colours[index])
+    if "title" in more:
+        fig.suptitle(more["title"], fontsize=10)
+    fig.tight_layout()
+    return fig
 
 
 def digit_rows(rows, *, size=0.9):

@@ -7,7 +7,7 @@ both explorers only draw).
 
 import numpy as np
 
-from scratchlearn.deep.gan import GAN, dense_discriminator, dense_generator
+from scratchlearn.deep.experiments import train_every_gan
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import REFERENCE_COLOUR, TRAIN_COLOUR, curve
 
@@ -35,29 +35,6 @@ def mosaic(images, n_columns=8):
         top, left = row * (SIDE + 1), column * (SIDE + 1)
         tiled[top : top + SIDE, left : left + SIDE] = np.reshape(image, (SIDE, SIDE))
     return tiled
-
-
-def show_grid(images, *, n_columns=10, titles=None, size=0.9, title=None):
-    """Flat or square 8 x 8 images in [0, 1] (ink black) as a grid of panels, each
-    with its own title if given; returns the figure."""
-    import matplotlib.pyplot as plt
-
-    images = np.asarray(images).reshape(-1, SIDE, SIDE)
-    n_rows = -(-len(images) // n_columns)
-    extra = 0.3 * (titles is not None) + 0.3 * (title is not None)
-    fig, axes = plt.subplots(
-        n_rows, n_columns, figsize=(size * n_columns, size * n_rows + extra)
-    )
-    for index, ax in enumerate(np.ravel(axes)):
-        ax.set_axis_off()
-        if index < len(images):
-            ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
-            if titles is not None:
-                ax.set_title(titles[index], fontsize=7)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
 
 
 def plot_history(history):
@@ -123,18 +100,6 @@ def plot_class_shares(shares, real_shares=None, *, floor=0.04):
 # --- the explorer ---------------------------------------------------------------------
 
 
-def train_small(X, latent_dim, learning_rate, *, epochs=EPOCHS[-1], seed=0):
-    """A small GAN (128-unit layers) trained on ``X`` (in [-1, 1]); returns its
-    history, with the samples of 8 fixed noise vectors after every epoch."""
-    generator = dense_generator(
-        latent_dim, units=(128, 128), learning_rate=learning_rate
-    )
-    discriminator = dense_discriminator(units=(128, 64), learning_rate=learning_rate)
-    gan = GAN(generator, discriminator, average_decay=0, random_state=seed)
-    latent = np.random.default_rng(seed).normal(size=(8, latent_dim))
-    return gan.fit(X, epochs=epochs, batch_size=64, sample_latent=latent)
-
-
 def explorer(
     X, *, epochs=EPOCHS, latent_dims=LATENT_DIMS, learning_rates=LEARNING_RATES
 ):
@@ -144,11 +109,7 @@ def explorer(
     two each), and both explorers draw the kept runs."""
     import plotly.graph_objects as go
 
-    runs = {
-        (dim, rate): train_small(X, dim, rate, epochs=max(epochs))
-        for dim in latent_dims
-        for rate in learning_rates
-    }
+    runs = train_every_gan(X, latent_dims, learning_rates, epochs=max(epochs))
     image = {"colorscale": INK, "zmin": 0, "zmax": 1, "showscale": False}
 
     def draw(latent_dim, learning_rate, epochs):

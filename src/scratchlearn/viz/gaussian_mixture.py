@@ -8,18 +8,22 @@ covariance type, and shows the BIC of every such model, so that the reader sees
 which one BIC picks and why.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.unsupervised.experiments import fit_quietly
+from scratchlearn.unsupervised.experiments import mixture_runs
 from scratchlearn.unsupervised.gaussian_mixture import (
     COVARIANCE_TYPES,
     full_covariances,
     n_parameters,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS, curve, ellipse_points, translucent
+from scratchlearn.viz.figures import (
+    COLOURS,
+    VALIDATION_COLOUR,
+    curve,
+    ellipse_points,
+    translucent,
+)
 
 # ColorBrewer's Dark2 has eight colours; the book's COLOURS are its first six.
 COMPONENT_COLOURS = [*COLOURS, "#a6761d", "#666666"]
@@ -88,7 +92,13 @@ def plot_bic(table, ax, *, n_components=N_COMPONENTS):
         )
     best_type = min(table, key=lambda name: min(table[name]))
     best_k = n_components[int(np.argmin(table[best_type]))]
-    ax.plot(best_k, min(table[best_type]), marker="*", markersize=16, color="#d62728")
+    ax.plot(
+        best_k,
+        min(table[best_type]),
+        marker="*",
+        markersize=16,
+        color=VALIDATION_COLOUR,
+    )
     ax.set(xlabel="number of components", ylabel="BIC (lower is better)")
     ax.legend(fontsize=8)
     return best_type, best_k
@@ -159,19 +169,9 @@ def explorer(X, *, feature_names=("x1", "x2"), random_state=0, n_init=1):
     of components for every covariance type (right), the chosen model marked."""
     import plotly.graph_objects as go
 
-    @functools.cache  # each model fitted once, live or static
-    def fitted(covariance_type, n_components):
-        return fit_quietly(
-            X, n_components, covariance_type, random_state=random_state, n_init=n_init
-        )
-
-    table = {
-        covariance_type: [fitted(covariance_type, k).bic(X) for k in LIVE_N_COMPONENTS]
-        for covariance_type in COVARIANCE_TYPES
-    }
-    best = min(
-        ((name, k) for name in COVARIANCE_TYPES for k in LIVE_N_COMPONENTS),
-        key=lambda setting: table[setting[0]][setting[1] - 1],
+    # Each model fitted once, live or static.
+    fitted, table, best = mixture_runs(
+        X, LIVE_N_COMPONENTS, random_state=random_state, n_init=n_init
     )
     curves = [(line, 2) for line in bic_curves(table, LIVE_N_COMPONENTS)]
 
@@ -182,7 +182,11 @@ def explorer(X, *, feature_names=("x1", "x2"), random_state=0, n_init=1):
             x=[n_components],
             y=[bic],
             mode="markers",
-            marker={"size": 13, "color": "#d62728", "symbol": "circle-open-dot"},
+            marker={
+                "size": 13,
+                "color": VALIDATION_COLOUR,
+                "symbol": "circle-open-dot",
+            },
             name="this model",
             meta=covariance_type,  # as the ellipses': one trace per setting
         )

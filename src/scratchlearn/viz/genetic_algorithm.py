@@ -18,7 +18,7 @@ from scratchlearn.evolutionary.experiments import (
 )
 from scratchlearn.evolutionary.genetic import LETTERS, decode
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS
+from scratchlearn.viz.figures import COLOURS, curve
 
 # The static explorer's settings; the live explorer's are finer.
 POPULATION_SIZES = (20, 50, 100, 200)
@@ -35,24 +35,10 @@ DESCRIPTION = (
 
 def fitness_traces(ga):
     """The best and the mean fitness of each generation, as plotly lines."""
-    import plotly.graph_objects as go
-
     generations = np.arange(len(ga.best_fitness_history_))
     return [
-        go.Scatter(
-            x=generations,
-            y=ga.best_fitness_history_,
-            mode="lines",
-            name="best",
-            line={"color": COLOURS[0]},
-        ),
-        go.Scatter(
-            x=generations,
-            y=ga.mean_fitness_history_,
-            mode="lines",
-            name="mean",
-            line={"color": COLOURS[1]},
-        ),
+        curve(ga.best_fitness_history_, x=generations, name="best", colour=COLOURS[0]),
+        curve(ga.mean_fitness_history_, x=generations, name="mean", colour=COLOURS[1]),
     ]
 
 

@@ -7,8 +7,7 @@ towards the data one shrunk step at a time.
 
 import numpy as np
 
-from scratchlearn.supervised import GradientBoostingRegressor
-from scratchlearn.supervised.experiments import staged_fits
+from scratchlearn.supervised.experiments import boosting_stages, staged_fits
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -18,7 +17,7 @@ from scratchlearn.viz.figures import (
     data_points,
 )
 
-DATA, MODEL, TREE = "0.35", "tab:blue", "tab:red"
+DATA, MODEL, TREE = "0.35", TRAIN_COLOUR, VALIDATION_COLOUR
 # What the live explorer offers beyond the precomputed settings.
 LEARNING_RATES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
 SUBSAMPLES = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
@@ -32,20 +31,16 @@ def plot_stages(X, y, *, stages=(1, 2, 5, 50), learning_rate=0.3, max_depth=2):
     """
     import matplotlib.pyplot as plt
 
-    model = GradientBoostingRegressor(
-        n_estimators=max(stages), learning_rate=learning_rate, max_depth=max_depth
-    ).fit(X, y)
     grid = np.linspace(X.min(), X.max(), 400)[:, np.newaxis]  # (400, 1)
-    start = model.initial_estimate_
-    fits = [np.full(len(grid), start), *model.staged_predict(grid)]  # F_m: fits[m]
-    train = [np.full(len(y), start), *model.staged_predict(X)]
+    fits, train, trees, mse = boosting_stages(
+        X, y, grid, max(stages), learning_rate=learning_rate, max_depth=max_depth
+    )
     fig, axes = plt.subplots(
         len(stages), 2, figsize=(11, 2.3 * len(stages)), sharex=True
     )
     for (left, right), m in zip(axes, stages, strict=True):
         left.scatter(X[:, 0], y - train[m - 1], s=10, color=DATA)
-        tree = model.estimators_[m - 1][0]
-        left.plot(grid[:, 0], tree.predict(grid), color=TREE, lw=2)
+        left.plot(grid[:, 0], trees[m - 1], color=TREE, lw=2)
         left.axhline(0, color="0.8", lw=0.8, zorder=0)
         left.set_ylabel(f"stage {m}")
         left.set_title(f"residuals y - F$_{{{m - 1}}}$ and tree h$_{{{m}}}$", size=9)
@@ -54,24 +49,13 @@ def plot_stages(X, y, *, stages=(1, 2, 5, 50), learning_rate=0.3, max_depth=2):
         right.plot(grid[:, 0], fits[m], color=MODEL, lw=2)
         right.set_title(
             f"F$_{{{m}}}$ = F$_{{{m - 1}}}$ + {learning_rate} h$_{{{m}}}$ (dashed: "
-            f"F$_{{{m - 1}}}$); training MSE {np.mean((y - train[m]) ** 2):.3f}",
+            f"F$_{{{m - 1}}}$); training MSE {mse[m]:.3f}",
             size=9,
         )
     for ax in axes[-1]:
         ax.set_xlabel("x")
     fig.tight_layout()
     return fig
-
-
-def plot_staged_error(curves, ax, *, ylabel="test error"):
-    """Draw ``{label: staged errors}`` as lines against the number of trees: the
-    first thick, the second dashed on top of it."""
-    styles = [{"color": MODEL, "lw": 2.5}, {"color": "tab:orange", "ls": "--"}]
-    for style, (label, errors) in zip(styles, curves.items(), strict=False):
-        ax.plot(np.arange(1, len(errors) + 1), errors, label=label, **style)
-    ax.set(xlabel="number of trees", ylabel=ylabel)
-    ax.legend()
-    return ax
 
 
 def explorer(X_train, y_train, X_test, y_test, *, max_trees=200, resolution=100):

@@ -9,16 +9,12 @@ chooses the start (k-means++ or random points, and the seed) and the number of
 clusters.
 """
 
-import functools
-
 import numpy as np
 
-from scratchlearn.unsupervised import KMeans
 from scratchlearn.unsupervised.experiments import (
     MAX_ITERATIONS,
     inertia_by_step,
-    lloyd_path,
-    starting_centres,
+    kmeans_runs,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
@@ -27,6 +23,7 @@ from scratchlearn.viz.figures import (
     cell_traces,
     chosen_line,
     curve,
+    data_points,
 )
 
 
@@ -109,26 +106,12 @@ def explorer(X, *, seed=0, static_iterations=6, feature_names=("x1", "x2"), marg
     iterations 0 to ``static_iterations`` (every setting stored costs the page
     weight); the live one, k = 2 to 6, seeds 0 to 99 and up to
     ``MAX_ITERATIONS``."""
-    import plotly.graph_objects as go
 
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     box = ((low[0], high[0]), (low[1], high[1]))
-    points = go.Scatter(
-        x=X[:, 0],
-        y=X[:, 1],
-        mode="markers",
-        marker={"size": 5, "color": "#333333"},
-        name="points",
-        hoverinfo="skip",
-    )
+    points = data_points(*X.T, "points", "#333333", size=5).update(hoverinfo="skip")
 
-    @functools.cache
-    def path_of(init, n_clusters, seed):
-        return lloyd_path(X, starting_centres(X, n_clusters, init, seed))
-
-    @functools.cache
-    def best_inertia(n_clusters):
-        return KMeans(n_clusters, n_init=10, random_state=0).fit(X).inertia_
+    path_of, best_inertia = kmeans_runs(X)
 
     def draw(init, n_clusters, seed, iteration):
         path = path_of(init, n_clusters, seed)

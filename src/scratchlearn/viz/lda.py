@@ -9,14 +9,11 @@ with the best one (Fisher's) marked.
 
 import numpy as np
 
-from scratchlearn.supervised import (
-    LinearDiscriminantAnalysis,
-    fisher_criterion,
-    fisher_direction,
-)
+from scratchlearn.supervised import fisher_criterion, fisher_direction
 from scratchlearn.supervised.experiments import (
     angle_of,
     histogram_bins,
+    shrunk_direction,
     unit,
     with_separation,
 )
@@ -158,8 +155,7 @@ def explorer(X, y, *, n_bins=40, feature_names=("x1", "x2")):
         w = unit(angle_of(fisher) if angle == fisher_stop else angle)
         directions = [(fisher, FISHER_STYLE)]
         if shrinkage:  # LDA's direction with a shrunk covariance
-            model = LinearDiscriminantAnalysis(shrinkage=shrinkage).fit(moved, y)
-            shrunk = model.scalings_[:, 0] / np.linalg.norm(model.scalings_[:, 0])
+            shrunk = shrunk_direction(moved, y, shrinkage)
             shrunk_style = {**SHRUNK_STYLE, "name": f"shrinkage {shrinkage:g}"}
             directions.append((shrunk, shrunk_style))
         directions.append((w, W_STYLE))

@@ -37,11 +37,11 @@ def plot_loss_curves(histories, minimum, ax):
     a log scale shows what the loss itself hides: the rate of convergence, and the
     noise of mini-batches.
     """
-    for label, losses in histories.items():
+    for (label, losses), colour in zip(histories.items(), COLOURS, strict=False):
         epochs = np.arange(1, len(losses) + 1)
         # Rounding can put a converged loss a hair below the minimum; log needs > 0.
         excess = np.maximum(losses - minimum, 1e-12)
-        ax.plot(epochs, excess, linewidth=1.2, label=label)
+        ax.plot(epochs, excess, linewidth=1.2, color=colour, label=label)
     ax.set_yscale("log")
     ax.set(xlabel="epoch", ylabel="training MSE − minimum")
     ax.legend()

@@ -16,11 +16,15 @@ from scratchlearn.supervised.experiments import (
     FLOOR,
     excess_losses,
     logistic_fits,
+    mean_log_loss,
+    probabilities_over,
 )
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     COLOURS,
     LOG_AXIS,
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
     class_points,
     curve,
     grid_over,
@@ -29,7 +33,7 @@ from scratchlearn.viz.figures import (
     thinned,
 )
 
-NEWTON_COLOUR, GD_COLOUR = "#444444", "#1f77b4"
+NEWTON_COLOUR, GD_COLOUR = "#444444", TRAIN_COLOUR
 CONFIDENCE_LEVEL = 0.9  # the winning class's probability at the dashed lines
 # After the data set's menu. The static explorer draws Newton's map for each C, with
 # 200 gradient steps at learning rate 1; the live explorer varies all four.
@@ -73,37 +77,26 @@ def probability_map(model, xs, ys):
         The colour of the most probable class, mixed with white the more, the closer
         its probability is to a uniform guess 1 / n_classes. Row 0 is ``ys[0]``.
     margins : ndarray of shape (n_classes, len(ys), len(xs))
-        Each class's probability minus the largest of the others': positive where
-        the class wins, 0 on its decision boundary.
+        See :func:`~scratchlearn.supervised.experiments.probabilities_over`.
     confidence : ndarray of shape (len(ys), len(xs))
         The most probable class's probability.
     """
     from matplotlib.colors import to_rgb
 
-    xx, yy = np.meshgrid(xs, ys)  # (len(ys), len(xs)) each
+    probabilities, margins = probabilities_over(model, xs, ys)
     n_classes = len(model.classes_)
-    probabilities = model.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))
-    probabilities = probabilities.reshape(len(ys), len(xs), n_classes)
     best = probabilities.argmax(axis=2)  # (len(ys), len(xs))
     confidence = probabilities.max(axis=2)
     strength = (confidence - 1 / n_classes) / (1 - 1 / n_classes)  # 0 to 1
     palette = np.array([to_rgb(colour) for colour in COLOURS[:n_classes]])
     mix = 0.85 * strength[:, :, np.newaxis]
     rgb = (1 - mix) * 1.0 + mix * palette[best]  # (len(ys), len(xs), 3)
-    # The largest of the other classes' probabilities: the runner-up's for the
-    # winner, the winner's for every other class.
-    runner_up = np.sort(probabilities, axis=2)[:, :, -2:-1]  # (len(ys), len(xs), 1)
-    winner = best[:, :, np.newaxis] == np.arange(n_classes)
-    others = np.where(winner, runner_up, confidence[:, :, np.newaxis])
-    margins = np.moveaxis(probabilities - others, 2, 0)  # (n_classes, len(ys), ...)
     return rgb, margins, confidence
 
 
 def describe(model, X_train, y_train, X_val, y_val):
     """Accuracy on both sets and the validation log-loss, in words."""
-    rows = np.searchsorted(model.classes_, y_val)
-    true_class = model.predict_proba(X_val)[np.arange(len(y_val)), rows]
-    log_loss = -np.mean(np.log(np.maximum(true_class, 1e-300)))
+    log_loss = mean_log_loss(model, X_val, y_val)
     return (
         f"accuracy train {model.score(X_train, y_train):.3f}, validation "
         f"{model.score(X_val, y_val):.3f}; validation log-loss {log_loss:.3f}"
@@ -120,7 +113,7 @@ def plot_loss_curves(models, minimum, ax):
     the rate of convergence: a straight line for gradient descent (the excess is
     divided by the same factor at each step), a plunge for Newton's method.
     """
-    colours = [NEWTON_COLOUR, GD_COLOUR, "#d62728"]
+    colours = [NEWTON_COLOUR, GD_COLOUR, VALIDATION_COLOUR]
     for (label, model), colour in zip(models.items(), colours, strict=False):
         excess = excess_losses(model, minimum, floor=1e-16)
         marker = "o" if len(excess) < 30 else None

@@ -9,12 +9,14 @@ import dataclasses
 
 import numpy as np
 
-from scratchlearn.deep.mlp import SCHEDULE_NAMES, MLPConfig, train_mlp
+from scratchlearn.deep.experiments import mlp_runs
+from scratchlearn.deep.mlp import SCHEDULE_NAMES, MLPConfig
 from scratchlearn.viz.explorer import Control, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
     VALIDATION_COLOUR,
     curve,
+    image_grid,
     loss_accuracy_explorer,
 )
 
@@ -67,22 +69,21 @@ CURVES = {
 def plot_digits(X, y, n=20, *, predicted=None, columns=10):
     """The first ``n`` digits of ``X`` (rows of 64 pixels), titled by their label
     (and the predicted one, in red when wrong); returns the figure."""
-    import matplotlib.pyplot as plt
-
-    rows = int(np.ceil(n / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 0.9, rows * 1.1))
-    for index, ax in enumerate(np.ravel(axes)):
-        ax.axis("off")
-        if index >= n:
-            continue
-        ax.imshow(X[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=X.max())
-        title, colour = f"{y[index]}", "black"
-        if predicted is not None:
-            title = f"{y[index]} as {predicted[index]}"
-            colour = "black" if predicted[index] == y[index] else "red"
-        ax.set_title(title, fontsize=9, color=colour)
-    fig.tight_layout()
-    return fig
+    y = y[:n]
+    if predicted is None:
+        titles, colours = [str(label) for label in y], None
+    else:
+        pairs = list(zip(y, predicted[:n], strict=True))
+        titles = [f"{true} as {said}" for true, said in pairs]
+        colours = ["black" if true == said else "red" for true, said in pairs]
+    return image_grid(
+        X[:n],
+        titles,
+        n_columns=columns,
+        size=0.9,
+        limits=(0, X.max()),
+        title_colours=colours,
+    )
 
 
 def plot_block_outputs(outputs, titles, *, reference=None):
@@ -130,7 +131,7 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
     network trained on ``(X_fit, y_fit)`` with ``config`` changed by the
     :data:`CONTROLS`. Each setting trains once (same seed, so the same initial
     weights) and is kept: the live explorer reuses the static one's runs."""
-    runs = {}
+    run = mlp_runs(X_fit, y_fit, X_val, y_val)
 
     def draw(batch_norm, optimizer, learning_rate, batch_size, schedule, dropout):
         name, suited_rate = OPTIMIZERS[optimizer]
@@ -145,10 +146,7 @@ def explorer(X_fit, y_fit, X_val, y_val, *, config=EXPLORER_CONFIG):
             schedule=schedule,
             dropout=dropout,
         )
-        if setting not in runs:
-            with np.errstate(all="ignore"):  # a learning rate too large diverges
-                runs[setting] = train_mlp(setting, X_fit, y_fit, (X_val, y_val))[1]
-        history = runs[setting]
+        history = run(setting)
         traces = [
             (curve(history[prefix + key], legend=col == 1, **style), col)
             for col, key in ((1, "loss"), (2, "accuracy"))

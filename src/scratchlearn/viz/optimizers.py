@@ -5,36 +5,38 @@ rate, momentum and schedule: on a surface, and training a small digits network."
 
 import numpy as np
 
-from scratchlearn import deep
 from scratchlearn.deep.experiments import (
     OPTIMIZER_NAMES,
     RACE_STEPS,
     SCHEDULE_NAMES,
-    SCHEDULES,
-    make_optimizer,
+    descend_with,
+    surface_grid,
+    train_digits_network,
 )
-from scratchlearn.deep.surfaces import QUADRATIC, SURFACES, descend
+from scratchlearn.deep.surfaces import QUADRATIC, SURFACES
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import LOG_AXIS, TRAIN_COLOUR, VALIDATION_COLOUR, curve
+from scratchlearn.viz.figures import (
+    COLOURS as PALETTE,
+)
+from scratchlearn.viz.figures import (
+    LOG_AXIS,
+    REFERENCE_COLOUR,
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+    curve,
+)
 
-# Each optimizer's colour in every picture.
+# Each optimizer's colour in every picture: the book's six, and its grey.
 COLOURS = {
-    "SGD": "#1f77b4",
-    "momentum": "#ff7f0e",
-    "Nesterov": "#8c564b",
-    "Adagrad": "#2ca02c",
-    "Adadelta": "#7f7f7f",
-    "RMSprop": "#9467bd",
-    "Adam": "#d62728",
+    "SGD": PALETTE[0],
+    "momentum": PALETTE[1],
+    "Nesterov": PALETTE[5],
+    "Adagrad": PALETTE[2],
+    "Adadelta": REFERENCE_COLOUR,
+    "RMSprop": PALETTE[4],
+    "Adam": PALETTE[3],
 }
-SCHEDULE_COLOUR = "#7f7f7f"
-
-
-def surface_grid(surface, resolution):
-    """The loss of ``surface`` over its window: ``xs``, ``ys`` and the values."""
-    xs = np.linspace(*surface.x_range, resolution)
-    ys = np.linspace(*surface.y_range, resolution)
-    return xs, ys, surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+SCHEDULE_COLOUR = REFERENCE_COLOUR
 
 
 def plot_race(surface, paths, axes):
@@ -64,8 +66,9 @@ def plot_history(history, axes, early_stopping=None):
     (``axes[1]``) per epoch; with ``early_stopping``, its best epoch is marked."""
     logs = history.history
     epochs = np.arange(1, len(logs["loss"]) + 1)
-    axes[0].plot(epochs, logs["loss"], label="training loss")
-    axes[0].plot(epochs, logs["val_loss"], label="validation loss")
+    axes[0].plot(epochs, logs["loss"], color=TRAIN_COLOUR, label="training loss")
+    validation = {"color": VALIDATION_COLOUR, "label": "validation loss"}
+    axes[0].plot(epochs, logs["val_loss"], **validation)
     if early_stopping is not None and early_stopping.best is not None:
         best = early_stopping.best_epoch + 1
         axes[0].axvline(best, color="k", linestyle=":", linewidth=1)
@@ -75,7 +78,7 @@ def plot_history(history, axes, early_stopping=None):
         axes[0].annotate(label, point, textcoords="offset points", **arrow)
     axes[0].set(xlabel="epoch", ylabel="loss", yscale="log")
     axes[0].legend(fontsize=8)
-    axes[1].step(epochs, logs["learning_rate"], where="mid")
+    axes[1].step(epochs, logs["learning_rate"], where="mid", color=SCHEDULE_COLOUR)
     axes[1].set(xlabel="epoch", ylabel="learning rate", yscale="log")
     return axes
 
@@ -129,17 +132,15 @@ def race_explorer(surface=QUADRATIC):
 
     def draw(optimizer, schedule, momentum, surface, steps, learning_rate):
         chosen = SURFACES[surface]
-        rate = SCHEDULES[schedule](learning_rate, steps)
-        path = descend(make_optimizer(optimizer, rate, momentum), chosen, steps)
-        losses, colour = chosen.value(path), COLOURS[optimizer]
+        path, losses, at, rates = descend_with(
+            optimizer, chosen, steps, learning_rate, schedule, momentum
+        )
+        colour = COLOURS[optimizer]
         outcome = f"loss after {steps} steps {losses[-1]:.2g}"
         if len(path) <= steps:
             outcome = f"diverged after {len(path) - 1} steps"
         walk = curve(path[:, 1], x=path[:, 0], name="path", colour=colour, markers=True)
         walk.update(marker={"size": 3})
-        # A constant learning rate is a line from the first step to the last.
-        at = np.arange(steps) if callable(rate) else np.array([0, steps - 1])
-        rates = rate(at) if callable(rate) else [rate, rate]
         loss = curve(losses, x=np.arange(len(path)), name="loss", colour=colour)
         return View(
             [*_contours(chosen), walk, (loss, 2), _rate_curve(rates, at, (2, 2))],
@@ -176,20 +177,20 @@ def training_explorer(X_train, y_train, X_val, y_val, epochs=15):
     """A small network (64 -> 32 ReLU -> 10) trained on digits for ``epochs``: its
     losses and learning rate per epoch. Statically every optimizer at a few learning
     rates; live, the schedule, the momentum and the batch size change too."""
-    fit = {"epochs": epochs, "validation_data": (X_val, y_val), "verbose": 0}
+    data = (X_train, y_train, X_val, y_val)
 
     def draw(optimizer, schedule, momentum, batch_size, learning_rate):
-        steps = epochs * -(-len(X_train) // batch_size)  # ceil: the last batch is short
-        rate = SCHEDULES[schedule](learning_rate, steps)
-        layers = [deep.Dense(32, activation="relu"), deep.Dense(10)]
-        model = deep.Sequential(layers, random_state=0)
-        loss = deep.SparseCategoricalCrossentropy(from_logits=True)
-        model.compile(make_optimizer(optimizer, rate, momentum), loss, ["accuracy"])
+        logs = train_digits_network(
+            data,
+            optimizer,
+            schedule,
+            momentum,
+            batch_size,
+            learning_rate,
+            epochs=epochs,
+        )
         title = f"{optimizer}, {schedule} learning rate {learning_rate:g}"
-        try:
-            with np.errstate(all="ignore"):  # a learning rate too large diverges
-                logs = model.fit(X_train, y_train, batch_size=batch_size, **fit).history
-        except ValueError:  # the loss refuses NaN or infinite outputs
+        if logs is None:
             return View([], title=f"{title}: diverged")
         accuracies = f"training accuracy {logs['accuracy'][-1]:.3f}, validation"
         return View(

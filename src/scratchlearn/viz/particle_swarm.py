@@ -18,7 +18,7 @@ from scratchlearn.evolutionary.experiments import (
 )
 from scratchlearn.evolutionary.swarm import rastrigin
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import COLOURS
+from scratchlearn.viz.figures import COLOURS, data_points
 
 # The static explorer's settings; the live explorer's are finer.
 INERTIAS = (0.4, 0.73, 0.95)
@@ -58,33 +58,14 @@ def map_trace(resolution=61):
 def swarm_traces(swarm, step):
     """The swarm at ``step``: the particles, their personal bests and the global
     best."""
-    import plotly.graph_objects as go
-
     now = swarm.position_history_[step]  # (n_particles, 2)
     best = swarm.best_position_history_[step]
     kept = personal_bests(swarm, step)
+    star = {"symbol": "star", "size": 16, "line": {"width": 1}}
     return [
-        go.Scatter(
-            x=kept[:, 0],
-            y=kept[:, 1],
-            mode="markers",
-            marker={"symbol": "circle-open", "size": 10, "color": BEST},
-            name="personal bests",
-        ),
-        go.Scatter(
-            x=now[:, 0],
-            y=now[:, 1],
-            mode="markers",
-            marker={"size": 7, "color": PARTICLE},
-            name="particles",
-        ),
-        go.Scatter(
-            x=[best[0]],
-            y=[best[1]],
-            mode="markers",
-            marker={"symbol": "star", "size": 16, "color": BEST, "line": {"width": 1}},
-            name="global best",
-        ),
+        data_points(*kept.T, "personal bests", BEST, symbol="circle-open", size=10),
+        data_points(*now.T, "particles", PARTICLE, size=7),
+        data_points([best[0]], [best[1]], "global best", BEST, **star),
     ]
 
 

@@ -1,14 +1,12 @@
 """Figures and the explorer of Chapter 6 (the perceptron): training on data that a
 known line separates with a chosen margin (``datasets.separable``), replayed one
-update at a time (:func:`replay`), with Novikoff's bound on the number of updates.
+update at a time (``experiments.perceptron_runs``), with Novikoff's bound on the
+number of updates.
 """
-
-import functools
 
 import numpy as np
 
-from scratchlearn import datasets
-from scratchlearn.supervised.experiments import replay
+from scratchlearn.supervised.experiments import perceptron_runs
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import COLOURS, class_points, curve
 
@@ -140,13 +138,7 @@ def explorer(n_samples=60, *, seed=0):
     were drawn from) and how many training samples each line misclassifies (right).
     """
 
-    @functools.cache
-    def training(margin, learning_rate, max_iter):
-        data = datasets.separable(n_samples, margin=margin, random_state=seed)
-        X, y, true_line = data.X, data.y, (data.coef, data.intercept)
-        settings = {"learning_rate": learning_rate, "max_iter": max_iter, "seed": seed}
-        history = replay(X, y, *true_line, **settings)
-        return X, y, half_plane(*true_line)[1], history
+    training = perceptron_runs(n_samples, seed)
 
     def draw(learning_rate, max_iter, margin, update):
         X, y, true_line, history = training(margin, learning_rate, max_iter)
@@ -157,7 +149,7 @@ def explorer(n_samples=60, *, seed=0):
         traces = [
             lines(polygon + polygon[:1], **REGION),  # closed: back to the start
             *class_points(X, y, names=("class 0", "class 1")),
-            lines(true_line, **TRUE_LINE),
+            lines(half_plane(*true_line)[1], **TRUE_LINE),
             lines(X[history.samples[step - 1 : step]] if step else [], **MISTAKE),
             (errors.update(line_shape="hv", marker_size=4), ERRORS),
             (lines([(step, history.errors[step])], **NOW), ERRORS),

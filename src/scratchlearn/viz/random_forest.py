@@ -8,10 +8,7 @@ regions of single trees, many trees average them into a smoother boundary.
 
 import numpy as np
 
-from scratchlearn.supervised import RandomForestClassifier
-from scratchlearn.supervised.experiments import (
-    forest_stages,
-)
+from scratchlearn.supervised.experiments import forest_stages
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     TRAIN_COLOUR,
@@ -29,7 +26,7 @@ DEPTHS = (1, 2, 3, 4, 5, 6, 8, 10, GROWN)
 MAX_TREES = 60  # the explorer's largest forest
 OOB_LABEL, TEST_LABEL = "out-of-bag accuracy (training data)", "test accuracy"
 # The explorer's legend, in the accuracy panel's empty lower right (as in
-# plot_staged_scores), which leaves the panels the figure's whole width.
+# the still figure), which leaves the panels the figure's whole width.
 LEGEND = {
     "x": 1,
     "xanchor": "right",
@@ -39,36 +36,21 @@ LEGEND = {
 }
 
 
-def plot_staged_scores(oob, test, ax, *, title=None):
-    """Draw the out-of-bag and test accuracies against the number of trees."""
-    trees = np.arange(1, len(test) + 1)
-    ax.plot(trees, oob, label=OOB_LABEL, color=TRAIN_COLOUR)
-    ax.plot(trees, test, label=TEST_LABEL, color=VALIDATION_COLOUR)
-    ax.set(xlabel="number of trees", ylabel="accuracy")
-    ax.legend(loc="lower right")
-    ax.grid(alpha=0.3)
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-def plot_trees_and_forest(X, y, axes, *, n_estimators=100, random_state=0):
-    """Three fully grown trees, each on its own bootstrap sample, then the forest.
+def plot_trees_and_forest(forest, X, y, axes):
+    """Three fully grown trees of a fitted ``forest``, each grown on its own
+    bootstrap sample of ``X``, ``y``, then the forest.
 
     ``axes`` holds four matplotlib axes. The trees are the forest's own first
     three trees, so the last panel is exactly their average with the others.
     """
-    forest = RandomForestClassifier(n_estimators, random_state=random_state)
-    forest.fit(X, y)
     for index, ax in enumerate(axes[:3]):
         tree = LabelledTree(forest.estimators_[index], forest.classes_)
         plot_decision_boundary(
             tree, X, y, ax, resolution=120, title=f"tree {index + 1} of the forest"
         )
-    plot_decision_boundary(
-        forest, X, y, axes[3], resolution=120, title=f"forest of {n_estimators} trees"
-    )
-    return forest
+    title = f"forest of {len(forest.estimators_)} trees"
+    plot_decision_boundary(forest, X, y, axes[3], resolution=120, title=title)
+    return axes
 
 
 def _format(score):

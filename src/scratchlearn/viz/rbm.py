@@ -7,7 +7,7 @@ reconstruction error per epoch of each setting (each trained once, when first dr
 
 import numpy as np
 
-from scratchlearn.deep.rbm import BernoulliRBM
+from scratchlearn.deep.experiments import rbm_runs
 from scratchlearn.viz.explorer import Control, Explorer, View
 from scratchlearn.viz.figures import (
     REFERENCE_COLOUR,
@@ -78,16 +78,7 @@ def explorer(X_train, X_val, *, n_iter=N_ITER):
     """
     import plotly.graph_objects as go
 
-    kept = {}
-
-    def trained(n_components, k, learning_rate):
-        key = (n_components, k, learning_rate)
-        if key not in kept:
-            settings = {"n_iter": n_iter, "k": k, "persistent": False}
-            kept[key] = BernoulliRBM(
-                n_components, learning_rate=learning_rate, random_state=SEED, **settings
-            ).fit(X_train)
-        return kept[key]
+    trained = rbm_runs(X_train, n_iter=n_iter, random_state=SEED)
 
     def draw(n_components, k, learning_rate):
         rbm, default = trained(n_components, k, learning_rate), trained(**DEFAULT)

@@ -12,11 +12,9 @@ import numpy as np
 
 from scratchlearn.supervised.experiments import ALPHAS, regularization_path
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import chosen_line, curve
+from scratchlearn.viz.figures import COLOURS, chosen_line, curve
 
-# One colour per feature (matplotlib's "tab10", plotly's "D3").
-FEATURE_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
-FEATURE_COLOURS += ["#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+RIDGE_COLOUR, LASSO_COLOUR = COLOURS[0], COLOURS[3]  # blue, vermillion
 L1_RATIOS = (1.0, 0.5, 0.1, 0.0)
 LIVE_L1_RATIOS = tuple(round(0.1 * step, 1) for step in range(11))
 ALPHA = "alpha (penalty strength)"
@@ -34,15 +32,15 @@ def plot_shrinkage(ax, threshold=1.0, limit=3.0):
     z = np.linspace(-limit, limit, 401)
     soft = np.sign(z) * np.maximum(np.abs(z) - threshold, 0.0)
     ax.plot(z, z, color="grey", linestyle=":", label="least squares: $z$")
-    ax.plot(z, z / (1 + threshold), color=FEATURE_COLOURS[0], label="ridge")
-    ax.plot(z, soft, color=FEATURE_COLOURS[3], linewidth=2, label="lasso")
-    ax.axvspan(-threshold, threshold, color=FEATURE_COLOURS[3], alpha=0.08)
+    ax.plot(z, z / (1 + threshold), color=RIDGE_COLOUR, label="ridge")
+    ax.plot(z, soft, color=LASSO_COLOUR, linewidth=2, label="lasso")
+    ax.axvspan(-threshold, threshold, color=LASSO_COLOUR, alpha=0.08)
     ax.set(xlabel="least-squares coefficient $z$", ylabel="penalised coefficient")
     ax.legend(fontsize=8)
     return ax
 
 
-def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS[3]):
+def plot_coefficients(coef, true_coef, ax, *, title=None, colour=LASSO_COLOUR):
     """Fitted coefficients as stems, one per feature, over the true ones (circles):
     shows at a glance which features a model uses and how far off it is."""
     features = np.arange(len(coef))
@@ -66,15 +64,42 @@ def plot_coefficients(coef, true_coef, ax, *, title=None, colour=FEATURE_COLOURS
     return ax
 
 
+def feature_styles(n_features):
+    """One ``(colour, dash)`` per feature: the book's six colours, solid, then the
+    same again, dashed (the diabetes data have ten features)."""
+    return [
+        (COLOURS[j % len(COLOURS)], None if j < len(COLOURS) else "dash")
+        for j in range(n_features)
+    ]
+
+
+def coefficient_dots(alpha, coefs, styles):
+    """The coefficients at ``alpha`` as dots in their features' ``styles``, hollow
+    for the dashed ones (whose colours the solid ones share)."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(
+        x=np.full(len(coefs), alpha),
+        y=coefs,
+        mode="markers",
+        marker_color=[colour for colour, _ in styles],
+        marker_symbol=[
+            "circle" if dash is None else "circle-open" for _, dash in styles
+        ],
+        marker_size=9,
+        marker_line_width=1,
+        hoverinfo="skip",  # the paths' own hover labels say it all
+        showlegend=False,
+    )
+
+
 def explorer(X_train, y_train, X_val, y_val, *, feature_names):
     """Coefficient paths of the elastic net against ``alpha`` for one ``l1_ratio``,
     and the training and validation R² along them, with the chosen ``alpha``
     marked. A path is computed once per ``l1_ratio``."""
-    import plotly.graph_objects as go
-
     n_features = X_train.shape[1]
     names = [str(name) for name in feature_names]  # plotly wants str, not np.str_
-    colours = [FEATURE_COLOURS[j % len(FEATURE_COLOURS)] for j in range(n_features)]
+    styles = feature_styles(n_features)
     path_of = functools.cache(
         lambda l1_ratio: regularization_path(X_train, y_train, X_val, y_val, l1_ratio)
     )
@@ -85,8 +110,10 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names):
         scores = [path.train_r2[at], path.validation_r2[at]]
         scores = np.round(scores, 3) + 0.0  # -0.0001 (predicting the mean): 0.000
         paths = [
-            (curve(coef, x=path.alphas, name=name, colour=colour), 1)
-            for coef, name, colour in zip(path.coefs.T, names, colours, strict=True)
+            (curve(coef, x=path.alphas, name=name, colour=colour, dash=dash), 1)
+            for coef, name, (colour, dash) in zip(
+                path.coefs.T, names, styles, strict=True
+            )
         ]
         paths += [  # in black: a colour would be mistaken for a feature's
             (curve(values, x=path.alphas, name=name, colour="black", dash=dash), 2)
@@ -96,16 +123,7 @@ def explorer(X_train, y_train, X_val, y_val, *, feature_names):
             )
         ]
         # The coefficients at alpha as dots; the R² values are in the title.
-        dots = go.Scatter(
-            x=np.full(n_features, alpha),
-            y=path.coefs[at],
-            mode="markers",
-            marker_color=colours,
-            marker_size=9,
-            marker_line_width=1,
-            hoverinfo="skip",  # the paths' own hover labels say it all
-            showlegend=False,
-        )
+        dots = coefficient_dots(alpha, path.coefs[at], styles)
         kind = {1.0: "lasso", 0.0: "ridge"}.get(l1_ratio, "elastic net")
         return View(
             [*paths, (dots, 1)],

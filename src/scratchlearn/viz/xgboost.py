@@ -7,22 +7,16 @@ shrinks the steps of a tree while ``gamma`` removes them.
 
 import numpy as np
 
-from scratchlearn.metrics import mean_squared_error
-from scratchlearn.supervised import XGBoostRegressor
+from scratchlearn.supervised.experiments import grid_along, xgboost_fit
 from scratchlearn.supervised.xgboost import logistic_gradients
 from scratchlearn.viz.explorer import Control, Explorer, View
-from scratchlearn.viz.figures import data_points
+from scratchlearn.viz.figures import COLOURS, data_points
 
-BLUE, ORANGE, GREEN, RED = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"
+BLUE, ORANGE, GREEN, RED = COLOURS[:4]
 # What the live explorer offers beyond the precomputed settings.
 GAMMAS = np.arange(0.0, 10.5, 0.5).tolist()
 LEARNING_RATES = np.round(np.arange(0.05, 1.01, 0.05), 2).tolist()
 LAMBDAS = [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0]
-
-
-def grid_along(X, n_points=300):
-    """``n_points`` evenly spaced values of the one feature of ``X``, (n_points, 1)."""
-    return np.linspace(X[:, 0].min(), X[:, 0].max(), n_points)[:, np.newaxis]
 
 
 def plot_rounds(X, y, ax, rounds=(1, 3, 10, 100), **params):
@@ -30,9 +24,9 @@ def plot_rounds(X, y, ax, rounds=(1, 3, 10, 100), **params):
     grid = grid_along(X)
     ax.scatter(X[:, 0], y, s=10, color="0.6", label="data")
     for n_rounds, colour in zip(rounds, [ORANGE, GREEN, RED, BLUE], strict=False):
-        model = XGBoostRegressor(n_rounds, **params).fit(X, y)
+        prediction = xgboost_fit(X, y, grid, n_estimators=n_rounds, **params)[0]
         label = f"{n_rounds} round{'s' if n_rounds > 1 else ''}"
-        ax.step(grid[:, 0], model.predict(grid), where="mid", color=colour, label=label)
+        ax.step(grid[:, 0], prediction, where="mid", color=colour, label=label)
     ax.set(xlabel="x", ylabel="y")
     ax.legend(fontsize=8)
     return ax
@@ -68,18 +62,14 @@ def plot_lambda_gamma(X, y, axes, lambdas=(0.0, 10.0, 100.0), gammas=(0.0, 2.0, 
         ax.scatter(X[:, 0], y, s=8, color="0.75")
         ax.set_xlabel("x")
     for reg_lambda, colour in zip(lambdas, (BLUE, ORANGE, RED), strict=True):
-        model = XGBoostRegressor(**one_tree, reg_lambda=reg_lambda).fit(X, y)
+        prediction, _, _ = xgboost_fit(X, y, grid, **one_tree, reg_lambda=reg_lambda)
         label = f"reg_lambda = {reg_lambda:g}"
-        axes[0].step(
-            grid[:, 0], model.predict(grid), where="mid", color=colour, label=label
-        )
+        axes[0].step(grid[:, 0], prediction, where="mid", color=colour, label=label)
     axes[0].axhline(y.mean(), color="0.4", lw=0.8, ls=":", label="base score")
     for gamma, colour in zip(gammas, (BLUE, ORANGE, RED), strict=True):
-        model = XGBoostRegressor(**one_tree, reg_lambda=1.0, gamma=gamma).fit(X, y)
-        label = f"gamma = {gamma:g}: {model.estimators_[0][0].n_leaves} leaves"
-        axes[1].step(
-            grid[:, 0], model.predict(grid), where="mid", color=colour, label=label
-        )
+        prediction, n_leaves, _ = xgboost_fit(X, y, grid, **one_tree, gamma=gamma)
+        label = f"gamma = {gamma:g}: {n_leaves} leaves"
+        axes[1].step(grid[:, 0], prediction, where="mid", color=colour, label=label)
     axes[0].set_title("reg_lambda shrinks every leaf", fontsize=10)
     axes[1].set_title("gamma removes weak splits (reg_lambda = 1)", fontsize=10)
     axes[0].set_ylabel("y")
@@ -88,11 +78,9 @@ def plot_lambda_gamma(X, y, axes, lambdas=(0.0, 10.0, 100.0), gammas=(0.0, 2.0, 
     return axes
 
 
-def describe(model, X_train, y_train, X_val, y_val):
+def describe(n_leaves, errors):
     """One line: the number of leaves and both mean squared errors."""
-    n_leaves = sum(trees[0].n_leaves for trees in model.estimators_)
-    train = mean_squared_error(y_train, model.predict(X_train))
-    val = mean_squared_error(y_val, model.predict(X_val))
+    train, val = errors
     return f"{n_leaves} leaves in all; MSE train {train:.3f}, validation {val:.3f}"
 
 
@@ -105,18 +93,22 @@ def explorer(X_train, y_train, X_val, y_val, *, resolution=200):
     grid = grid_along(np.vstack([X_train, X_val]), resolution)
 
     def draw(gamma, max_depth, learning_rate, n_estimators, reg_lambda):
-        model = XGBoostRegressor(
-            n_estimators,
+        prediction, n_leaves, errors = xgboost_fit(
+            X_train,
+            y_train,
+            grid,
+            (X_val, y_val),
+            n_estimators=n_estimators,
             max_depth=max_depth,
             learning_rate=learning_rate,
             reg_lambda=reg_lambda,
             gamma=gamma,
-        ).fit(X_train, y_train)
+        )
         # The grid is evenly spaced: x0 and dx instead of x halve the stored figure.
         curve = go.Scatter(
             x0=grid[0, 0],
             dx=grid[1, 0] - grid[0, 0],
-            y=model.predict(grid),
+            y=prediction,
             mode="lines",
             line={"shape": "hvh", "color": BLUE, "width": 2},
             name="model",
@@ -129,7 +121,7 @@ def explorer(X_train, y_train, X_val, y_val, *, resolution=200):
             ],
             title=(
                 f"reg_lambda = {reg_lambda:g}, gamma = {gamma:g}: "
-                + describe(model, X_train, y_train, X_val, y_val)
+                + describe(n_leaves, errors)
             ),
         )
 
