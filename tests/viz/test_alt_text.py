@@ -16,28 +16,10 @@ from notebooks import stored_notebooks
 
 NOT_DESCRIBED = "A chart drawn by the code above"  # figure_alt_text's last resort
 
-# Pictures still stored without a title, in notebooks that other tasks of issue 15
-# section 5 re-store (their viz modules are being reworked): {notebook: how many}.
-# Give each figure a title (ax.set_title or fig.suptitle, saying what it shows),
-# re-store the notebook and lower its count here; a notebook with none leaves.
-# The three in solutions/ are plain matplotlib figures stored with no words at all.
+# Pictures stored with no words at all: plain matplotlib figures in three solutions
+# (their notebooks do not call compact_figures; the site says where each comes from
+# instead). {notebook: how many}; a notebook whose pictures all get words leaves.
 UNTITLED = {
-    "book/deep/autoencoders.ipynb": 4,
-    "book/deep/cnn.ipynb": 1,
-    "book/deep/gan.ipynb": 3,
-    "book/deep/mlp.ipynb": 2,
-    "book/deep/optimizers.ipynb": 3,
-    "book/deep/rbm.ipynb": 2,
-    "book/evolutionary/genetic_algorithm.ipynb": 2,
-    "book/evolutionary/particle_swarm.ipynb": 1,
-    "book/supervised/bayesian_regression.ipynb": 1,
-    "book/supervised/linear_regression.ipynb": 2,
-    "book/supervised/logistic_regression.ipynb": 1,
-    "book/supervised/perceptron.ipynb": 1,
-    "book/supervised/regularized.ipynb": 1,
-    "book/supervised/xgboost.ipynb": 1,
-    "book/unsupervised/gaussian_mixture.ipynb": 1,
-    "book/unsupervised/kmeans.ipynb": 1,
     "solutions/deep/autoencoders.ipynb": 1,
     "solutions/deep/gan.ipynb": 1,
     "solutions/supervised/lda.ipynb": 1,
