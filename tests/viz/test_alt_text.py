@@ -69,6 +69,20 @@ def test_every_stored_picture_has_a_title_in_its_words(path):
         assert missing, f"{path}: every picture has a title now; drop it from UNTITLED"
 
 
+@pytest.mark.parametrize("path", [p.as_posix() for p in stored_notebooks()])
+def test_every_stored_plotly_figure_has_words(path):
+    """A plotly figure's words are stored as its ``description`` (the page element's
+    aria-label on the site, which tests/book/test_site.py checks in the browser)."""
+    from scratchlearn.viz.common import PLOTLY_MIME
+
+    notebook = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            if PLOTLY_MIME in output.get("data", {}):
+                words = output.get("metadata", {}).get(PLOTLY_MIME, {})
+                assert len(words.get("description", "").strip()) > 20, (path, words)
+
+
 def test_a_matplotlib_figure_is_described_by_its_titles_axes_and_legend():
     import matplotlib
 
