@@ -8,8 +8,9 @@ build has finished we drop repeated identical inline ``<script>`` lines from eac
 page's head.
 
 The theme's sidebar toggles (a chevron icon in a ``<summary>``) get the name of the
-section they open, for screen readers, and the bibliography's entries are list
-items of its list.
+section they open, for screen readers, the bibliography's entries are list items of
+its list, and the left sidebar is a landmark (a named region) holding the book's
+title and search button.
 
 plotly.js (4.8 MB, shipped by .ci/build_book.py) is loaded only by
 the pages that draw a plotly figure: parsed on every page, it cost each of the
@@ -56,6 +57,7 @@ def _drop_duplicate_inline_scripts(app, exception):
             kept.append(line)
         body = _NAMELESS_TOGGLE.sub(_name_the_toggle, body)
         body = _BIBLIOGRAPHY_ENTRY.sub(r'\1 role="listitem">', body)
+        body = body.replace(_PRIMARY_SIDEBAR, _SIDEBAR_LANDMARK, 1)
         fixed = "".join(kept) + separator + body
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
@@ -65,6 +67,18 @@ def _drop_duplicate_inline_scripts(app, exception):
 # a role that ARIA 1.2 deprecated: a list must hold list items (axe: critical).
 _BIBLIOGRAPHY_ENTRY = re.compile(
     r'(<div class="citation" id="[^"]*") role="doc-biblioentry">'
+)
+
+
+# The theme's left sidebar is a plain <div>: the book's title at its top (a link
+# home) and the search button sit outside every landmark, where a screen reader's
+# list of regions never reaches them (axe: "region", on every page). Its table of
+# contents is a <nav> of its own; the sidebar as a whole becomes a named region.
+_PRIMARY_SIDEBAR = (
+    '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'
+)
+_SIDEBAR_LANDMARK = _PRIMARY_SIDEBAR.replace(
+    ">", ' role="region" aria-label="The book: title, search and contents">'
 )
 
 

@@ -132,16 +132,30 @@ def compact_figures():
 
 def figure_alt_text(figure):
     """Words for a matplotlib ``figure``, for readers who cannot see it: its titles,
-    each panel's axes and legend. Stored beside the picture (the output's ``alt``
-    metadata), the website gives them to screen readers as the image's alt text."""
+    each panel's axes, colour scale and legend. Stored beside the picture (the
+    output's ``alt`` metadata), the website gives them to screen readers as the
+    image's alt text."""
+    coloured_by = {}  # a colour bar's own axes: the panel whose colours it explains
+    for ax in figure.axes:
+        for drawn in [*ax.images, *ax.collections]:
+            if getattr(drawn, "colorbar", None) is not None:
+                coloured_by[drawn.colorbar.ax] = ax
     panels = []
     for ax in figure.axes:
-        words = [ax.get_title()] if ax.get_title() else []
+        if ax in coloured_by:
+            continue  # told with its panel, not as a panel of its own
+        titles = [ax.get_title(loc=where) for where in ("left", "center", "right")]
+        title = " ".join(title for title in titles if title)  # set at any place
+        words = [title] if title else []
         axes = [
             f"{name}: {label}"
             for name, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()))
             if label
         ]
+        for scale, panel in coloured_by.items():
+            label = scale.get_ylabel() or scale.get_xlabel()
+            if panel is ax and label:
+                axes.append(f"colour: {label}")
         legend = ax.get_legend()
         if legend is not None:
             labels = [text.get_text() for text in legend.get_texts()]
@@ -157,6 +171,7 @@ def figure_alt_text(figure):
     elif panels:
         text += panels[0]
     text = text.replace("$", "").replace("\\", "")  # TeX markup, read aloud badly
+    text = " ".join(text.split())  # a title's line breaks are a picture's layout
     return text.strip().rstrip(".") or "A chart drawn by the code above"
 
 
