@@ -19,11 +19,10 @@ import nbformat
 
 from scratchlearn.grading.audit import answer_names
 
-# kind: (faulty body, a pattern of the message that the learner must see).
-# A fault in the result (NaN, wrong shape) may leave a check that does not look at
-# values passing (the code has no Python loop, the inputs are left unchanged): such a
-# task loses points, not necessarily all of them. The other kinds score zero.
-IN_THE_RESULT = {"NaN", "wrong shape"}
+# kind: (faulty body, a pattern of the message that the learner must see). Every kind
+# scores zero on its task: a check that does not look at values (no Python loop, the
+# inputs left unchanged) also runs the answer against a known result, so NaN and a
+# wrong shape cost all of a task's points (issue 15).
 FAULTS = {
     "raises": (
         "raise ValueError('simulated mistake')",
