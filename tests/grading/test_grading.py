@@ -638,8 +638,16 @@ def test_the_score_cell_gives_a_solved_notebook_all_public_points(tmp_path):
     """The last cell runs every public check and prints the points with a total."""
     from scratchlearn.grading.assign import cached_build
 
-    solution = cached_build(KNN, ROOT).solution
-    notebook = _run_as_a_learner(solution, tmp_path / KNN.name)
+    # A learner's notebook with every answer right: the solution's cells, with the
+    # learner's checks (the solution carries the hidden ones too, which only run
+    # with the grader's reference data).
+    built = cached_build(KNN, ROOT)
+    solved = json.loads(built.solution.read_text())
+    learner = json.loads(built.learner.read_text())
+    solved["metadata"]["otter"]["tests"] = learner["metadata"]["otter"]["tests"]
+    path = tmp_path / "solved.ipynb"
+    path.write_text(json.dumps(solved))
+    notebook = _run_as_a_learner(path, tmp_path / KNN.name)
     score = notebook.cells[-1]
     assert score.id == "score"
     printed = "".join(output.get("text", "") for output in score.outputs)

@@ -518,10 +518,10 @@ def run_worker(autograder, submission, report_path, cell_timeout=CELL_TIMEOUT):
         report["questions"] = _run_kernel(
             notebook,
             tests,
-            reference,
             pathlib.Path(submission).parent,
             cell_timeout,
             interrupted,
+            reference,
         )
     except Exception as error:  # a dead kernel, an unreadable notebook...
         report["error"] = _explain_error(error)
@@ -582,7 +582,7 @@ del run_checks, load, question_points, test_case
 _scratchlearn_report"""
 
 
-def _run_kernel(notebook, tests, reference, folder, cell_timeout, interrupted):
+def _run_kernel(notebook, tests, folder, cell_timeout, interrupted, reference=None):
     """Execute the cells with nbclient, each within ``cell_timeout``, then the checks.
 
     Returns ``{question: {"score": ..., "failures": [(test, message), ...]}}``.
