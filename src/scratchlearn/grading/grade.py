@@ -42,7 +42,8 @@ Three limits keep a faulty notebook from hanging the grader, from the innermost 
    and every question not graded scores zero with a message.
 
 What the tests compare against never comes from the kernel: hidden tests import no
-library (tests/grading/test_hidden_tests.py checks it). An expected value that needs
+library but, in two tests, the book's models that the learner's function takes as
+input (tests/grading/test_hidden_tests.py checks it). An expected value that needs
 scikit-learn, scipy or scratchlearn's own implementation is worked out when the
 autograder is built, in the master's reference data cell
 (:mod:`scratchlearn.grading.reference`); this process reads it from the zip and sends
